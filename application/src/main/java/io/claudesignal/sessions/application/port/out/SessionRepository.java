@@ -1,0 +1,67 @@
+package io.claudesignal.sessions.application.port.out;
+
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.SessionSummary;
+import io.claudesignal.sessions.domain.StaleVersionException;
+import io.claudesignal.sessions.domain.StatusMismatchException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where sessions are kept. Each method is one atomic step: it either happens whole or not at all, and
+ * a check it makes (a status, a version) holds at the moment it writes, also against other processes
+ * sharing the store. Stores return copies: nothing a caller holds changes under it.
+ *
+ * <p>The contract suite ({@code SessionRepositoryContract} in this module's test-jar) states these
+ * rules as tests; an adapter is done when it passes unchanged.
+ */
+public interface SessionRepository {
+
+    /**
+     * Stores a new session.
+     *
+     * @throws DuplicateSessionException when a session with its id exists already
+     */
+    void insert(Session session);
+
+    Optional<Session> findById(SessionId id);
+
+    /** Summaries (no context is read) of one page; see {@link PageRequest}. */
+    List<SessionSummary> findPage(PageRequest request);
+
+    /**
+     * Sets the status to {@code target} if, at the moment of writing, it is {@code expected}; raises
+     * the version by one and sets {@code updatedAt} to {@code at} (never earlier than it was).
+     *
+     * @return the session as stored after the change
+     * @throws StatusMismatchException  when the stored status is not {@code expected}
+     * @throws SessionNotFoundException when there is no such session
+     */
+    Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Instant at);
+
+    /**
+     * Reads the session, applies {@code change} and writes its result, with no other write to that
+     * session in between. {@code change} is a pure function; it may throw to refuse the change, in
+     * which case nothing is written and the exception reaches the caller. When it returns its argument
+     * unchanged, nothing is written.
+     *
+     * @return the session as stored afterwards
+     * @throws SessionNotFoundException when there is no such session
+     * @throws StaleVersionException    when the stored version moved between read and write (a store
+     *                                  that locks the row for the whole step never raises it)
+     */
+    Session update(SessionId id, UnaryOperator<Session> change);
+
+    /**
+     * Deletes the session if it is in {@code required} status, erasing its context.
+     *
+     * @throws StatusMismatchException  when it is in another status
+     * @throws SessionNotFoundException when there is no such session
+     */
+    void delete(SessionId id, SessionStatus required);
+}

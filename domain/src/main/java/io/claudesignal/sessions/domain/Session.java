@@ -1,0 +1,124 @@
+package io.claudesignal.sessions.domain;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * A coding session: a project directory and a Signal thread, the status of the Claude Code process
+ * that works for them, and the context (conversation history and the like) carried between turns.
+ *
+ * <p>Immutable: every change returns a new {@code Session} whose {@link #version()} is one higher.
+ * Timestamps are kept to the microsecond, the precision every store can hold exactly.
+ *
+ * @param context a JSON object as text; {@code "{}"} when new. Its JSON validity is checked by the
+ *                application layer, which owns JSON handling; the domain only refuses what is plainly
+ *                not an object.
+ */
+public record Session(
+        SessionId id,
+        String projectPath,
+        String threadId,
+        SessionStatus status,
+        String context,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    /** Longest project path accepted, in chars (Linux's PATH_MAX is 4096 bytes). */
+    public static final int MAX_PROJECT_PATH_LENGTH = 4096;
+    /** Longest thread id accepted, in chars; Signal's ids (phone numbers, group ids) are far shorter. */
+    public static final int MAX_THREAD_ID_LENGTH = 256;
+    public static final String EMPTY_CONTEXT = "{}";
+
+    public Session {
+        Objects.requireNonNull(id, "id");
+        validateProjectPath(projectPath);
+        validateThreadId(threadId);
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(context, "context");
+        if (!context.startsWith("{")) {
+            throw new InvalidInputException("context", "must be a JSON object");
+        }
+        createdAt = Objects.requireNonNull(createdAt, "createdAt").truncatedTo(ChronoUnit.MICROS);
+        updatedAt = Objects.requireNonNull(updatedAt, "updatedAt").truncatedTo(ChronoUnit.MICROS);
+        if (updatedAt.isBefore(createdAt)) {
+            throw new IllegalArgumentException("updatedAt " + updatedAt + " is before createdAt " + createdAt);
+        }
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be at least 1, was " + version);
+        }
+    }
+
+    /** A new session, CREATED, with an empty context, at version 1. */
+    public static Session create(SessionId id, String projectPath, String threadId, Instant now) {
+        return new Session(id, projectPath, threadId, SessionStatus.CREATED, EMPTY_CONTEXT, now, now, 1);
+    }
+
+    /**
+     * This session moved to {@code target}.
+     *
+     * @throws IllegalTransitionException when the lifecycle does not allow it
+     */
+    public Session transitionTo(SessionStatus target, Instant now) {
+        checkTransition(id, status, target);
+        return new Session(id, projectPath, threadId, target, context, createdAt, later(now), version + 1);
+    }
+
+    /** This session with its context replaced by {@code newContext} (a JSON object as text). */
+    public Session withContext(String newContext, Instant now) {
+        return new Session(id, projectPath, threadId, status, newContext, createdAt, later(now), version + 1);
+    }
+
+    /** The session without its context, as lists show it. */
+    public SessionSummary summary() {
+        return new SessionSummary(id, projectPath, threadId, status, createdAt, updatedAt, version);
+    }
+
+    /** Refuses a pair of statuses the lifecycle does not allow. */
+    public static void checkTransition(SessionId id, SessionStatus from, SessionStatus to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (!from.canTransitionTo(to)) {
+            throw new IllegalTransitionException(id, from, to);
+        }
+    }
+
+    // A clock that steps back (NTP, a VM resumed) must not make a change look older than the last one.
+    private Instant later(Instant now) {
+        return now.isAfter(updatedAt) ? now : updatedAt;
+    }
+
+    public static void validateProjectPath(String projectPath) {
+        String field = "projectPath";
+        requireText(field, projectPath, MAX_PROJECT_PATH_LENGTH);
+        try {
+            if (!Path.of(projectPath).isAbsolute()) {
+                throw new InvalidInputException(field, "must be an absolute path: " + Texts.quote(projectPath, 80));
+            }
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException(field, "not a valid path: " + Texts.quote(projectPath, 80));
+        }
+    }
+
+    public static void validateThreadId(String threadId) {
+        requireText("threadId", threadId, MAX_THREAD_ID_LENGTH);
+    }
+
+    private static void requireText(String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidInputException(field, "must not be blank");
+        }
+        if (value.length() > maxLength) {
+            throw new InvalidInputException(field, "longer than " + maxLength + " characters (" + value.length() + ")");
+        }
+        if (Texts.hasControlCharacter(value)) {
+            throw new InvalidInputException(field, "must not contain control characters: " + Texts.quote(value, 80));
+        }
+        if (!Texts.isWellFormed(value)) {
+            throw new InvalidInputException(field, "is not valid Unicode (lone surrogate): " + Texts.quote(value, 80));
+        }
+    }
+}

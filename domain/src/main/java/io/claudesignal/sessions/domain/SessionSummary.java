@@ -1,0 +1,24 @@
+package io.claudesignal.sessions.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/** A session without its context: what a list shows, cheap to read whatever the context's size. */
+public record SessionSummary(
+        SessionId id,
+        String projectPath,
+        String threadId,
+        SessionStatus status,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {
+
+    public SessionSummary {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(projectPath, "projectPath");
+        Objects.requireNonNull(threadId, "threadId");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+}
