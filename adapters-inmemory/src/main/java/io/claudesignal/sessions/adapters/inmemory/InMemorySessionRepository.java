@@ -3,7 +3,9 @@ package io.claudesignal.sessions.adapters.inmemory;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
+import io.claudesignal.sessions.application.port.in.HealthCheck;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -30,7 +32,7 @@ import java.util.function.UnaryOperator;
  * share state with the store; lists come newest first from an ordered index, as a database index
  * would serve them. Nothing survives the process.
  */
-public final class InMemorySessionRepository implements SessionRepository {
+public final class InMemorySessionRepository implements SessionRepository, StorageDiagnostics {
 
     /** The list order: newest first, ties broken by id, both descending. */
     private static final Comparator<PageCursor> NEWEST_FIRST =
@@ -130,6 +132,19 @@ public final class InMemorySessionRepository implements SessionRepository {
             byAge.remove(key(current));
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public List<HealthCheck> run() {
+        lock.readLock().lock();
+        try {
+            boolean consistent = byId.size() == byAge.size();
+            return List.of(
+                    HealthCheck.ok("store", "in memory: nothing is kept after the process ends"),
+                    new HealthCheck("index", consistent, byId.size() + " sessions, " + byAge.size() + " index entries"));
+        } finally {
+            lock.readLock().unlock();
         }
     }
 
