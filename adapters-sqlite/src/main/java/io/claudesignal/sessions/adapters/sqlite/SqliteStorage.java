@@ -1,0 +1,74 @@
+package io.claudesignal.sessions.adapters.sqlite;
+
+import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A sessions database in one SQLite file: the adapter's public face. {@link #open} makes the file if
+ * there is none (owner-only, in an owner-only directory), upgrades a database of the first (Python)
+ * daemon in place after backing it up, and refuses, without writing a byte, a file that is damaged,
+ * not ours, or newer than this code.
+ *
+ * <p>Thread-safe; several stores, in one process or many, may share one file.
+ */
+public final class SqliteStorage implements AutoCloseable {
+
+    static {
+        QuietLibraries.apply();
+    }
+
+    private final SqliteDatabase db;
+    private final SqliteSessionRepository repository;
+    private final SqliteDiagnostics diagnostics;
+
+    private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
+        this.db = db;
+        this.repository = new SqliteSessionRepository(db);
+        this.diagnostics = new SqliteDiagnostics(db, settings);
+    }
+
+    /**
+     * Opens (or creates) the database at {@code file}.
+     *
+     * @throws StorageException      when the file cannot be used; nothing was written to it then
+     * @throws InvalidInputException when the path cannot name a database file
+     */
+    public static SqliteStorage open(Path file, SqliteSettings settings) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(settings, "settings");
+        Path absolute = file.toAbsolutePath().normalize();
+        String text = absolute.toString();
+        // sqlite-jdbc reads '?' as the start of URL parameters and ':' prefixes as special databases.
+        if (text.indexOf('?') >= 0 || text.indexOf('\0') >= 0 || absolute.getFileName() == null) {
+            throw new InvalidInputException("db", "cannot be used as a database file name: " + text);
+        }
+        SchemaGuard.prepare(absolute, settings);
+        SqliteDatabase db = new SqliteDatabase(new Connections(absolute, settings), settings.readers());
+        return new SqliteStorage(db, settings);
+    }
+
+    public static SqliteStorage open(Path file) {
+        return open(file, SqliteSettings.defaults());
+    }
+
+    public Path file() {
+        return db.file();
+    }
+
+    public SessionRepository repository() {
+        return repository;
+    }
+
+    public StorageDiagnostics diagnostics() {
+        return diagnostics;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

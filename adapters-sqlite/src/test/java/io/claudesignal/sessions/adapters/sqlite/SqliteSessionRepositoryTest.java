@@ -1,0 +1,40 @@
+package io.claudesignal.sessions.adapters.sqlite;
+
+import io.claudesignal.sessions.application.contract.SessionRepositoryContract;
+import io.claudesignal.sessions.application.port.out.SessionRepository;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SQLite adapter against the contract every adapter passes, on a real file in a temporary
+ * directory. The second handle is a second store on the same file, with its own writer connection,
+ * so the races also run between connections that only SQLite's file locks keep apart.
+ */
+class SqliteSessionRepositoryTest extends SessionRepositoryContract {
+
+    @TempDir
+    Path dir;
+
+    private SqliteStorage first;
+    private SqliteStorage second;
+
+    @Override
+    protected SessionRepository openRepository() {
+        first = SqliteStorage.open(dir.resolve("sessions.db"));
+        return first.repository();
+    }
+
+    @Override
+    protected SessionRepository openSecondHandle() {
+        second = SqliteStorage.open(dir.resolve("sessions.db"));
+        return second.repository();
+    }
+
+    @Override
+    protected void closeRepositories() {
+        if (second != null) {
+            second.close();
+        }
+        first.close();
+    }
+}
