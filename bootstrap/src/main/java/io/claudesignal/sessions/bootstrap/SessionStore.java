@@ -5,10 +5,12 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
+import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.domain.SessionsException;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,6 +43,21 @@ public final class SessionStore implements AutoCloseable {
     /** A store that keeps sessions in memory until it is closed or the process ends. */
     public static SessionStore inMemory() {
         return of(new ApplicationModule(), new InMemoryModule());
+    }
+
+    /**
+     * A store on the SQLite database at {@code file}, created (owner-only) if it does not exist,
+     * with the durable defaults of {@link SqliteSettings#defaults()}.
+     *
+     * @throws StorageException when the file is damaged, not a sessions database, newer than this
+     *                          library, or cannot be read and written; the file is left untouched
+     */
+    public static SessionStore openSqlite(Path file) {
+        return openSqlite(file, SqliteSettings.defaults());
+    }
+
+    public static SessionStore openSqlite(Path file, SqliteSettings settings) {
+        return of(new ApplicationModule(), new SqliteModule(file, settings));
     }
 
     /**

@@ -31,7 +31,7 @@ class ArchitectureTest {
 
     @Test
     void everyModuleIsSeen() {
-        for (String pkg : new String[] {"domain", "application", "adapters.inmemory", "bootstrap"}) {
+        for (String pkg : new String[] {"domain", "application", "adapters.inmemory", "adapters.sqlite", "bootstrap"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(ROOT + "." + pkg)))
                     .as("classes of " + pkg + " are imported").isTrue();
         }

@@ -1,12 +1,18 @@
 package io.claudesignal.sessions.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.StorageException.Reason;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SessionStoreTest {
 
@@ -25,6 +31,26 @@ class SessionStoreTest {
             assertThat(sessions.list(SessionQuery.all().withStatus(SessionStatus.PAUSED)).sessions()).hasSize(1);
             assertThat(store.maintenance().check().ok()).isTrue();
         }
+    }
+
+    @Test
+    void theSqliteStoreKeepsSessionsAcrossOpens(@TempDir Path dir) {
+        Path file = dir.resolve("home/.claude-signal/sessions.db");
+        Session created;
+        try (SessionStore store = SessionStore.openSqlite(file)) {
+            created = store.sessions().create("/home/ana/code/webapp", "+15551234567");
+        }
+        try (SessionStore store = SessionStore.openSqlite(file)) {
+            assertThat(store.sessions().get(created.id())).isEqualTo(created);
+            assertThat(store.maintenance().check().ok()).isTrue();
+        }
+    }
+
+    @Test
+    void aStoreThatCannotOpenRaisesTheTypedErrorNotGuicesWrapper(@TempDir Path dir) throws Exception {
+        Path file = Files.createFile(dir.resolve("empty.db"));
+        assertThatThrownBy(() -> SessionStore.openSqlite(file))
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
     }
 
     @Test

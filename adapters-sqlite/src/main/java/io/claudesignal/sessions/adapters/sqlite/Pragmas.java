@@ -6,6 +6,7 @@ import static org.jooq.impl.DSL.table;
 
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.Record;
 
 /**
  * Reads SQLite settings through the pragma table-valued functions ({@code SELECT * FROM
@@ -17,13 +18,19 @@ final class Pragmas {
     }
 
     static long number(DSLContext ctx, String pragma) {
-        Object value = ctx.select(field(name(pragma))).from(table(name("pragma_" + pragma))).fetchOne(0);
+        Object value = first(ctx, pragma);
         return value == null ? 0 : ((Number) value).longValue();
     }
 
     static String text(DSLContext ctx, String pragma) {
-        Object value = ctx.select(field(name(pragma))).from(table(name("pragma_" + pragma))).fetchOne(0);
+        Object value = first(ctx, pragma);
         return value == null ? "" : value.toString();
+    }
+
+    // Column names differ from pragma names (busy_timeout's is "timeout"): take the first column.
+    private static Object first(DSLContext ctx, String pragma) {
+        Record row = ctx.selectFrom(table(name("pragma_" + pragma))).fetchOne();
+        return row == null ? null : row.get(0);
     }
 
     /** {@code PRAGMA integrity_check}: exactly {@code ["ok"]} for a sound file, else the problems found. */

@@ -159,6 +159,8 @@ final class SchemaGuard {
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
         Path backup = file.resolveSibling(file.getFileName() + ".pre-upgrade-" + stamp + ".bak");
         Path trial = StoreFiles.scratchBeside(file, "upgrade-trial");
+        // The reference made its file world-readable; session context is private, from now on too.
+        StoreFiles.makeOwnerOnly(file);
         try {
             backup(file, backup, settings);
             backup(file, trial, settings);

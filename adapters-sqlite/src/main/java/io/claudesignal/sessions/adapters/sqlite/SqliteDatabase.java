@@ -45,6 +45,21 @@ final class SqliteDatabase implements AutoCloseable {
         this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
     }
 
+    /**
+     * Opens the writer now rather than at the first write: a file this process cannot write is
+     * reported when the store opens, and the connection that closes last is always a read-write one,
+     * which removes the -wal and -shm files.
+     */
+    SqliteDatabase openWriter() {
+        writeLock.lock();
+        try {
+            writerContext();
+            return this;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     Path file() {
         return connections.file();
     }
@@ -224,13 +239,15 @@ final class SqliteDatabase implements AutoCloseable {
                 return;
             }
             closed = true;
+            // Readers first: only a read-write connection that closes last checkpoints the WAL and
+            // removes the -wal and -shm files; a read-only one would leave them behind.
+            DSLContext reader;
+            while ((reader = idleReaders.poll()) != null) {
+                closeQuietly(connectionOf(reader));
+            }
             discardWriter();
         } finally {
             writeLock.unlock();
-        }
-        DSLContext reader;
-        while ((reader = idleReaders.poll()) != null) {
-            closeQuietly(connectionOf(reader));
         }
     }
 

@@ -47,7 +47,7 @@ public final class SqliteStorage implements AutoCloseable {
             throw new InvalidInputException("db", "cannot be used as a database file name: " + text);
         }
         SchemaGuard.prepare(absolute, settings);
-        SqliteDatabase db = new SqliteDatabase(new Connections(absolute, settings), settings.readers());
+        SqliteDatabase db = new SqliteDatabase(new Connections(absolute, settings), settings.readers()).openWriter();
         return new SqliteStorage(db, settings);
     }
 

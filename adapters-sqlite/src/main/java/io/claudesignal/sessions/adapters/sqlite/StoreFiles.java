@@ -51,6 +51,17 @@ final class StoreFiles {
         Files.createFile(file, attribute(OWNER_ONLY_FILE));
     }
 
+    /** Takes group and others' access away from a file (a chmod: no descriptor is opened). */
+    static void makeOwnerOnly(Path file) {
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+            }
+        } catch (IOException e) {
+            throw ioFailure(file, "making the file private", e);
+        }
+    }
+
     /** A fresh name beside {@code file} for a file under construction, hidden from directory listings. */
     static Path scratchBeside(Path file, String purpose) {
         return file.resolveSibling("." + file.getFileName() + "." + purpose + "-" + UUID.randomUUID());

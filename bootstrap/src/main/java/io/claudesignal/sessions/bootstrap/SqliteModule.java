@@ -1,0 +1,48 @@
+package io.claudesignal.sessions.bootstrap;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
+import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
+import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Stores sessions in one SQLite file: the embedded default. The file is opened when first needed. */
+public final class SqliteModule extends AbstractModule {
+
+    private final Path file;
+    private final SqliteSettings settings;
+
+    public SqliteModule(Path file, SqliteSettings settings) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public SqliteModule(Path file) {
+        this(file, SqliteSettings.defaults());
+    }
+
+    @Provides
+    @Singleton
+    SqliteStorage storage() {
+        return SqliteStorage.open(file, settings);
+    }
+
+    @Provides
+    SessionRepository repository(SqliteStorage storage) {
+        return storage.repository();
+    }
+
+    @Provides
+    StorageDiagnostics diagnostics(SqliteStorage storage) {
+        return storage.diagnostics();
+    }
+
+    @Provides
+    StoreResources resources(SqliteStorage storage) {
+        return storage::close;
+    }
+}
