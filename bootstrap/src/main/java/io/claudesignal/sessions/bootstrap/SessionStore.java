@@ -9,6 +9,7 @@ import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.domain.SessionsException;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,6 +42,11 @@ public final class SessionStore implements AutoCloseable {
     /** A store that keeps sessions in memory until it is closed or the process ends. */
     public static SessionStore inMemory() {
         return of(new ApplicationModule(), new InMemoryModule());
+    }
+
+    // TEMPORARY on branch cli: replaced by the SQLite adapter on merge
+    public static SessionStore openSqlite(Path file) {
+        return inMemory();
     }
 
     /**
