@@ -140,6 +140,8 @@ public final class SessionsCli implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(cli)
                 .setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8))
                 .setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8))
+                // "--merge @FILE" is ours to read: picocli must not expand @-files itself.
+                .setExpandAtFiles(false)
                 .setParameterExceptionHandler(failures)
                 .setExecutionExceptionHandler(failures);
         exitCodeList(commandLine);
