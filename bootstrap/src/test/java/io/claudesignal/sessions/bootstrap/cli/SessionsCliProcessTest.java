@@ -166,8 +166,11 @@ class SessionsCliProcessTest {
                 "The scratch database is gone.");
         assertThat(exit.out()).doesNotContain("\u001b[");
         assertHomeUntouched();
+        // Only the demo's own directory: a JDBC driver may unpack its native library into tmp.
         try (Stream<Path> files = Files.list(tmp)) {
-            assertThat(files).as("the demo's temporary directory is deleted").isEmpty();
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("the demo's temporary directory is deleted")
+                    .noneMatch(name -> name.startsWith("sessions-demo-"));
         }
     }
 }
