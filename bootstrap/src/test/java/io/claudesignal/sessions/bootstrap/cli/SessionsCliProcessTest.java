@@ -165,6 +165,8 @@ class SessionsCliProcessTest {
         assertThat(exit.out()).contains("scratch database", "Created session", "Refused:", "TERMINATED",
                 "The scratch database is gone.");
         assertThat(exit.out()).doesNotContain("\u001b[");
+        assertThat(exit.out()).as("the scratch database is in the temporary directory")
+                .contains(tmp.resolve("sessions-demo-").toString());
         assertHomeUntouched();
         // Only the demo's own directory: a JDBC driver may unpack its native library into tmp.
         try (Stream<Path> files = Files.list(tmp)) {
