@@ -1,0 +1,20 @@
+package io.claudesignal.sessions.bootstrap.cli;
+
+import io.claudesignal.sessions.bootstrap.SessionStore;
+import java.nio.file.Path;
+
+/**
+ * Opens the store a command works on. The CLI calls it at most once per run, only for commands that
+ * need the store, and closes the store it got when the command is done: an opener hands out a store
+ * the CLI may close. {@code SessionStore::openSqlite} is the real one; tests open stores over shared
+ * in-memory storage, the way processes share a database file.
+ */
+@FunctionalInterface
+public interface StoreOpener {
+
+    /**
+     * @param db the database file, absolute
+     * @throws io.claudesignal.sessions.application.StorageException when it cannot be opened
+     */
+    SessionStore open(Path db);
+}
