@@ -45,11 +45,6 @@ public final class SessionStore implements AutoCloseable {
         return of(new ApplicationModule(), new InMemoryModule());
     }
 
-    // TEMPORARY on branch cli: replaced by the SQLite adapter on merge
-    public static SessionStore openSqlite(Path file) {
-        return inMemory();
-    }
-
     /**
      * A store on the SQLite database at {@code file}, created (owner-only) if it does not exist,
      * with the durable defaults of {@link SqliteSettings#defaults()}.

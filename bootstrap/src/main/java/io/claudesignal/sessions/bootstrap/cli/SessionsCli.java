@@ -106,6 +106,11 @@ public final class SessionsCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // sqlite-jdbc logs through SLF4J; with no provider SLF4J warns on stderr, which is the CLI's
+        // one-line error channel. The library leaves the choice of a provider to embedders.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         // JSON is UTF-8 (RFC 8259), whatever the locale; so is the text around it.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), false, StandardCharsets.UTF_8);

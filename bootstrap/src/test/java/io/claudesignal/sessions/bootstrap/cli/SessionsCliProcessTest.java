@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,7 +127,6 @@ class SessionsCliProcessTest {
      * {@code openSqlite} is still in memory, the final count cannot hold.
      */
     @Test
-    @Tag("needs-sqlite")
     void eightProcessesCreateAtOnceOnOneDatabase() throws Exception {
         Path db = dir.resolve("shared.db");
         List<Child> children = new ArrayList<>();
