@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.StorageException.Reason;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.SessionSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,36 @@ class SessionStoreTest {
             assertThat(sessions.list(SessionQuery.all().withStatus(SessionStatus.PAUSED)).sessions()).hasSize(1);
             assertThat(store.maintenance().check().ok()).isTrue();
         }
+    }
+
+    @Test
+    void theSqliteStoreWorksAsTheReadmeShows(@TempDir Path home) {
+        // Keep in step with the README's first embedding example (user.home is a temporary directory here).
+        try (SessionStore store = SessionStore.openSqlite(Path.of(home.toString(), ".claude-signal", "sessions.db"))) {
+            Sessions sessions = store.sessions();
+            Session s = sessions.create("/home/ana/code/webapp", "+15551234567");
+            sessions.activate(s.id());
+            sessions.mergeContext(s.id(), "{\"conversation_history\": {\"turns\": []}}");
+            Session paused = sessions.pause(s.id());
+            SessionPage page = sessions.list(SessionQuery.all().withStatus(SessionStatus.PAUSED));
+
+            assertThat(paused.status()).isEqualTo(SessionStatus.PAUSED);
+            assertThat(paused.version()).isEqualTo(4);
+            assertThat(page.sessions()).extracting(SessionSummary::id).containsExactly(s.id());
+        }
+    }
+
+    @Test
+    void theGuiceWiringOfTheReadmeGivesTheSameApi(@TempDir Path dir) {
+        Injector injector = Guice.createInjector(new ApplicationModule(), new SqliteModule(dir.resolve("s.db")));
+        Sessions sessions = injector.getInstance(Sessions.class);
+        try {
+            assertThat(sessions.create("/p", "t").status()).isEqualTo(SessionStatus.CREATED);
+        } finally {
+            injector.getInstance(StoreResources.class).close();
+        }
+        Sessions inMemory = Guice.createInjector(new ApplicationModule(), new InMemoryModule()).getInstance(Sessions.class);
+        assertThat(inMemory.create("/p", "t").version()).isEqualTo(1);
     }
 
     @Test
