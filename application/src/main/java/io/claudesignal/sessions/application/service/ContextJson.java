@@ -8,13 +8,12 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Texts;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -52,7 +51,7 @@ public final class ContextJson {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         this.mapper = JsonMapper.builder(factory)
-                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
@@ -71,6 +70,7 @@ public final class ContextJson {
         return parseObject("patch", patch);
     }
 
+
     /**
      * Applies {@code patch} to {@code context} (RFC 7396) and returns the merged context as compact
      * text, or {@code context} itself (the same instance) when the patch changes nothing.
@@ -78,10 +78,9 @@ public final class ContextJson {
      * @throws InvalidInputException when the result would be over the size limit
      */
     public String merge(String context, ObjectNode patch) {
-        ObjectNode target = parseObject("context", context);
-        ObjectNode before = target.deepCopy();
-        mergeInto(target, patch);
-        if (target.equals(before)) {
+        // The stored context was checked when it was written: it is parsed, not checked again.
+        ObjectNode target = parseStored(context);
+        if (!mergeInto(target, patch)) {
             return context;
         }
         String merged = write(target);
@@ -93,22 +92,41 @@ public final class ContextJson {
         return merged;
     }
 
-    private static void mergeInto(ObjectNode target, ObjectNode patch) {
-        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+    /** Merges in place; true when {@code target} changed, so a no-op is known without copying it first. */
+    private static boolean mergeInto(ObjectNode target, ObjectNode patch) {
+        boolean changed = false;
+        for (Map.Entry<String, JsonNode> field : patch.properties()) {
+            String key = field.getKey();
             JsonNode value = field.getValue();
+            JsonNode existing = target.get(key);
             if (value.isNull()) {
-                target.remove(field.getKey());
+                changed |= target.remove(key) != null;
             } else if (value.isObject()) {
-                JsonNode existing = target.get(field.getKey());
-                ObjectNode child = existing instanceof ObjectNode o ? o : target.objectNode();
-                mergeInto(child, (ObjectNode) value);
-                target.set(field.getKey(), child);
-            } else {
-                target.set(field.getKey(), value.deepCopy());
+                if (existing instanceof ObjectNode child) {
+                    changed |= mergeInto(child, (ObjectNode) value);
+                } else {
+                    ObjectNode child = target.objectNode();
+                    mergeInto(child, (ObjectNode) value);
+                    target.set(key, child);
+                    changed = true;
+                }
+            } else if (!value.equals(existing)) {
+                target.set(key, value.deepCopy());
+                changed = true;
             }
         }
+        return changed;
+    }
+
+    private ObjectNode parseStored(String context) {
+        try (JsonParser parser = mapper.createParser(context)) {
+            if (mapper.readTree(parser) instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("context", "the stored context is not valid JSON: " + e.getMessage());
+        }
+        throw new InvalidInputException("context", "the stored context is not a JSON object");
     }
 
     private ObjectNode parseObject(String field, String text) {
@@ -144,9 +162,7 @@ public final class ContextJson {
                 throw new InvalidInputException(field, "holds a string that is not valid Unicode (lone surrogate)");
             }
         } else if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> entry = fields.next();
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
                 if (!Texts.isWellFormed(entry.getKey())) {
                     throw new InvalidInputException(field, "holds a key that is not valid Unicode (lone surrogate)");
                 }
