@@ -36,12 +36,7 @@ final class Connections {
      * for a lock upgrade without risking deadlock.
      */
     Connection writer() throws SQLException {
-        SQLiteConfig config = base();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.synchronous().name()));
-        config.enforceForeignKeys(true);
-        // Overwrite deleted content with zeros: a deleted session's private context must not linger.
-        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
+        SQLiteConfig config = durable();
         config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, Integer.toString(settings.walAutocheckpoint()));
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         return config.createConnection(url);
@@ -71,14 +66,20 @@ final class Connections {
      * soon as one commits, so IMMEDIATE would make Flyway hold the write lock while idle.
      */
     DataSource migrations() {
+        SQLiteDataSource dataSource = new SQLiteDataSource(durable());
+        dataSource.setUrl(url);
+        return dataSource;
+    }
+
+    /** The settings of every connection that writes: WAL, the configured durability, and privacy. */
+    private SQLiteConfig durable() {
         SQLiteConfig config = base();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.synchronous().name()));
         config.enforceForeignKeys(true);
+        // Overwrite deleted content with zeros: a deleted session's private context must not linger.
         config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
-        SQLiteDataSource dataSource = new SQLiteDataSource(config);
-        dataSource.setUrl(url);
-        return dataSource;
+        return config;
     }
 
     private SQLiteConfig base() {

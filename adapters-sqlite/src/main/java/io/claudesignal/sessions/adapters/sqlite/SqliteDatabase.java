@@ -16,7 +16,6 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
-import org.sqlite.SQLiteErrorCode;
 
 /**
  * The open connections of one store: a single writer, whose transactions are serialised in this
@@ -225,10 +224,6 @@ final class SqliteDatabase implements AutoCloseable {
 
     private static Connection connectionOf(DSLContext ctx) {
         return ctx.configuration().connectionProvider().acquire();
-    }
-
-    static boolean isConstraint(Throwable error) {
-        return SqliteErrors.is(error, SQLiteErrorCode.SQLITE_CONSTRAINT);
     }
 
     @Override

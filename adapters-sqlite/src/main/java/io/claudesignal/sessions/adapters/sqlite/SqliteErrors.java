@@ -26,8 +26,9 @@ final class SqliteErrors {
         return -1;
     }
 
-    static boolean is(Throwable error, SQLiteErrorCode code) {
-        return primaryCode(error) == code.code;
+    /** A constraint refused the statement (a duplicate key, a CHECK); nothing was written. */
+    static boolean isConstraint(Throwable error) {
+        return primaryCode(error) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
     }
 
     static StorageException translate(Path file, String doing, Throwable error) {

@@ -44,7 +44,7 @@ final class SqliteSessionRepository implements SessionRepository {
             try {
                 ctx.insertInto(SESSIONS).set(toRecord(session)).execute();
             } catch (DataAccessException e) {
-                if (SqliteDatabase.isConstraint(e)) {
+                if (SqliteErrors.isConstraint(e)) {
                     throw new DuplicateSessionException(session.id());
                 }
                 throw e;

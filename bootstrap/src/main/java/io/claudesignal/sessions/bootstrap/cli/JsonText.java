@@ -8,9 +8,9 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionSummary;
@@ -29,7 +29,7 @@ final class JsonText {
                                     .build())
                             .build())
             // Numbers keep their exact value: no rounding through double.
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
@@ -47,25 +47,23 @@ final class JsonText {
 
     /** A session with exactly the fields of the output contract, in its order. */
     static ObjectNode session(Session s) {
-        ObjectNode node = object();
-        node.put("id", s.id().toString());
-        node.put("projectPath", s.projectPath());
-        node.put("threadId", s.threadId());
-        node.put("status", s.status().name());
-        node.set("context", parse(s.context()));
-        node.put("createdAt", s.createdAt().toString());
-        node.put("updatedAt", s.updatedAt().toString());
-        node.put("version", s.version());
-        return node;
+        return fields(s.summary(), parse(s.context()));
     }
 
     /** A list entry: a session without its context. */
     static ObjectNode summary(SessionSummary s) {
+        return fields(s, null);
+    }
+
+    private static ObjectNode fields(SessionSummary s, JsonNode context) {
         ObjectNode node = object();
         node.put("id", s.id().toString());
         node.put("projectPath", s.projectPath());
         node.put("threadId", s.threadId());
         node.put("status", s.status().name());
+        if (context != null) {
+            node.set("context", context);
+        }
         node.put("createdAt", s.createdAt().toString());
         node.put("updatedAt", s.updatedAt().toString());
         node.put("version", s.version());
