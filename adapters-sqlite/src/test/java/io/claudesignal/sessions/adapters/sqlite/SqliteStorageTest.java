@@ -47,7 +47,7 @@ class SqliteStorageTest {
     Path dir;
 
     private static Sessions sessionsOf(SqliteStorage storage) {
-        return new SessionService(storage.repository(), new TestClock(), SessionIdGenerator.random(), new ContextJson());
+        return new SessionService(storage.persistence(), new TestClock(), SessionIdGenerator.random(), new ContextJson());
     }
 
     // ---- persistence and files ----
