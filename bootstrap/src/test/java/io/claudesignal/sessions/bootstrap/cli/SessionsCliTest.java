@@ -613,6 +613,7 @@ class SessionsCliTest {
         void tellsTheStoryOnAScratchDatabase() {
             Result r = cli.env(Map.of("SESSIONS_DB", "/must/not/be/used.db")).run("--db", "/nor/this.db", "demo").succeeds();
             assertThat(r.out()).contains("scratch database", "Created session", "ACTIVE", "PAUSED", "Refused:",
+                    "While you were away, Claude completed 3 operations: 2 edit, 1 test.", "PAUSED     -> ACTIVE",
                     "TERMINATED", "Deleted. 1 session is left.", "The scratch database is gone.");
             assertThat(storage.opened).as("the demo opens its own database only").isEmpty();
         }
