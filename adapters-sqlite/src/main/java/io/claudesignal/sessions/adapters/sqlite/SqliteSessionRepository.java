@@ -160,17 +160,11 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
 
     @Override
     public List<Transition> history(SessionId id) {
-        return db.read(ctx -> {
-            List<Transition> history = ctx.selectFrom(TRANSITIONS)
-                    .where(TRANSITIONS.SESSION_ID.eq(id.value()))
-                    .orderBy(TRANSITIONS.SEQ)
-                    .fetch(r -> new Transition(id, SessionStatus.valueOf(r.getFromStatus()),
-                            SessionStatus.valueOf(r.getToStatus()), r.getChangedAt(), r.getReason(), new Actor(r.getActor())));
-            if (history.isEmpty()) {
-                requireSession(ctx, id);
-            }
-            return history;
-        });
+        return db.read(ctx -> ofExistingSession(ctx, id, ctx.selectFrom(TRANSITIONS)
+                .where(TRANSITIONS.SESSION_ID.eq(id.value()))
+                .orderBy(TRANSITIONS.SEQ)
+                .fetch(r -> new Transition(id, SessionStatus.valueOf(r.getFromStatus()),
+                        SessionStatus.valueOf(r.getToStatus()), r.getChangedAt(), r.getReason(), new Actor(r.getActor())))));
     }
 
     @Override
@@ -301,16 +295,10 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
 
     @Override
     public List<Activity> list(SessionId id) {
-        return db.read(ctx -> {
-            List<Activity> log = ctx.selectFrom(ACTIVITIES)
-                    .where(ACTIVITIES.SESSION_ID.eq(id.value()))
-                    .orderBy(ACTIVITIES.SEQ)
-                    .fetch(SqliteSessionRepository::toActivity);
-            if (log.isEmpty()) {
-                requireSession(ctx, id);
-            }
-            return log;
-        });
+        return db.read(ctx -> ofExistingSession(ctx, id, ctx.selectFrom(ACTIVITIES)
+                .where(ACTIVITIES.SESSION_ID.eq(id.value()))
+                .orderBy(ACTIVITIES.SEQ)
+                .fetch(SqliteSessionRepository::toActivity)));
     }
 
     @Override
@@ -388,6 +376,14 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
         if (!ctx.fetchExists(DSL.selectOne().from(SESSIONS).where(SESSIONS.ID.eq(id.value())))) {
             throw new SessionNotFoundException(id);
         }
+    }
+
+    /** A session's rows from a table of its own: none may mean there is no such session, which is then said. */
+    private static <T> List<T> ofExistingSession(DSLContext ctx, SessionId id, List<T> rows) {
+        if (rows.isEmpty()) {
+            requireSession(ctx, id);
+        }
+        return rows;
     }
 
     private static Optional<Lease> findLease(DSLContext ctx, SessionId id) {
