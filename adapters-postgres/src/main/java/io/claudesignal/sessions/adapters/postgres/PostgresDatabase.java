@@ -54,7 +54,7 @@ final class PostgresDatabase implements AutoCloseable {
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         config.setAutoCommit(true);
         config.setMaximumPoolSize(settings.maxPoolSize());
-        config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
+        config.setMinimumIdle(1);
         config.setConnectionTimeout(settings.connectTimeout().toMillis());
         config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
         config.addDataSourceProperty("ApplicationName", "claude-signal-sessions");

@@ -9,7 +9,6 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
@@ -72,10 +71,9 @@ final class PostgresSchema {
     /** The highest migration applied to {@code schema}, if it has a migration history. */
     static OptionalLong appliedVersion(PostgresDatabase db, String schema) {
         return db.read(ctx -> {
-            Table<?> tables = DSL.table(DSL.name("information_schema", "tables"));
-            boolean hasHistory = ctx.fetchExists(DSL.selectOne().from(tables).where(
-                    DSL.field(DSL.name("table_schema"), String.class).eq(schema),
-                    DSL.field(DSL.name("table_name"), String.class).eq(HISTORY_TABLE)));
+            // to_regclass: NULL when there is no such table, without scanning information_schema.
+            boolean hasHistory = ctx.select(DSL.field(DSL.function("to_regclass", Object.class,
+                    DSL.val(schema + "." + HISTORY_TABLE)).isNotNull())).fetchOne(0, Boolean.class);
             if (!hasHistory) {
                 return OptionalLong.empty();
             }
