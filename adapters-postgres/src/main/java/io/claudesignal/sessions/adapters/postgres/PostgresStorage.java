@@ -81,6 +81,10 @@ public final class PostgresStorage implements AutoCloseable {
         return diagnostics;
     }
 
+    PostgresDatabase databaseForTests() {
+        return db;
+    }
+
     @Override
     public void close() {
         db.close();
