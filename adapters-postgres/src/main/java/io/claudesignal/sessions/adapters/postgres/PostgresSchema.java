@@ -28,7 +28,9 @@ final class PostgresSchema {
 
     static void prepare(PostgresDatabase db, PostgresSettings settings) {
         requireDurableCommits(db);
-        refuseNewer(db, settings.schema());
+        if (refuseNewer(db, settings.schema()) == VERSION) {
+            return; // current: no Flyway run, so a CLI command or a second daemon opens in a few queries
+        }
         try {
             Flyway.configure(PostgresSchema.class.getClassLoader())
                     .dataSource(db.dataSource())
@@ -85,11 +87,13 @@ final class PostgresSchema {
         });
     }
 
-    private static void refuseNewer(PostgresDatabase db, String schema) {
+    /** The applied version (0 for none), when it is not newer than this code. */
+    private static long refuseNewer(PostgresDatabase db, String schema) {
         OptionalLong applied = appliedVersion(db, schema);
         if (applied.isPresent() && applied.getAsLong() > VERSION) {
             throw new NewerSchemaException(db.url() + " schema " + schema, applied.getAsLong(), VERSION);
         }
+        return applied.orElse(0);
     }
 
     private static long major(String version) {

@@ -39,7 +39,8 @@ public final class DaemonProcess {
                     SessionIdGenerator.random(), new ContextJson(),
                     new SessionsConfig(Actor.daemon(name), lease, heartbeat, SessionsConfig.DEFAULT_ACTIVITY_LIMIT));
             // The heartbeat runs from the start: a lease claimed during a slow start-up must not lapse.
-            try (LeaseHeartbeat ignored = LeaseHeartbeat.start(daemon, heartbeat)) {
+            LeaseHeartbeat renewing = LeaseHeartbeat.start(daemon, heartbeat);
+            try {
                 for (int i = 0; i < count; i++) {
                     Session s = daemon.activate(daemon.create("/home/" + name + "/project" + i, "+1555000" + i).id());
                     daemon.claim(s.id());
@@ -61,6 +62,8 @@ public final class DaemonProcess {
                         System.out.flush();
                     }
                 }
+            } finally {
+                renewing.close();
             }
         }
     }

@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -21,7 +21,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * <p>Each test works in a schema of its own ({@link #freshSchema()}), dropped afterwards
  * ({@link #dropSchema(String)}), so test classes and runs sharing the server never see each other.
  */
-public final class PostgresServer implements BeforeAllCallback {
+public final class PostgresServer implements ExecutionCondition {
 
     public static final String URL_VARIABLE = "SESSIONS_TEST_POSTGRES_URL";
 
@@ -30,17 +30,19 @@ public final class PostgresServer implements BeforeAllCallback {
     private static String unavailable;
     private static PostgreSQLContainer container;
 
+    /** Runs the tests when there is a server; else disables them with the reason (each is reported skipped). */
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         String reason = unavailableReason();
         if (reason == null) {
-            return;
+            return ConditionEvaluationResult.enabled("PostgreSQL server available");
         }
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true and " + reason + ": set " + URL_VARIABLE
-                    + " (.ci/run does) so that the PostgreSQL tests run; a CI run that skips them has failed");
+            throw new IllegalStateException("CI=true and " + reason + ": " + URL_VARIABLE
+                    + " must name a running server (.ci/run starts the local one and sets it); a CI run that skips"
+                    + " the PostgreSQL tests has failed");
         }
-        Assumptions.abort("PostgreSQL tests skipped: " + reason + " (set " + URL_VARIABLE
+        return ConditionEvaluationResult.disabled("PostgreSQL tests skipped: " + reason + " (set " + URL_VARIABLE
                 + " to a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/test?user=postgres)");
     }
 
@@ -85,7 +87,8 @@ public final class PostgresServer implements BeforeAllCallback {
     private static void find() {
         String fromEnvironment = System.getenv(URL_VARIABLE);
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            try (Connection ignored = DriverManager.getConnection(fromEnvironment)) {
+            try {
+                DriverManager.getConnection(fromEnvironment).close();
                 url = fromEnvironment;
             } catch (SQLException e) {
                 unavailable = URL_VARIABLE + " names a server that cannot be reached (" + e.getMessage() + ")";
