@@ -56,7 +56,9 @@ final class PostgresDatabase implements AutoCloseable {
         config.setMaximumPoolSize(settings.maxPoolSize());
         config.setMinimumIdle(1);
         config.setConnectionTimeout(settings.connectTimeout().toMillis());
-        config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
+        // One attempt at start-up (bounded by the driver's connectTimeout): a refused connection or login
+        // is reported at once, not after retries; later borrowers wait up to connectionTimeout.
+        config.setInitializationFailTimeout(1);
         config.addDataSourceProperty("ApplicationName", "claude-signal-sessions");
         config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
         config.addDataSourceProperty("tcpKeepAlive", "true");
