@@ -46,9 +46,9 @@ import org.jooq.impl.DSL;
 
 /**
  * The persistence ports on one PostgreSQL schema, shared by any number of processes and hosts. Each
- * write is one READ COMMITTED transaction that first locks the session's row ({@code SELECT … FOR
- * UPDATE}): every change to a session, its lease or its log is made under that lock, so the checks a
- * write makes (status, version, the fencing lease) hold when it commits. Recovery takes the locks of
+ * write is one READ COMMITTED transaction; each that checks something first locks the session's row
+ * ({@code SELECT … FOR UPDATE}): every change to a session or its lease is made under that lock, so the
+ * checks a write makes (status, version, the fencing lease) hold when it commits. Recovery takes the locks of
  * the abandoned sessions with {@code SKIP LOCKED} and checks them again once it holds them, so two
  * recoveries never wait for each other and never recover a session twice.
  */

@@ -34,7 +34,8 @@ public final class PostgresStorage implements AutoCloseable {
 
     /**
      * Opens the database at {@code url}: {@code jdbc:postgresql://host:5432/db?user=u}, or
-     * {@code postgresql://u@host:5432/db} (libpq's form, also {@code postgres://}).
+     * {@code postgresql://u@host:5432/db} (libpq's form, also {@code postgres://}). A
+     * {@code currentSchema=name} parameter in the URL chooses the schema, over {@code settings}.
      *
      * @throws InvalidInputException when {@code url} is not a PostgreSQL URL
      * @throws NewerSchemaException  when the schema was written by a newer version of this library
@@ -44,10 +45,13 @@ public final class PostgresStorage implements AutoCloseable {
      */
     public static PostgresStorage open(String url, PostgresSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        PostgresDatabase db = PostgresDatabase.open(PostgresUrl.parse(url), settings);
+        PostgresUrl parsed = PostgresUrl.parse(url);
+        // The URL's currentSchema, when there is one, names the schema (the CLI has no other way to).
+        PostgresSettings effective = parsed.currentSchema().map(settings::withSchema).orElse(settings);
+        PostgresDatabase db = PostgresDatabase.open(parsed, effective);
         try {
-            PostgresSchema.prepare(db, settings);
-            return new PostgresStorage(db, settings);
+            PostgresSchema.prepare(db, effective);
+            return new PostgresStorage(db, effective);
         } catch (RuntimeException e) {
             db.close();
             throw e;

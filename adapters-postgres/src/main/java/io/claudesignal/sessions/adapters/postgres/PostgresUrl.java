@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -65,6 +66,21 @@ record PostgresUrl(String jdbc) {
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new InvalidInputException("db", "not a valid PostgreSQL URL: " + redact(text));
         }
+    }
+
+    /** The {@code currentSchema} parameter of the URL, if it has one. */
+    Optional<String> currentSchema() {
+        int question = jdbc.indexOf('?');
+        if (question < 0) {
+            return Optional.empty();
+        }
+        for (String pair : jdbc.substring(question + 1).split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0 && pair.substring(0, equals).equals("currentSchema")) {
+                return Optional.of(decode(pair.substring(equals + 1)));
+            }
+        }
+        return Optional.empty();
     }
 
     private static void appendParameter(StringBuilder query, String key, String value) {

@@ -117,6 +117,17 @@ class PostgresStorageTest {
     }
 
     @Test
+    void theUrlsCurrentSchemaChoosesTheSchema() {
+        String url = PostgresServer.url() + "&currentSchema=" + schema;
+        try (PostgresStorage storage = PostgresStorage.open(url, PostgresSettings.defaults().withMaxPoolSize(2))) {
+            assertThat(PostgresSchema.appliedVersion(storage.databaseForTests(), schema)).hasValue(PostgresSchema.VERSION);
+            assertThat(storage.diagnostics().run().get(1).detail()).contains("schema " + schema);
+        }
+        assertThatThrownBy(() -> PostgresStorage.open(PostgresServer.url() + "&currentSchema=a,b"))
+                .isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
     void urlsInEitherFormBecomeJdbcUrlsAndNeverShowThePassword() {
         assertThat(PostgresUrl.parse("postgresql://ana:s3cr%40t@db.example:5433/sessions?sslmode=require").jdbc())
                 .isEqualTo("jdbc:postgresql://db.example:5433/sessions?sslmode=require&user=ana&password=s3cr%40t");
