@@ -50,9 +50,20 @@ final class Child implements AutoCloseable {
 
     /** The java command line that runs the worker; {@code wrapper} goes before it. */
     static List<String> javaCommand(Path db, int walAutocheckpoint, long seed, String mode) {
-        return List.of(MultiProcessTest.javaBinary(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+        return javaCommand(db, walAutocheckpoint, seed, mode, 600);
+    }
+
+    static List<String> javaCommand(Path db, int walAutocheckpoint, long seed, String mode, int pad) {
+        return List.of(MultiProcessTest.javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-cp", System.getProperty("java.class.path"), ReliabilityWorker.class.getName(),
-                db.toString(), Integer.toString(walAutocheckpoint), Long.toString(seed), mode);
+                db.toString(), Integer.toString(walAutocheckpoint), Long.toString(seed), mode, Integer.toString(pad));
+    }
+
+    /** {@code wrapper} followed by {@code command}. */
+    static List<String> wrapped(List<String> wrapper, List<String> command) {
+        List<String> all = new ArrayList<>(wrapper);
+        all.addAll(command);
+        return all;
     }
 
     static Child start(List<String> command, Path stderr) throws IOException {
@@ -133,7 +144,8 @@ final class Child implements AutoCloseable {
         }
         List<String> lines;
         synchronized (all) {
-            lines = new ArrayList<>(all.subList(Math.max(0, all.size() - 20), all.size()));
+            lines = all.subList(Math.max(0, all.size() - 20), all.size()).stream()
+                    .map(l -> l.length() > 160 ? l.substring(0, 160) + "..." : l).toList();
         }
         return "last output " + lines + "; stderr: " + (err.length() > 4000 ? err.substring(0, 4000) : err);
     }

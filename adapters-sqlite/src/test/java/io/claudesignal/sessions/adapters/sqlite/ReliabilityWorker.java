@@ -33,9 +33,10 @@ import java.util.Random;
  * ERR &lt;reason&gt; &lt;message&gt;           (the write failed with a StorageException; nothing acknowledged)
  * </pre>
  *
- * <p>Arguments: {@code <db> <walAutocheckpoint> <seed> burst|commands}. {@code burst} writes until it
+ * <p>Arguments: {@code <db> <walAutocheckpoint> <seed> burst|commands [<pad>]}, where pad is the most
+ * characters of filler in a merged value (600). {@code burst} writes until it
  * is killed; {@code commands} reads commands from standard input: {@code writes N} (up to N writes,
- * stopping at the first error), {@code reopen}, {@code fill <file>} (write a file until the disk is
+ * stopping at the first error), {@code reopen}, {@code close}, {@code fill <file>} (write a file until the disk is
  * full), {@code free <file>}, {@code quit}.
  */
 public final class ReliabilityWorker {
@@ -48,6 +49,7 @@ public final class ReliabilityWorker {
     private SqliteStorage storage;
     private SessionService sessions;
     private long merges;
+    private int pad = 600;
 
     private ReliabilityWorker(Path db, SqliteSettings settings, long seed, PrintStream out) {
         this.db = db;
@@ -60,6 +62,9 @@ public final class ReliabilityWorker {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         SqliteSettings settings = SqliteSettings.defaults().withWalAutocheckpoint(Integer.parseInt(args[1]));
         ReliabilityWorker worker = new ReliabilityWorker(Path.of(args[0]), settings, Long.parseLong(args[2]), out);
+        if (args.length > 4) {
+            worker.pad = Integer.parseInt(args[4]);
+        }
         try {
             worker.open();
         } catch (StorageException e) {
@@ -88,9 +93,14 @@ public final class ReliabilityWorker {
                     Files.deleteIfExists(Path.of(command[1]));
                     out.println("OK freed");
                 }
+                case "close" -> {
+                    worker.storage.close();
+                    out.println("OK closed");
+                }
                 case "quit" -> {
                     worker.storage.close();
                     out.println("BYE");
+                    out.println("DONE");
                     System.exit(0);
                 }
                 default -> out.println("UNKNOWN " + line);
@@ -128,7 +138,7 @@ public final class ReliabilityWorker {
                 int index = random.nextInt(live);
                 Session s = mine.get(index);
                 String key = "k" + (merges++);
-                String value = "v" + Long.toHexString(random.nextLong()) + "x".repeat(random.nextInt(600));
+                String value = "v" + Long.toHexString(random.nextLong()) + "x".repeat(random.nextInt(pad + 1));
                 out.println("TRY merge " + s.id());
                 s = sessions.mergeContext(s.id(), "{\"" + key + "\":\"" + value + "\"}");
                 mine.set(index, s);
