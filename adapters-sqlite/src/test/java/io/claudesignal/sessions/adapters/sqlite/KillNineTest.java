@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Item 1 of the reliability suite: a child JVM writes through {@code Sessions} and acknowledges each
- * write after it returned; it is killed with SIGKILL at a random moment; the database must then open,
+ * write after it returned; it is killed with SIGKILL at a random moment (50-400 ms after its first
+ * acknowledgement); the database must then open,
  * pass {@code PRAGMA integrity_check}, and hold every acknowledged write with its value. Rounds
  * alternate between SQLite's default checkpoint and a 2-page {@code wal_autocheckpoint}, so that kills
  * also land inside checkpoints. {@code -Dreliability.rounds=N} (default 20), {@code -Dreliability.seed=S}.
@@ -40,6 +41,9 @@ class KillNineTest {
             try (Child child = Child.start(Child.javaCommand(db, checkpoint, random.nextLong(), "burst"),
                     dir.resolve("stderr-" + round))) {
                 assertThat(child.awaitReady()).as(child.describe()).isEqualTo("READY");
+                // From its first acknowledged write on, so that the kill lands in the stream of writes
+                // and not in a JVM still warming up.
+                child.awaitLine("ACK ");
                 Thread.sleep(delay);
                 child.kill();
                 ledger.acceptAll(child.all);
