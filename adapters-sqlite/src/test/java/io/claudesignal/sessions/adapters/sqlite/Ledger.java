@@ -34,6 +34,8 @@ final class Ledger {
     private int uncertainCreates;
     private String tried;
     private int acknowledged;
+    private final java.util.Set<String> seen = new java.util.HashSet<>();
+    private final List<String> last = new ArrayList<>();
 
     /** Reads every line a worker printed. */
     void acceptAll(List<String> lines) {
@@ -42,6 +44,13 @@ final class Ledger {
 
     void accept(String line) {
         String[] f = line.split(" ");
+        if (f.length > 2) {
+            seen.add(f[2]);
+        }
+        last.add(line.length() > 120 ? line.substring(0, 120) : line);
+        if (last.size() > 6) {
+            last.remove(0);
+        }
         if (line.startsWith("TRY ")) {
             settleTry();
             tried = line;
@@ -162,7 +171,10 @@ final class Ledger {
             }
         }
         if (rows.size() > uncertainCreates) {
-            problems.add(rows.size() + " sessions nobody acknowledged, " + uncertainCreates + " creates uncertain");
+            List<String> unknown = new ArrayList<>();
+            rows.forEach((id, row) -> unknown.add(id + " v" + row[0] + " " + row[1] + (seen.contains(id) ? " (in the output)" : "")));
+            problems.add(rows.size() + " sessions nobody acknowledged, " + uncertainCreates + " creates uncertain: " + unknown
+                    + "; last lines " + last);
         }
         return problems;
     }
