@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 5; 3 for an id that parses but names nothing) and the database files are unchanged by the
  * rejection: a checksum of the database and its -wal is taken before a run of rejections and compared
  * after it, before the next accepted write. Nothing else may escape.
- * {@code -Dreliability.fuzz.api=N} (8500), {@code -Dreliability.fuzz.cli=N} (300 on SQLite),
- * {@code -Dreliability.fuzz.cli.memory=N} (1200 over in-memory storage), {@code -Dreliability.seed=S}.
+ * {@code -Dreliability.fuzz.api=N} (9000), {@code -Dreliability.fuzz.cli=N} (300 on SQLite),
+ * {@code -Dreliability.fuzz.cli.memory=N} (700 over in-memory storage), {@code -Dreliability.seed=S}.
  */
 class HostileInputTest {
 
@@ -63,9 +63,9 @@ class HostileInputTest {
     @Test
     void hostileInputIsAcceptedExactlyOrRejectedWithoutTouchingTheFile() throws Exception {
         long seed = Long.getLong("reliability.seed", System.nanoTime());
-        int apiCases = Integer.getInteger("reliability.fuzz.api", 8500);
+        int apiCases = Integer.getInteger("reliability.fuzz.api", 9000);
         int cliCases = Integer.getInteger("reliability.fuzz.cli", 300);
-        int memoryCliCases = Integer.getInteger("reliability.fuzz.cli.memory", 1200);
+        int memoryCliCases = Integer.getInteger("reliability.fuzz.cli.memory", 700);
         System.out.println("hostile input: seed " + seed + ", " + apiCases + " library cases, " + cliCases
                 + " CLI cases on SQLite, " + memoryCliCases + " CLI cases in memory");
         random = new Random(seed);
