@@ -39,6 +39,8 @@ class MultiProcessTest {
         assertThat(output).doesNotContain("locked").contains("failures 0");
         assertThat(output.lines().filter(l -> l.equals("failures 0")).count()).isEqualTo(PROCESSES);
         assertThat(count(db, session)).isEqualTo((long) PROCESSES * INCREMENTS);
+        System.out.println("multi-process: IMMEDIATE, " + PROCESSES + " x " + INCREMENTS
+                + " read-modify-writes: 0 lock errors, count exactly " + PROCESSES * INCREMENTS);
     }
 
     /**
@@ -53,6 +55,8 @@ class MultiProcessTest {
         String output = runTogether(DeferredCounterWorker.class, db, session);
         long failures = output.lines().filter(l -> l.startsWith("failures "))
                 .mapToLong(l -> Long.parseLong(l.split(" ")[1])).sum();
+        System.out.println("multi-process control: DEFERRED, " + PROCESSES + " x " + INCREMENTS + " read-modify-writes: "
+                + failures + " failed with 'database is locked', " + (PROCESSES * INCREMENTS - failures) + " counted");
         assertThat(failures).as(output).isPositive();
         assertThat(output).contains("database is locked");
         assertThat(count(db, session)).isEqualTo((long) PROCESSES * INCREMENTS - failures).isLessThan((long) PROCESSES * INCREMENTS);
