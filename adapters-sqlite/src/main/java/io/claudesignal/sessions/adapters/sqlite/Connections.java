@@ -75,7 +75,8 @@ final class Connections {
     private SQLiteConfig durable() {
         SQLiteConfig config = base();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(settings.synchronous().name()));
+        // By name: sqlite-jdbc's SynchronousMode has no EXTRA, which SQLite itself has.
+        config.setPragma(SQLiteConfig.Pragma.SYNCHRONOUS, settings.synchronous().name());
         config.enforceForeignKeys(true);
         // Overwrite deleted content with zeros: a deleted session's private context must not linger.
         config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");

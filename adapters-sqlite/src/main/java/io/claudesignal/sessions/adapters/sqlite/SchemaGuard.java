@@ -78,6 +78,8 @@ final class SchemaGuard {
         if (Files.isDirectory(file)) {
             throw new StorageException(Reason.FOREIGN, file, file + ": is a directory, not a database file");
         }
+        boolean hadWal = Files.exists(StoreFiles.companion(file, "-wal"));
+        boolean hadShm = Files.exists(StoreFiles.companion(file, "-shm"));
         try (Connection connection = new Connections(file, settings).inspector()) {
             DSLContext ctx = SqliteDatabase.context(connection);
             if (Pragmas.number(ctx, "page_count") == 0) {
@@ -105,10 +107,32 @@ final class SchemaGuard {
             }
             StorageException error = SqliteErrors.translate(file, "opening", e);
             if (error.reason() == Reason.CORRUPT) {
+                removeWhatLookingLeft(file, hadWal, hadShm);
                 throw new StorageException(Reason.CORRUPT, file, file + ": is damaged or not a SQLite database ("
                         + SqliteErrors.rootMessage(e) + "); refusing to touch it", e);
             }
             throw error;
+        }
+    }
+
+    /**
+     * A damaged file whose header says WAL makes even a read-only look create an empty -wal and a
+     * -shm, which its closing cannot remove: remove them, when they were not there before and the
+     * -wal is empty, so that refusing a damaged file leaves nothing beside it. Nobody else can be
+     * using a file that does not open.
+     */
+    private static void removeWhatLookingLeft(Path file, boolean hadWal, boolean hadShm) {
+        Path wal = StoreFiles.companion(file, "-wal");
+        try {
+            if (hadWal || (Files.exists(wal) && Files.size(wal) > 0)) {
+                return;
+            }
+            Files.deleteIfExists(wal);
+            if (!hadShm) {
+                Files.deleteIfExists(StoreFiles.companion(file, "-shm"));
+            }
+        } catch (IOException ignored) {
+            // Leftovers are harmless; the refusal is what matters.
         }
     }
 

@@ -97,8 +97,9 @@ final class SqliteDatabase implements AutoCloseable {
                 commit(connection);
                 throw refused;
             } catch (RuntimeException | Error e) {
+                StorageException error = failure("writing", e); // before closing: that may remove the -wal
                 discardWriter();
-                throw failure("writing", e);
+                throw error;
             }
             commit(connection);
             return result;
@@ -144,8 +145,9 @@ final class SqliteDatabase implements AutoCloseable {
             // which under IMMEDIATE would hold the write lock while this store is idle.
             connection.setAutoCommit(true);
         } catch (SQLException e) {
+            StorageException error = failure("committing", e); // before closing: that may remove the -wal
             discardWriter();
-            throw failure("committing", e);
+            throw error;
         }
     }
 

@@ -36,7 +36,8 @@ final class SqliteDiagnostics implements StorageDiagnostics {
             List<String> problems = db.read(Pragmas::integrityCheck);
             return problems.equals(List.of("ok"))
                     ? HealthCheck.ok("integrity", "PRAGMA integrity_check: ok")
-                    : HealthCheck.failed("integrity", String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
+                    : HealthCheck.failed("integrity", db.file() + " is damaged: "
+                            + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
         });
         guarded(checks, "identity", () -> {
             long id = db.read(ctx -> Pragmas.number(ctx, "application_id"));

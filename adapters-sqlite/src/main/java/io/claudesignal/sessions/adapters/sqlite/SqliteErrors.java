@@ -2,8 +2,11 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.StorageException.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -37,7 +40,49 @@ final class SqliteErrors {
         }
         int code = primaryCode(error);
         Reason reason = reasonFor(code);
+        if (reason == Reason.IO && atFileSizeLimit(file)) {
+            // A write that starts exactly at RLIMIT_FSIZE fails with EFBIG, which SQLite reports as
+            // SQLITE_IOERR_WRITE (only ENOSPC and short writes become SQLITE_FULL): the disk is fine.
+            reason = Reason.FULL;
+        }
         return new StorageException(reason, file, file + ": " + doing + " failed: " + describe(reason, error), error);
+    }
+
+    /**
+     * Whether the database file or its -wal has reached this process's file-size limit ({@code ulimit
+     * -f}): within 64 KiB of it, so that the next page or frame would cross it. Reads
+     * {@code /proc/self/limits} and the files' sizes; never opens a database file.
+     */
+    static boolean atFileSizeLimit(Path file) {
+        long limit = fileSizeLimit();
+        if (limit < 0) {
+            return false;
+        }
+        for (Path p : List.of(file, StoreFiles.companion(file, "-wal"), StoreFiles.companion(file, "-journal"))) {
+            try {
+                if (Files.size(p) + 64 * 1024 >= limit) {
+                    return true;
+                }
+            } catch (IOException ignored) {
+                // no such file
+            }
+        }
+        return false;
+    }
+
+    /** RLIMIT_FSIZE in bytes, or -1 when unlimited or unknown (not Linux). */
+    static long fileSizeLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max file size")) {
+                    String soft = line.substring("Max file size".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     static Reason reasonFor(int code) {

@@ -5,6 +5,7 @@ import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.InvalidInputException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -46,6 +47,12 @@ public final class SqliteStorage implements AutoCloseable {
         // sqlite-jdbc reads '?' as the start of URL parameters and ':' prefixes as special databases.
         if (text.indexOf('?') >= 0 || text.indexOf('\0') >= 0 || absolute.getFileName() == null) {
             throw new InvalidInputException("db", "cannot be used as a database file name: " + text);
+        }
+        // SQLite quietly opens a file it may not write read-only, and the first write would fail; even
+        // a look at it would leave -wal and -shm files behind. Say so now (access(2), no descriptor).
+        if (Files.isRegularFile(absolute) && !Files.isWritable(absolute)) {
+            throw new StorageException(StorageException.Reason.PERMISSION, absolute, absolute
+                    + ": the database file is read-only for this user; the store needs to write it");
         }
         SchemaGuard.prepare(absolute, settings);
         SqliteDatabase db = new SqliteDatabase(new Connections(absolute, settings), settings.readers()).openWriter();

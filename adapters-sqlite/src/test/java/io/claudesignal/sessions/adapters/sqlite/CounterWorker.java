@@ -11,6 +11,7 @@ import java.time.Instant;
 /**
  * A child process for {@link MultiProcessTest}: reads a counter from a session's context, adds one
  * and writes it back, as one read-modify-write, {@code n} times; prints how many attempts failed.
+ * Prints READY once open and starts when a line arrives on standard input, so that all start together.
  */
 public final class CounterWorker {
 
@@ -24,6 +25,9 @@ public final class CounterWorker {
         ObjectMapper json = new ObjectMapper();
         int failures = 0;
         try (SqliteStorage storage = SqliteStorage.open(db)) {
+            System.out.println("READY");
+            System.out.flush();
+            System.in.read(); // start together with the others
             for (int i = 0; i < increments; i++) {
                 try {
                     storage.repository().update(id, s -> {

@@ -4,6 +4,7 @@ import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.domain.SessionStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Option;
         })
 final class ListCommand extends CliCommand {
 
-    @Option(names = "--status", paramLabel = "S", split = ",",
+    // Split here, not by picocli: picocli's split respects quotes and, on an unbalanced one, prints a
+    // warning of its own to System.err, a second line beside the CLI's one-line error.
+    @Option(names = "--status", paramLabel = "S",
             description = "Only sessions in this status (repeat it, or separate with commas, for any of several).")
     List<String> statuses = new ArrayList<>();
 
@@ -41,7 +44,7 @@ final class ListCommand extends CliCommand {
         SessionQuery query = SessionQuery.all();
         if (!statuses.isEmpty()) {
             EnumSet<SessionStatus> wanted = EnumSet.noneOf(SessionStatus.class);
-            statuses.forEach(s -> wanted.add(SessionStatus.parse(s)));
+            statusNames().forEach(s -> wanted.add(SessionStatus.parse(s)));
             query = query.withStatuses(wanted);
         }
         if (project != null) {
@@ -62,13 +65,18 @@ final class ListCommand extends CliCommand {
     }
 
     /** This command again, for the next page: the cursor is a position, the filters must be repeated. */
+    /** Every --status value, comma-separated lists split ("active," has an empty, invalid, name). */
+    private List<String> statusNames() {
+        return statuses.stream().flatMap(s -> Arrays.stream(s.split(",", -1))).toList();
+    }
+
     private String nextPageCommand(String next) {
         List<String> words = new ArrayList<>(List.of("sessions", "list"));
         if (cli.db != null) {
             words.add("--db");
             words.add(cli.db);
         }
-        for (String status : statuses) {
+        for (String status : statusNames()) {
             words.add("--status");
             words.add(status);
         }

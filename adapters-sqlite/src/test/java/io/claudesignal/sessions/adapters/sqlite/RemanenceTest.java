@@ -1,0 +1,110 @@
+package io.claudesignal.sessions.adapters.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudesignal.sessions.application.contract.TestClock;
+import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
+import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.service.SessionService;
+import io.claudesignal.sessions.domain.Session;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Item 9 of the reliability suite: a deleted session's context, and a value a merge removed, leave no
+ * trace in any file of the store once the WAL is checkpointed ({@code secure_delete} is on). The
+ * control shows the scan finds what a store without secure_delete leaves behind.
+ */
+class RemanenceTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDeletedContextAndARemovedValueAreInNoFileAfterACheckpoint() throws Exception {
+        Path db = dir.resolve("sessions.db");
+        String deletedMarker = "DELETED-" + UUID.randomUUID();
+        String removedMarker = "REMOVED-" + UUID.randomUUID();
+        try (SqliteStorage storage = SqliteStorage.open(db)) {
+            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
+                    SessionIdGenerator.random(), new ContextJson());
+            for (int i = 0; i < 20; i++) {
+                sessions.mergeContext(sessions.create("/p" + i, "t").id(), "{\"filler\":\"" + "f".repeat(3000) + "\"}");
+            }
+            Session doomed = sessions.create("/home/ana/secret", "+15551234567");
+            // Large enough to need overflow pages, small occurrences too.
+            sessions.mergeContext(doomed.id(), "{\"a\":\"" + deletedMarker + "\",\"b\":\"" + (deletedMarker + " ").repeat(400) + "\"}");
+            Session kept = sessions.create("/home/ana/kept", "+15551234567");
+            sessions.mergeContext(kept.id(), "{\"token\":\"" + (removedMarker + " ").repeat(200) + "\",\"keep\":1}");
+            // The markers are in the files now, at least in the WAL: the scan can see them.
+            assertThat(filesContaining(deletedMarker)).isNotEmpty();
+
+            sessions.terminate(doomed.id());
+            sessions.delete(doomed.id());
+            sessions.mergeContext(kept.id(), "{\"token\":null}");
+            checkpointTruncate(db);
+            assertThat(filesContaining(deletedMarker)).as("the deleted session's context").isEmpty();
+            assertThat(filesContaining(removedMarker)).as("the value a merge removed").isEmpty();
+        }
+        assertThat(filesContaining(deletedMarker)).isEmpty();
+        assertThat(filesContaining(removedMarker)).isEmpty();
+    }
+
+    @Test
+    void controlWithoutSecureDeleteTheScanFindsTheDeletedBytes() throws Exception {
+        Path db = dir.resolve("plain.db");
+        String marker = "PLAIN-" + UUID.randomUUID();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode = WAL");
+            s.execute("PRAGMA secure_delete = 0");
+            s.execute("CREATE TABLE t (x TEXT)");
+            s.execute("INSERT INTO t VALUES ('" + (marker + " ").repeat(400) + "')");
+            s.execute("INSERT INTO t VALUES ('other')");
+            s.execute("DELETE FROM t WHERE x LIKE 'PLAIN-%'");
+        }
+        assertThat(filesContaining(marker)).isNotEmpty();
+    }
+
+    private static void checkpointTruncate(Path db) throws Exception {
+        try (Connection c = Ledger.open(db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+    }
+
+    /** The files of the directory whose names contain ".db" and whose bytes contain {@code marker}. */
+    private List<String> filesContaining(String marker) throws Exception {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().contains(".db")).toList()) {
+                if (indexOf(Files.readAllBytes(f), needle) >= 0) {
+                    found.add(f.getFileName().toString());
+                }
+            }
+        }
+        return found;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
