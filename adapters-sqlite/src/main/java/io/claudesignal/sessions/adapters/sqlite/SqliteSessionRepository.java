@@ -2,7 +2,6 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.SESSIONS;
 
-import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.SessionsRecord;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
@@ -13,6 +12,9 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +34,32 @@ final class SqliteSessionRepository implements SessionRepository {
     private static final List<SelectField<?>> SUMMARY = List.of(SESSIONS.ID, SESSIONS.PROJECT_PATH, SESSIONS.THREAD_ID,
             SESSIONS.STATUS, SESSIONS.CREATED_AT, SESSIONS.UPDATED_AT, SESSIONS.VERSION);
 
+    // The hot paths, rendered once (see HotSql). Columns are read by position, in the table's order.
+    private static final DSLContext RENDER = SqliteDatabase.renderer();
+    private static final HotSql FIND = HotSql.render(
+            RENDER.selectFrom(SESSIONS).where(SESSIONS.ID.eq(DSL.param("id", String.class).coerce(SESSIONS.ID))), "id");
+    private static final HotSql INSERT = HotSql.render(RENDER.insertInto(SESSIONS)
+            .set(SESSIONS.ID, DSL.param("id", String.class).coerce(SESSIONS.ID))
+            .set(SESSIONS.PROJECT_PATH, DSL.param("project_path", String.class))
+            .set(SESSIONS.THREAD_ID, DSL.param("thread_id", String.class))
+            .set(SESSIONS.STATUS, DSL.param("status", String.class))
+            .set(SESSIONS.CREATED_AT, DSL.param("created_at", String.class).coerce(SESSIONS.CREATED_AT))
+            .set(SESSIONS.UPDATED_AT, DSL.param("updated_at", String.class).coerce(SESSIONS.UPDATED_AT))
+            .set(SESSIONS.VERSION, DSL.param("version", Long.class))
+            .set(SESSIONS.CONTEXT, DSL.param("context", String.class)),
+            "id", "project_path", "thread_id", "status", "created_at", "updated_at", "version", "context");
+    // The expected status is checked by the statement that writes: no window between them.
+    private static final HotSql COMPARE_AND_SET = HotSql.render(RENDER.update(SESSIONS)
+            .set(SESSIONS.STATUS, DSL.param("target", String.class))
+            .set(SESSIONS.VERSION, SESSIONS.VERSION.plus(DSL.inline(1L)))
+            .set(SESSIONS.UPDATED_AT, DSL.greatest(SESSIONS.UPDATED_AT,
+                    DSL.param("at", String.class).coerce(SESSIONS.UPDATED_AT)))
+            .where(SESSIONS.ID.eq(DSL.param("id", String.class).coerce(SESSIONS.ID))
+                    .and(SESSIONS.STATUS.eq(DSL.param("expected", String.class))))
+            .returning(SESSIONS.fields()), "target", "at", "id", "expected");
+    private static final UuidTextConverter UUIDS = new UuidTextConverter();
+    private static final InstantTextConverter INSTANTS = new InstantTextConverter();
+
     private final SqliteDatabase db;
 
     SqliteSessionRepository(SqliteDatabase db) {
@@ -40,14 +68,17 @@ final class SqliteSessionRepository implements SessionRepository {
 
     @Override
     public void insert(Session session) {
+        Object[] values = {UUIDS.to(session.id().value()), session.projectPath(), session.threadId(),
+                session.status().name(), INSTANTS.to(session.createdAt()), INSTANTS.to(session.updatedAt()),
+                session.version(), session.context()};
         db.write(ctx -> {
-            try {
-                ctx.insertInto(SESSIONS).set(toRecord(session)).execute();
-            } catch (DataAccessException e) {
+            try (PreparedStatement insert = INSERT.prepare(ctx, values)) {
+                insert.executeUpdate();
+            } catch (SQLException e) {
                 if (SqliteErrors.isConstraint(e)) {
                     throw new DuplicateSessionException(session.id());
                 }
-                throw e;
+                throw new DataAccessException("inserting a session", e);
             }
             return null;
         });
@@ -78,19 +109,14 @@ final class SqliteSessionRepository implements SessionRepository {
 
     @Override
     public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Instant at) {
+        String atText = INSTANTS.to(at);
+        String idText = UUIDS.to(id.value());
         return db.write(ctx -> {
-            // The expected status is checked by the statement that writes: no window between them.
-            SessionsRecord changed = ctx.update(SESSIONS)
-                    .set(SESSIONS.STATUS, target.name())
-                    .set(SESSIONS.VERSION, SESSIONS.VERSION.plus(1))
-                    .set(SESSIONS.UPDATED_AT, DSL.greatest(SESSIONS.UPDATED_AT, DSL.val(at, SESSIONS.UPDATED_AT)))
-                    .where(SESSIONS.ID.eq(id.value()).and(SESSIONS.STATUS.eq(expected.name())))
-                    .returning()
-                    .fetchOne();
-            if (changed == null) {
+            Optional<Session> changed = fetchSession(COMPARE_AND_SET, ctx, target.name(), atText, idText, expected.name());
+            if (changed.isEmpty()) {
                 throw refusal(ctx, id, expected);
             }
-            return toSession(changed);
+            return changed.get();
         });
     }
 
@@ -140,26 +166,23 @@ final class SqliteSessionRepository implements SessionRepository {
     }
 
     private static Optional<Session> load(DSLContext ctx, SessionId id) {
-        return ctx.selectFrom(SESSIONS).where(SESSIONS.ID.eq(id.value())).fetchOptional()
-                .map(SqliteSessionRepository::toSession);
+        return fetchSession(FIND, ctx, UUIDS.to(id.value()));
     }
 
-    private static SessionsRecord toRecord(Session s) {
-        SessionsRecord r = new SessionsRecord();
-        r.setId(s.id().value());
-        r.setProjectPath(s.projectPath());
-        r.setThreadId(s.threadId());
-        r.setStatus(s.status().name());
-        r.setCreatedAt(s.createdAt());
-        r.setUpdatedAt(s.updatedAt());
-        r.setVersion(s.version());
-        r.setContext(s.context());
-        return r;
+    /** Runs a hot statement that yields at most one whole session row. */
+    private static Optional<Session> fetchSession(HotSql sql, DSLContext ctx, Object... values) {
+        try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet row = statement.executeQuery()) {
+            return row.next() ? Optional.of(toSession(row)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new DataAccessException("reading a session", e);
+        }
     }
 
-    private static Session toSession(SessionsRecord r) {
-        return new Session(new SessionId(r.getId()), r.getProjectPath(), r.getThreadId(),
-                SessionStatus.valueOf(r.getStatus()), r.getContext(), r.getCreatedAt(), r.getUpdatedAt(), r.getVersion());
+    /** A whole row, its columns in the table's order (id, project_path, ..., version, context). */
+    private static Session toSession(ResultSet r) throws SQLException {
+        return new Session(new SessionId(UUIDS.from(r.getString(1))), r.getString(2), r.getString(3),
+                SessionStatus.valueOf(r.getString(4)), r.getString(8), INSTANTS.from(r.getString(5)),
+                INSTANTS.from(r.getString(6)), r.getLong(7));
     }
 
     private static SessionSummary toSummary(Record r) {
