@@ -3,15 +3,18 @@ package io.claudesignal.sessions.bootstrap;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.SessionService;
 import java.time.Clock;
+import java.util.Objects;
 
 /**
  * The use cases, over whichever adapter module is installed beside this one. The clock and the id
@@ -21,14 +24,33 @@ import java.time.Clock;
 public final class ApplicationModule extends AbstractModule {
 
     private final int maxContextBytes;
+    private final SessionsConfig config;
 
-    /** With the default context size limit ({@value ContextJson#DEFAULT_MAX_BYTES} bytes). */
+    /**
+     * For the command-line tool: writes as {@code cli}, with the default context size limit
+     * ({@value ContextJson#DEFAULT_MAX_BYTES} bytes) and lease settings.
+     */
     public ApplicationModule() {
-        this(ContextJson.DEFAULT_MAX_BYTES);
+        this(SessionsConfig.cli());
+    }
+
+    /** With the default context size limit, as {@code config} says (a daemon: {@link SessionsConfig#daemon()}). */
+    public ApplicationModule(SessionsConfig config) {
+        this(ContextJson.DEFAULT_MAX_BYTES, config);
     }
 
     public ApplicationModule(int maxContextBytes) {
+        this(maxContextBytes, SessionsConfig.cli());
+    }
+
+    public ApplicationModule(int maxContextBytes, SessionsConfig config) {
         this.maxContextBytes = maxContextBytes;
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Provides
+    SessionsConfig config() {
+        return config;
     }
 
     @Provides
@@ -51,8 +73,20 @@ public final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Sessions sessions(SessionRepository repository, Clock clock, SessionIdGenerator ids, ContextJson json) {
-        return new SessionService(repository, clock, ids, json);
+    Sessions sessions(SessionService service) {
+        return service;
+    }
+
+    @Provides
+    Leases leases(SessionService service) {
+        return service;
+    }
+
+    @Provides
+    @Singleton
+    SessionService service(Persistence persistence, Clock clock, SessionIdGenerator ids, ContextJson json,
+            SessionsConfig config) {
+        return new SessionService(persistence, clock, ids, json, config);
     }
 
     @Provides

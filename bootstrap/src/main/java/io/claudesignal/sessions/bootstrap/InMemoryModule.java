@@ -4,7 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.claudesignal.sessions.adapters.inmemory.InMemorySessionRepository;
-import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 
 /** Stores sessions in memory: nothing survives the process. For tests and disk-less embedding. */
@@ -17,8 +17,8 @@ public final class InMemoryModule extends AbstractModule {
     }
 
     @Provides
-    SessionRepository repository(InMemorySessionRepository store) {
-        return store;
+    Persistence persistence(InMemorySessionRepository store) {
+        return Persistence.of(store);
     }
 
     @Provides

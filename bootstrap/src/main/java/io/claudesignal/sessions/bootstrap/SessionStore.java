@@ -7,7 +7,10 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
+import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.nio.file.Path;
@@ -32,12 +35,19 @@ public final class SessionStore implements AutoCloseable {
     private final Injector injector;
     private final Sessions sessions;
     private final Maintenance maintenance;
+    private final Leases leases;
+    private final SessionsConfig config;
+    private final LeaseHeartbeat heartbeat;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SessionStore(Injector injector) {
         this.injector = injector;
         this.sessions = injector.getInstance(Sessions.class);
         this.maintenance = injector.getInstance(Maintenance.class);
+        this.leases = injector.getInstance(Leases.class);
+        this.config = injector.getInstance(SessionsConfig.class);
+        // Only a daemon holds leases; the CLI's short runs have nothing to renew.
+        this.heartbeat = config.actor().isDaemon() ? LeaseHeartbeat.start(leases, config.heartbeatInterval()) : null;
     }
 
     /** A store that keeps sessions in memory until it is closed or the process ends. */
@@ -58,6 +68,23 @@ public final class SessionStore implements AutoCloseable {
 
     public static SessionStore openSqlite(Path file, SqliteSettings settings) {
         return of(new ApplicationModule(), new SqliteModule(file, settings));
+    }
+
+    /**
+     * A store on the SQLite database at {@code file}, for the handle {@code config} describes. With a
+     * daemon's config ({@link SessionsConfig#daemon()}) the store renews the daemon's leases every
+     * heartbeat interval until it is closed:
+     *
+     * <pre>{@code
+     * try (SessionStore store = SessionStore.openSqlite(file, SqliteSettings.defaults(), SessionsConfig.daemon())) {
+     *     store.sessions().recover();                 // sessions of a daemon that died: now PAUSED
+     *     Session s = store.sessions().resume(id);
+     *     store.leases().claim(s.id());               // this daemon runs it; its writes are fenced
+     * }
+     * }</pre>
+     */
+    public static SessionStore openSqlite(Path file, SqliteSettings settings, SessionsConfig config) {
+        return of(new ApplicationModule(config), new SqliteModule(file, settings));
     }
 
     /**
@@ -95,10 +122,22 @@ public final class SessionStore implements AutoCloseable {
         return maintenance;
     }
 
+    /** The leases of this handle's actor: a daemon claims the sessions it runs here. */
+    public Leases leases() {
+        return leases;
+    }
+
+    public SessionsConfig config() {
+        return config;
+    }
+
     /** Releases the store's connections and threads; the sessions it returned stay valid values. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (heartbeat != null) {
+                heartbeat.close();
+            }
             injector.getInstance(StoreResources.class).close();
         }
     }

@@ -5,7 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
-import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -32,8 +32,8 @@ public final class SqliteModule extends AbstractModule {
     }
 
     @Provides
-    SessionRepository repository(SqliteStorage storage) {
-        return storage.repository();
+    Persistence persistence(SqliteStorage storage) {
+        return storage.persistence();
     }
 
     @Provides

@@ -3,18 +3,28 @@ package io.claudesignal.sessions.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
+import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
+import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +61,39 @@ class SessionStoreTest {
             assertThat(paused.status()).isEqualTo(SessionStatus.PAUSED);
             assertThat(paused.version()).isEqualTo(4);
             assertThat(page.sessions()).extracting(SessionSummary::id).containsExactly(s.id());
+        }
+    }
+
+    @Test
+    void aDaemonStoreWorksAsTheReadmeShows(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sessions.db");
+        SessionId orphan;
+        try (SessionStore before = SessionStore.openSqlite(file)) {
+            // What a daemon that died left behind: an ACTIVE session whose lease expired long ago.
+            orphan = before.sessions().activate(before.sessions().create("/home/ana/code/webapp", "+1555").id()).id();
+        }
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            Instant past = Instant.now().minusSeconds(3600);
+            storage.persistence().leases().claim(orphan, Actor.daemon("dead"), 1, past, past.plusSeconds(30));
+        }
+        List<SessionEvent> events = new CopyOnWriteArrayList<>();
+        SessionsConfig daemon = SessionsConfig.daemon().withLease(Duration.ofMillis(600), Duration.ofMillis(100));
+        // Keep in step with the README's daemon example.
+        try (SessionStore store = SessionStore.openSqlite(file, SqliteSettings.defaults(), daemon)) {
+            List<SessionId> recovered = store.sessions().recover();
+            Session s = store.sessions().resume(recovered.get(0));
+            store.leases().claim(s.id());
+            store.sessions().appendActivity(s.id(), "edit", "{\"file\": \"src/App.java\"}");
+            store.sessions().subscribe(events::add);
+
+            assertThat(recovered).containsExactly(orphan);
+            assertThat(store.config().actor().isDaemon()).isTrue();
+            // Three lease lengths later the heartbeat has kept the lease alive: writes still pass the fence.
+            Thread.sleep(1800);
+            assertThat(store.leases().lease(s.id())).hasValueSatisfying(
+                    lease -> assertThat(lease.isLiveAt(Instant.now())).isTrue());
+            store.sessions().mergeContext(s.id(), "{\"still\": \"mine\"}");
+            assertThat(events).singleElement().isInstanceOf(SessionEvent.ContextChanged.class);
         }
     }
 

@@ -32,6 +32,8 @@ public record Session(
     /** Longest thread id accepted, in chars; Signal's ids (phone numbers, group ids) are far shorter. */
     public static final int MAX_THREAD_ID_LENGTH = 256;
     public static final String EMPTY_CONTEXT = "{}";
+    /** The context key crash recovery stamps, with the ISO-8601 instant of the recovery. */
+    public static final String RECOVERED_AT = "recovered_at";
 
     public Session {
         Objects.requireNonNull(id, "id");

@@ -1,6 +1,19 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
+import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.application.port.out.LeaseRepository;
+import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.LeaseHeldException;
+import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.Transition;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.in.HealthCheck;
@@ -32,7 +45,8 @@ import java.util.function.UnaryOperator;
  * share state with the store; lists come newest first from an ordered index, as a database index
  * would serve them. Nothing survives the process.
  */
-public final class InMemorySessionRepository implements SessionRepository, StorageDiagnostics {
+public final class InMemorySessionRepository
+        implements SessionRepository, LeaseRepository, ActivityRepository, StorageDiagnostics {
 
     /** The list order: newest first, ties broken by id, both descending. */
     private static final Comparator<PageCursor> NEWEST_FIRST =
@@ -41,6 +55,18 @@ public final class InMemorySessionRepository implements SessionRepository, Stora
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<SessionId, Session> byId = new HashMap<>();
     private final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
+    private final Map<SessionId, List<Transition>> histories = new HashMap<>();
+    private final Map<SessionId, Lease> leases = new HashMap<>();
+    private final Map<SessionId, Log> logs = new HashMap<>();
+    // Only for stamping "recovered_at", which a database does in its own query language.
+    private final ContextJson json = new ContextJson();
+
+    /** One session's activity log: the newest entries, the last sequence number, the marker. */
+    private static final class Log {
+        final ArrayDeque<Activity> entries = new ArrayDeque<>();
+        long lastSeq;
+        long acknowledgedSeq;
+    }
 
     @Override
     public void insert(Session session) {
@@ -90,26 +116,25 @@ public final class InMemorySessionRepository implements SessionRepository, Stora
     }
 
     @Override
-    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Instant at) {
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
         return update(id, current -> {
             if (current.status() != expected) {
                 throw new StatusMismatchException(id, expected, current.status());
             }
-            return current.transitionTo(target, at);
-        });
+            return current.transitionTo(target, write.at());
+        }, write);
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change) {
+    public Session update(SessionId id, UnaryOperator<Session> change, Write write) {
         lock.writeLock().lock();
         try {
-            Session current = byId.get(id);
-            if (current == null) {
-                throw new SessionNotFoundException(id);
-            }
+            Session current = existing(id);
+            admit(id, write);
             Session next = change.apply(current);
             if (next != current) {
                 byId.put(id, next);
+                recordStatusChange(current, next, write);
             }
             return next;
         } finally {
@@ -121,18 +146,219 @@ public final class InMemorySessionRepository implements SessionRepository, Stora
     public void delete(SessionId id, SessionStatus required) {
         lock.writeLock().lock();
         try {
-            Session current = byId.get(id);
-            if (current == null) {
-                throw new SessionNotFoundException(id);
-            }
+            Session current = existing(id);
             if (current.status() != required) {
                 throw new StatusMismatchException(id, required, current.status());
             }
             byId.remove(id);
             byAge.remove(key(current));
+            histories.remove(id);
+            leases.remove(id);
+            logs.remove(id);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    @Override
+    public List<Transition> history(SessionId id) {
+        lock.readLock().lock();
+        try {
+            existing(id);
+            return List.copyOf(histories.getOrDefault(id, List.of()));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
+        lock.writeLock().lock();
+        try {
+            List<Transition> recovered = new ArrayList<>();
+            for (Session s : List.copyOf(byId.values())) {
+                if (s.status() != SessionStatus.ACTIVE) {
+                    continue;
+                }
+                Lease lease = leases.get(s.id());
+                boolean abandoned = lease == null ? !s.updatedAt().isAfter(unownedBefore) : !lease.isLiveAt(now);
+                if (abandoned) {
+                    String stamped = json.withField(s.context(), Session.RECOVERED_AT,
+                            now.truncatedTo(ChronoUnit.MICROS).toString());
+                    Instant at = now.isAfter(s.updatedAt()) ? now : s.updatedAt();
+                    Session paused = new Session(s.id(), s.projectPath(), s.threadId(), SessionStatus.PAUSED, stamped,
+                            s.createdAt(), at, s.version() + 1);
+                    byId.put(s.id(), paused);
+                    Write write = new Write(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
+                    recovered.add(recordStatusChange(s, paused, write));
+                }
+            }
+            return recovered;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---- leases ----
+
+    @Override
+    public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
+        lock.writeLock().lock();
+        try {
+            Session session = existing(id);
+            if (session.status() != SessionStatus.ACTIVE) {
+                throw new StatusMismatchException(id, SessionStatus.ACTIVE, session.status());
+            }
+            Lease current = leases.get(id);
+            Lease claimed;
+            if (current != null && current.isLiveAt(now)) {
+                if (!current.owner().equals(owner)) {
+                    throw new LeaseHeldException(current);
+                }
+                claimed = new Lease(id, owner, current.token(), expiresAt);
+            } else {
+                claimed = new Lease(id, owner, token, expiresAt);
+            }
+            leases.put(id, claimed);
+            return claimed;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Lease> renew(Actor owner, Instant now, Instant expiresAt) {
+        lock.writeLock().lock();
+        try {
+            List<Lease> renewed = new ArrayList<>();
+            for (Map.Entry<SessionId, Lease> e : leases.entrySet()) {
+                Lease lease = e.getValue();
+                if (lease.owner().equals(owner) && lease.isLiveAt(now)) {
+                    Lease fresh = new Lease(lease.sessionId(), owner, lease.token(), expiresAt);
+                    e.setValue(fresh);
+                    renewed.add(fresh);
+                }
+            }
+            return renewed;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public boolean release(Lease lease) {
+        lock.writeLock().lock();
+        try {
+            Lease current = leases.get(lease.sessionId());
+            return current != null && current.sameClaimAs(lease) && leases.remove(lease.sessionId(), current);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public Optional<Lease> find(SessionId id) {
+        lock.readLock().lock();
+        try {
+            return Optional.ofNullable(leases.get(id));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---- activity log ----
+
+    @Override
+    public Activity append(SessionId id, String type, String details, Write write, int keep) {
+        lock.writeLock().lock();
+        try {
+            existing(id);
+            admit(id, write);
+            Log log = logs.computeIfAbsent(id, k -> new Log());
+            Activity activity = new Activity(id, log.lastSeq + 1, type, details, write.at());
+            log.lastSeq = activity.seq();
+            log.entries.addLast(activity);
+            while (log.entries.size() > keep) {
+                log.entries.removeFirst();
+            }
+            return activity;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Activity> list(SessionId id) {
+        lock.readLock().lock();
+        try {
+            existing(id);
+            Log log = logs.get(id);
+            return log == null ? List.of() : List.copyOf(log.entries);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public CatchUp catchUp(SessionId id) {
+        lock.readLock().lock();
+        try {
+            existing(id);
+            Log log = logs.get(id);
+            if (log == null) {
+                return new CatchUp(id, 0, 0, List.of());
+            }
+            List<Activity> unseen = log.entries.stream().filter(a -> a.seq() > log.acknowledgedSeq).toList();
+            return new CatchUp(id, log.acknowledgedSeq, log.lastSeq, unseen);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long acknowledge(SessionId id, long throughSeq) {
+        lock.writeLock().lock();
+        try {
+            existing(id);
+            Log log = logs.get(id);
+            if (log == null) {
+                return 0;
+            }
+            log.acknowledgedSeq = Math.max(log.acknowledgedSeq, Math.min(throughSeq, log.lastSeq));
+            return log.acknowledgedSeq;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---- shared rules ----
+
+    private Session existing(SessionId id) {
+        Session current = byId.get(id);
+        if (current == null) {
+            throw new SessionNotFoundException(id);
+        }
+        return current;
+    }
+
+    /** Refuses a fenced write whose lease no longer holds. */
+    private void admit(SessionId id, Write write) {
+        if (!write.admittedBy(Optional.ofNullable(leases.get(id)))) {
+            throw new LeaseLostException(write.fence().orElseThrow());
+        }
+    }
+
+    /** The history entry and lease rule of a status change; returns the entry, or null when none. */
+    private Transition recordStatusChange(Session before, Session after, Write write) {
+        if (after.status() != SessionStatus.ACTIVE) {
+            leases.remove(after.id());
+        }
+        if (before.status() == after.status()) {
+            return null;
+        }
+        Transition t = new Transition(after.id(), before.status(), after.status(), write.at(), write.reason(), write.actor());
+        histories.computeIfAbsent(after.id(), k -> new ArrayList<>()).add(t);
+        return t;
     }
 
     @Override

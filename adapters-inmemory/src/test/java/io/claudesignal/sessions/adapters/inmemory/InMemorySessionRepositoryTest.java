@@ -1,13 +1,13 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
 import io.claudesignal.sessions.application.contract.SessionRepositoryContract;
-import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.Persistence;
 
 /** The in-memory adapter against the contract every adapter passes. */
 class InMemorySessionRepositoryTest extends SessionRepositoryContract {
 
     @Override
-    protected SessionRepository openRepository() {
-        return new InMemorySessionRepository();
+    protected Persistence openRepository() {
+        return Persistence.of(new InMemorySessionRepository());
     }
 }

@@ -1,7 +1,25 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.ACTIVITIES;
+import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.ACTIVITY_LOGS;
+import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.LEASES;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.SESSIONS;
+import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
 
+import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.ActivitiesRecord;
+import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.LeasesRecord;
+import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.LeaseRepository;
+import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.LeaseHeldException;
+import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.Transition;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
@@ -27,8 +45,11 @@ import org.jooq.SelectField;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
-/** {@link SessionRepository} on one SQLite file, every write a single IMMEDIATE transaction. */
-final class SqliteSessionRepository implements SessionRepository {
+/**
+ * The persistence ports on one SQLite file, every write a single IMMEDIATE transaction: a status
+ * change, its history entry and its lease rule commit together or not at all.
+ */
+final class SqliteSessionRepository implements SessionRepository, LeaseRepository, ActivityRepository {
 
     /** Everything but the context: a list never reads a context's pages. */
     private static final List<SelectField<?>> SUMMARY = List.of(SESSIONS.ID, SESSIONS.PROJECT_PATH, SESSIONS.THREAD_ID,
@@ -108,22 +129,25 @@ final class SqliteSessionRepository implements SessionRepository {
     }
 
     @Override
-    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Instant at) {
-        String atText = INSTANTS.to(at);
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
+        String atText = INSTANTS.to(write.at());
         String idText = UUIDS.to(id.value());
         return db.write(ctx -> {
+            admit(ctx, id, write);
             Optional<Session> changed = fetchSession(COMPARE_AND_SET, ctx, target.name(), atText, idText, expected.name());
             if (changed.isEmpty()) {
                 throw refusal(ctx, id, expected);
             }
+            recordStatusChange(ctx, id, expected, target, write);
             return changed.get();
         });
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change) {
+    public Session update(SessionId id, UnaryOperator<Session> change, Write write) {
         return db.write(ctx -> {
             Session current = load(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
+            admit(ctx, id, write);
             Session next = change.apply(current);
             if (next == current) {
                 return current;
@@ -141,6 +165,7 @@ final class SqliteSessionRepository implements SessionRepository {
                 long now = load(ctx, id).map(Session::version).orElse(current.version());
                 throw new StaleVersionException(id, current.version(), now);
             }
+            recordStatusChange(ctx, id, current.status(), next.status(), write);
             return next;
         });
     }
@@ -148,6 +173,7 @@ final class SqliteSessionRepository implements SessionRepository {
     @Override
     public void delete(SessionId id, SessionStatus required) {
         db.write(ctx -> {
+            // History, lease and activity log go with it (ON DELETE CASCADE).
             int rows = ctx.deleteFrom(SESSIONS)
                     .where(SESSIONS.ID.eq(id.value()).and(SESSIONS.STATUS.eq(required.name())))
                     .execute();
@@ -156,6 +182,247 @@ final class SqliteSessionRepository implements SessionRepository {
             }
             return null;
         });
+    }
+
+    @Override
+    public List<Transition> history(SessionId id) {
+        return db.read(ctx -> ofExistingSession(ctx, id, ctx.selectFrom(TRANSITIONS)
+                .where(TRANSITIONS.SESSION_ID.eq(id.value()))
+                .orderBy(TRANSITIONS.SEQ)
+                .fetch(r -> new Transition(id, SessionStatus.valueOf(r.getFromStatus()),
+                        SessionStatus.valueOf(r.getToStatus()), r.getChangedAt(), r.getReason(), new Actor(r.getActor())))));
+    }
+
+    @Override
+    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
+        return db.write(ctx -> {
+            // Evaluated three times in this one IMMEDIATE transaction, so always on the same rows.
+            Condition abandoned = SESSIONS.STATUS.eq(SessionStatus.ACTIVE.name()).and(DSL.or(
+                    LEASES.SESSION_ID.isNull().and(SESSIONS.UPDATED_AT.le(unownedBefore)),
+                    LEASES.EXPIRES_AT.le(now)));
+            var candidates = DSL.select(SESSIONS.ID).from(SESSIONS)
+                    .leftJoin(LEASES).on(LEASES.SESSION_ID.eq(SESSIONS.ID))
+                    .where(abandoned);
+            ctx.insertInto(TRANSITIONS, TRANSITIONS.SESSION_ID, TRANSITIONS.FROM_STATUS, TRANSITIONS.TO_STATUS,
+                            TRANSITIONS.CHANGED_AT, TRANSITIONS.REASON, TRANSITIONS.ACTOR)
+                    .select(DSL.select(SESSIONS.ID, DSL.val(SessionStatus.ACTIVE.name()),
+                                    DSL.val(SessionStatus.PAUSED.name()), DSL.val(now, TRANSITIONS.CHANGED_AT),
+                                    DSL.val(Transition.CRASH_RECOVERY), DSL.val(actor.value()))
+                            .from(SESSIONS).leftJoin(LEASES).on(LEASES.SESSION_ID.eq(SESSIONS.ID))
+                            .where(abandoned))
+                    .execute();
+            List<UUID> recovered = ctx.update(SESSIONS)
+                    .set(SESSIONS.STATUS, SessionStatus.PAUSED.name())
+                    .set(SESSIONS.VERSION, SESSIONS.VERSION.plus(1))
+                    .set(SESSIONS.UPDATED_AT, DSL.greatest(SESSIONS.UPDATED_AT, DSL.val(now, SESSIONS.UPDATED_AT)))
+                    .set(SESSIONS.CONTEXT, DSL.function("json_set", String.class, SESSIONS.CONTEXT,
+                            DSL.inline("$." + Session.RECOVERED_AT), DSL.val(now.truncatedTo(ChronoUnit.MICROS).toString())))
+                    .where(SESSIONS.ID.in(candidates))
+                    .returning(SESSIONS.ID)
+                    .fetch(SESSIONS.ID);
+            // Leases live only on ACTIVE sessions: those left are the recovered sessions' expired ones.
+            ctx.deleteFrom(LEASES).where(LEASES.SESSION_ID.in(recovered)).execute();
+            return recovered.stream().sorted()
+                    .map(uuid -> new Transition(new SessionId(uuid), SessionStatus.ACTIVE, SessionStatus.PAUSED, now,
+                            Transition.CRASH_RECOVERY, actor))
+                    .toList();
+        });
+    }
+
+    // ---- leases ----
+
+    @Override
+    public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
+        return db.write(ctx -> {
+            String status = ctx.select(SESSIONS.STATUS).from(SESSIONS).where(SESSIONS.ID.eq(id.value()))
+                    .fetchOptional(SESSIONS.STATUS).orElseThrow(() -> new SessionNotFoundException(id));
+            if (!SessionStatus.ACTIVE.name().equals(status)) {
+                throw new StatusMismatchException(id, SessionStatus.ACTIVE, SessionStatus.valueOf(status));
+            }
+            Optional<Lease> current = findLease(ctx, id);
+            long kept = token;
+            if (current.isPresent() && current.get().isLiveAt(now)) {
+                if (!current.get().owner().equals(owner)) {
+                    throw new LeaseHeldException(current.get());
+                }
+                kept = current.get().token();
+            }
+            ctx.insertInto(LEASES)
+                    .set(LEASES.SESSION_ID, id.value()).set(LEASES.OWNER, owner.value())
+                    .set(LEASES.TOKEN, kept).set(LEASES.EXPIRES_AT, expiresAt)
+                    .onConflict(LEASES.SESSION_ID).doUpdate()
+                    .set(LEASES.OWNER, owner.value()).set(LEASES.TOKEN, kept).set(LEASES.EXPIRES_AT, expiresAt)
+                    .execute();
+            return new Lease(id, owner, kept, expiresAt);
+        });
+    }
+
+    @Override
+    public List<Lease> renew(Actor owner, Instant now, Instant expiresAt) {
+        return db.write(ctx -> ctx.update(LEASES)
+                .set(LEASES.EXPIRES_AT, expiresAt)
+                .where(LEASES.OWNER.eq(owner.value()).and(LEASES.EXPIRES_AT.gt(now)))
+                .returning()
+                .fetch(SqliteSessionRepository::toLease));
+    }
+
+    @Override
+    public boolean release(Lease lease) {
+        return db.write(ctx -> ctx.deleteFrom(LEASES)
+                .where(LEASES.SESSION_ID.eq(lease.sessionId().value())
+                        .and(LEASES.OWNER.eq(lease.owner().value()))
+                        .and(LEASES.TOKEN.eq(lease.token())))
+                .execute() == 1);
+    }
+
+    @Override
+    public Optional<Lease> find(SessionId id) {
+        return db.read(ctx -> findLease(ctx, id));
+    }
+
+    // ---- activity log ----
+
+    @Override
+    public Activity append(SessionId id, String type, String details, Write write, int keep) {
+        return db.write(ctx -> {
+            requireSession(ctx, id);
+            admit(ctx, id, write);
+            // Two plain statements rather than an upsert with RETURNING, which jOOQ does not return on
+            // SQLite's DO UPDATE branch; the IMMEDIATE transaction makes the pair atomic.
+            long seq = ctx.update(ACTIVITY_LOGS)
+                    .set(ACTIVITY_LOGS.LAST_SEQ, ACTIVITY_LOGS.LAST_SEQ.plus(1))
+                    .where(ACTIVITY_LOGS.SESSION_ID.eq(id.value()))
+                    .returning(ACTIVITY_LOGS.LAST_SEQ)
+                    .fetchOptional(ACTIVITY_LOGS.LAST_SEQ)
+                    .orElseGet(() -> {
+                        ctx.insertInto(ACTIVITY_LOGS)
+                                .set(ACTIVITY_LOGS.SESSION_ID, id.value())
+                                .set(ACTIVITY_LOGS.LAST_SEQ, 1L)
+                                .set(ACTIVITY_LOGS.ACKNOWLEDGED_SEQ, 0L)
+                                .execute();
+                        return 1L;
+                    });
+            Activity activity = new Activity(id, seq, type, details, write.at());
+            ctx.insertInto(ACTIVITIES)
+                    .set(ACTIVITIES.SESSION_ID, id.value())
+                    .set(ACTIVITIES.SEQ, seq)
+                    .set(ACTIVITIES.TYPE, type)
+                    .set(ACTIVITIES.OCCURRED_AT, activity.at())
+                    .set(ACTIVITIES.DETAILS, details)
+                    .execute();
+            if (seq > keep) {
+                ctx.deleteFrom(ACTIVITIES)
+                        .where(ACTIVITIES.SESSION_ID.eq(id.value()).and(ACTIVITIES.SEQ.le(seq - keep)))
+                        .execute();
+            }
+            return activity;
+        });
+    }
+
+    @Override
+    public List<Activity> list(SessionId id) {
+        return db.read(ctx -> ofExistingSession(ctx, id, ctx.selectFrom(ACTIVITIES)
+                .where(ACTIVITIES.SESSION_ID.eq(id.value()))
+                .orderBy(ACTIVITIES.SEQ)
+                .fetch(SqliteSessionRepository::toActivity)));
+    }
+
+    @Override
+    public CatchUp catchUp(SessionId id) {
+        return db.read(ctx -> {
+            // One statement: the marker, the newest number and the entries after the marker from one snapshot.
+            var rows = ctx.select(ACTIVITY_LOGS.ACKNOWLEDGED_SEQ, ACTIVITY_LOGS.LAST_SEQ, ACTIVITIES.SEQ,
+                            ACTIVITIES.TYPE, ACTIVITIES.DETAILS, ACTIVITIES.OCCURRED_AT)
+                    .from(ACTIVITY_LOGS)
+                    .leftJoin(ACTIVITIES).on(ACTIVITIES.SESSION_ID.eq(ACTIVITY_LOGS.SESSION_ID)
+                            .and(ACTIVITIES.SEQ.gt(ACTIVITY_LOGS.ACKNOWLEDGED_SEQ)))
+                    .where(ACTIVITY_LOGS.SESSION_ID.eq(id.value()))
+                    .orderBy(ACTIVITIES.SEQ)
+                    .fetch();
+            if (rows.isEmpty()) {
+                requireSession(ctx, id);
+                return new CatchUp(id, 0, 0, List.of());
+            }
+            List<Activity> unseen = new ArrayList<>();
+            for (Record r : rows) {
+                if (r.get(ACTIVITIES.SEQ) != null) {
+                    unseen.add(new Activity(id, r.get(ACTIVITIES.SEQ), r.get(ACTIVITIES.TYPE), r.get(ACTIVITIES.DETAILS),
+                            r.get(ACTIVITIES.OCCURRED_AT)));
+                }
+            }
+            Record first = rows.get(0);
+            return new CatchUp(id, first.get(ACTIVITY_LOGS.ACKNOWLEDGED_SEQ), first.get(ACTIVITY_LOGS.LAST_SEQ), unseen);
+        });
+    }
+
+    @Override
+    public long acknowledge(SessionId id, long throughSeq) {
+        return db.write(ctx -> {
+            Optional<Long> marker = ctx.update(ACTIVITY_LOGS)
+                    .set(ACTIVITY_LOGS.ACKNOWLEDGED_SEQ, DSL.greatest(ACTIVITY_LOGS.ACKNOWLEDGED_SEQ,
+                            DSL.least(DSL.val(throughSeq, ACTIVITY_LOGS.LAST_SEQ), ACTIVITY_LOGS.LAST_SEQ)))
+                    .where(ACTIVITY_LOGS.SESSION_ID.eq(id.value()))
+                    .returning(ACTIVITY_LOGS.ACKNOWLEDGED_SEQ)
+                    .fetchOptional(ACTIVITY_LOGS.ACKNOWLEDGED_SEQ);
+            if (marker.isEmpty()) {
+                requireSession(ctx, id);
+            }
+            return marker.orElse(0L);
+        });
+    }
+
+    // ---- shared rules ----
+
+    /** Refuses a fenced write whose lease no longer holds; read in the write's own transaction. */
+    private static void admit(DSLContext ctx, SessionId id, Write write) {
+        if (write.fence().isPresent() && !write.admittedBy(findLease(ctx, id))) {
+            throw new LeaseLostException(write.fence().get());
+        }
+    }
+
+    /** The history entry and lease rule of a status change, in the transaction that made it. */
+    private static void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to, Write write) {
+        if (to != SessionStatus.ACTIVE) {
+            ctx.deleteFrom(LEASES).where(LEASES.SESSION_ID.eq(id.value())).execute();
+        }
+        if (from != to) {
+            ctx.insertInto(TRANSITIONS)
+                    .set(TRANSITIONS.SESSION_ID, id.value())
+                    .set(TRANSITIONS.FROM_STATUS, from.name())
+                    .set(TRANSITIONS.TO_STATUS, to.name())
+                    .set(TRANSITIONS.CHANGED_AT, write.at().truncatedTo(ChronoUnit.MICROS))
+                    .set(TRANSITIONS.REASON, write.reason())
+                    .set(TRANSITIONS.ACTOR, write.actor().value())
+                    .execute();
+        }
+    }
+
+    /** Index-only: the primary key's index answers it without reading the row or its context. */
+    private static void requireSession(DSLContext ctx, SessionId id) {
+        if (!ctx.fetchExists(DSL.selectOne().from(SESSIONS).where(SESSIONS.ID.eq(id.value())))) {
+            throw new SessionNotFoundException(id);
+        }
+    }
+
+    /** A session's rows from a table of its own: none may mean there is no such session, which is then said. */
+    private static <T> List<T> ofExistingSession(DSLContext ctx, SessionId id, List<T> rows) {
+        if (rows.isEmpty()) {
+            requireSession(ctx, id);
+        }
+        return rows;
+    }
+
+    private static Optional<Lease> findLease(DSLContext ctx, SessionId id) {
+        return ctx.selectFrom(LEASES).where(LEASES.SESSION_ID.eq(id.value())).fetchOptional()
+                .map(SqliteSessionRepository::toLease);
+    }
+
+    private static Lease toLease(LeasesRecord r) {
+        return new Lease(new SessionId(r.getSessionId()), new Actor(r.getOwner()), r.getToken(), r.getExpiresAt());
+    }
+
+    private static Activity toActivity(ActivitiesRecord r) {
+        return new Activity(new SessionId(r.getSessionId()), r.getSeq(), r.getType(), r.getDetails(), r.getOccurredAt());
     }
 
     /** Why a write guarded by {@code expected} matched no row, read in the same transaction. */

@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -66,6 +67,11 @@ public final class SqliteStorage implements AutoCloseable {
 
     public SessionRepository repository() {
         return repository;
+    }
+
+    /** The sessions, leases and activity-log ports, all over this file. */
+    public Persistence persistence() {
+        return Persistence.of(repository);
     }
 
     public StorageDiagnostics diagnostics() {

@@ -66,7 +66,7 @@ class GroupCommitTest {
 
     @Test
     void manyThreadsWritingLoseNothing() throws Exception {
-        SessionService sessions = new SessionService(storage.repository(), new TestClock(), SessionIdGenerator.random(),
+        SessionService sessions = new SessionService(storage.persistence(), new TestClock(), SessionIdGenerator.random(),
                 new ContextJson());
         int threads = 16;
         int each = 25;

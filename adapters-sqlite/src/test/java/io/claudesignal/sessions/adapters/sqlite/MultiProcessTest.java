@@ -30,7 +30,7 @@ class MultiProcessTest {
         Path db = dir.resolve("shared.db");
         Session session;
         try (SqliteStorage storage = SqliteStorage.open(db)) {
-            SessionService sessions = new SessionService(storage.repository(), new TestClock(),
+            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
                     SessionIdGenerator.random(), new ContextJson());
             session = sessions.create("/p", "t");
             sessions.mergeContext(session.id(), "{\"count\":0}");

@@ -1,7 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.application.contract.SessionRepositoryContract;
-import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,15 +19,15 @@ class SqliteSessionRepositoryTest extends SessionRepositoryContract {
     private SqliteStorage second;
 
     @Override
-    protected SessionRepository openRepository() {
+    protected Persistence openRepository() {
         first = SqliteStorage.open(dir.resolve("sessions.db"));
-        return first.repository();
+        return first.persistence();
     }
 
     @Override
-    protected SessionRepository openSecondHandle() {
+    protected Persistence openSecondHandle() {
         second = SqliteStorage.open(dir.resolve("sessions.db"));
-        return second.repository();
+        return second.persistence();
     }
 
     @Override

@@ -47,7 +47,7 @@ class SqliteStorageTest {
     Path dir;
 
     private static Sessions sessionsOf(SqliteStorage storage) {
-        return new SessionService(storage.repository(), new TestClock(), SessionIdGenerator.random(), new ContextJson());
+        return new SessionService(storage.persistence(), new TestClock(), SessionIdGenerator.random(), new ContextJson());
     }
 
     // ---- persistence and files ----
@@ -192,6 +192,31 @@ class SqliteStorageTest {
                     assertThat(e.file()).contains(file);
                 });
         assertThat(sha256(file)).isEqualTo(before);
+    }
+
+    @Test
+    void aDatabaseOfTheFirstJavaSchemaIsMigratedForwardKeepingItsSessions() throws Exception {
+        Path file = dir.resolve("v2.db");
+        // Schema version 2, as the first Java release wrote it, with one ACTIVE session of its daemon.
+        org.flywaydb.core.Flyway.configure().dataSource("jdbc:sqlite:" + file, null, null)
+                .locations(SchemaGuard.MIGRATIONS).target("2").load().migrate();
+        String id = "0b6f5d8e-3c4a-4d2b-9e1f-7a8b9c0d1e2f";
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO sessions VALUES ('" + id + "', '/p', 't', 'ACTIVE', "
+                    + "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', 4, '{\"k\":1}')");
+        }
+        // Made here by Flyway directly; the store would have made it owner-only.
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            Sessions sessions = sessionsOf(storage);
+            SessionId sid = SessionId.parse(id);
+            assertThat(sessions.get(sid).version()).isEqualTo(4);
+            assertThat(sessions.history(sid)).isEmpty();
+            // Its ACTIVE session has no owner: recovery takes it back, as for an upgraded reference database.
+            assertThat(sessions.recover()).containsExactly(sid);
+            assertThat(sessions.history(sid)).hasSize(1);
+            assertThat(storage.diagnostics().run()).allSatisfy(check -> assertThat(check.ok()).as(check.detail()).isTrue());
+        }
     }
 
     @Test

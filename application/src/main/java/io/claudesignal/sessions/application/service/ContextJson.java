@@ -72,6 +72,28 @@ public final class ContextJson {
 
 
     /**
+     * Reads a JSON object given by a caller outside a context (an activity's details), refusing it
+     * like a patch when it is not one object or is larger than {@code maxBytes}, and returns its
+     * compact text.
+     */
+    public String compactObject(String field, String text, int maxBytes) {
+        if (text != null && (text.length() > maxBytes || utf8Length(text) > maxBytes)) {
+            throw new InvalidInputException(field, "is larger than the limit of " + maxBytes + " bytes");
+        }
+        return write(parseObject(field, text));
+    }
+
+    /**
+     * The stored {@code context} with one top-level string field set, for stores that cannot do it in
+     * their own query language. Never refused for size: a stamp must not fail a recovery.
+     */
+    public String withField(String context, String key, String value) {
+        ObjectNode target = parseStored(context);
+        target.put(key, value);
+        return write(target);
+    }
+
+    /**
      * Applies {@code patch} to {@code context} (RFC 7396) and returns the merged context as compact
      * text, or {@code context} itself (the same instance) when the patch changes nothing.
      *

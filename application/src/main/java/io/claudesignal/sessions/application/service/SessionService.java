@@ -1,43 +1,97 @@
 package io.claudesignal.sessions.application.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Leases;
+import io.claudesignal.sessions.application.port.in.SessionEvent;
+import io.claudesignal.sessions.application.port.in.SessionListener;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Subscription;
+import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
+import io.claudesignal.sessions.domain.Transition;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
-/** The use cases of {@link Sessions} over any {@link SessionRepository}. */
-public final class SessionService implements Sessions {
+/**
+ * The use cases of {@link Sessions} and {@link Leases} over any adapter's {@link Persistence}. One
+ * instance is one actor's handle on the store: the leases it claims are remembered here and fence its
+ * later writes to those sessions.
+ */
+public final class SessionService implements Sessions, Leases {
+
+    /** Largest activity details accepted, in UTF-8 bytes: a log entry describes, it does not carry. */
+    public static final int MAX_ACTIVITY_DETAILS_BYTES = 64 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
 
     private final SessionRepository repository;
+    private final LeaseRepository leaseStore;
+    private final ActivityRepository activityLog;
     private final Clock clock;
     private final SessionIdGenerator ids;
     private final ContextJson json;
+    private final SessionsConfig config;
+    private final SecureRandom tokens = new SecureRandom();
+    private final Map<SessionId, Lease> held = new ConcurrentHashMap<>();
+    // Leases found lost keep fencing: a daemon that lost a session must not go on writing it unfenced.
+    private final Map<SessionId, Lease> lost = new ConcurrentHashMap<>();
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
-    public SessionService(SessionRepository repository, Clock clock, SessionIdGenerator ids, ContextJson json) {
-        this.repository = Objects.requireNonNull(repository, "repository");
+    public SessionService(Persistence persistence, Clock clock, SessionIdGenerator ids, ContextJson json,
+            SessionsConfig config) {
+        Objects.requireNonNull(persistence, "persistence");
+        this.repository = persistence.sessions();
+        this.leaseStore = persistence.leases();
+        this.activityLog = persistence.activities();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
         this.json = Objects.requireNonNull(json, "json");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** A handle for the command-line tool, with the default settings. */
+    public SessionService(Persistence persistence, Clock clock, SessionIdGenerator ids, ContextJson json) {
+        this(persistence, clock, ids, json, SessionsConfig.cli());
+    }
+
+    public SessionsConfig config() {
+        return config;
     }
 
     @Override
     public Session create(String projectPath, String threadId) {
         Session session = Session.create(ids.next(), projectPath, threadId, now());
         repository.insert(session);
+        publish(new SessionEvent.Created(session));
         return session;
     }
 
@@ -61,17 +115,41 @@ public final class SessionService implements Sessions {
 
     @Override
     public Session transition(SessionId id, SessionStatus expected, SessionStatus target) {
+        return transition(id, expected, target, Transition.USER);
+    }
+
+    @Override
+    public Session transition(SessionId id, SessionStatus expected, SessionStatus target, String reason) {
         Objects.requireNonNull(id, "id");
         Session.checkTransition(id, expected, target);
-        return repository.compareAndSetStatus(id, expected, target, now());
+        Write write = write(id, reason);
+        Session changed = fenced(write, w -> repository.compareAndSetStatus(id, expected, target, w));
+        afterTransition(changed, expected, write);
+        return changed;
     }
 
     @Override
     public Session transition(SessionId id, SessionStatus target) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
-        Instant now = now();
-        return repository.update(id, current -> current.transitionTo(target, now));
+        Write write = write(id, Transition.USER);
+        SessionStatus[] from = new SessionStatus[1];
+        Session changed = fenced(write, w -> repository.update(id, current -> {
+            from[0] = current.status();
+            return current.transitionTo(target, w.at());
+        }, w));
+        afterTransition(changed, from[0], write);
+        return changed;
+    }
+
+    private void afterTransition(Session changed, SessionStatus from, Write write) {
+        if (changed.status() != SessionStatus.ACTIVE) {
+            held.remove(changed.id()); // the store dropped the lease in the same step
+        }
+        if (from != changed.status()) {
+            publish(new SessionEvent.Transitioned(changed,
+                    new Transition(changed.id(), from, changed.status(), write.at(), write.reason(), write.actor())));
+        }
     }
 
     @Override
@@ -88,19 +166,190 @@ public final class SessionService implements Sessions {
         Objects.requireNonNull(id, "id");
         // Parsed before the store is touched: a bad patch costs no lock and no read.
         ObjectNode patch = json.parsePatch(mergePatch);
-        Instant now = now();
-        return repository.update(id, current -> {
+        Write write = write(id, Transition.USER);
+        boolean[] changed = new boolean[1];
+        Session result = fenced(write, w -> repository.update(id, current -> {
             if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
                 throw new StaleVersionException(id, expectedVersion.get(), current.version());
             }
             String merged = json.merge(current.context(), patch);
-            return merged == current.context() ? current : current.withContext(merged, now);
-        });
+            changed[0] = merged != current.context();
+            return changed[0] ? current.withContext(merged, w.at()) : current;
+        }, w));
+        if (changed[0]) {
+            publish(new SessionEvent.ContextChanged(result));
+        }
+        return result;
     }
 
     @Override
     public void delete(SessionId id) {
         repository.delete(Objects.requireNonNull(id, "id"), SessionStatus.TERMINATED);
+        forget(id);
+    }
+
+    @Override
+    public List<Transition> history(SessionId id) {
+        return repository.history(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public List<SessionId> recover() {
+        Instant now = now();
+        List<Transition> recovered = repository.recoverAbandoned(now, now.minus(config.leaseDuration()), config.actor());
+        List<SessionId> result = new ArrayList<>(recovered.size());
+        for (Transition t : recovered) {
+            forget(t.sessionId());
+            result.add(t.sessionId());
+        }
+        for (Transition t : recovered) {
+            publish(new SessionEvent.Recovered(t));
+        }
+        return List.copyOf(result);
+    }
+
+    @Override
+    public Activity appendActivity(SessionId id, String type, String details) {
+        Objects.requireNonNull(id, "id");
+        Activity.validateType(type);
+        String compact = json.compactObject("details", details, MAX_ACTIVITY_DETAILS_BYTES);
+        Activity appended = fenced(write(id, Transition.USER),
+                w -> activityLog.append(id, type, compact, w, config.activityLimit()));
+        publish(new SessionEvent.ActivityAppended(appended));
+        return appended;
+    }
+
+    @Override
+    public List<Activity> activities(SessionId id) {
+        return activityLog.list(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public CatchUp catchUp(SessionId id) {
+        return activityLog.catchUp(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public CatchUp acknowledge(SessionId id, long throughSeq) {
+        Objects.requireNonNull(id, "id");
+        if (throughSeq < 0) {
+            throw new InvalidInputException("throughSeq", "must not be negative, was " + throughSeq);
+        }
+        activityLog.acknowledge(id, throughSeq);
+        return activityLog.catchUp(id);
+    }
+
+    @Override
+    public Subscription subscribe(SessionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        // A wrapper per subscription, so that the same listener subscribed twice is removed once per close.
+        SessionListener entry = listener::on;
+        listeners.add(entry);
+        return () -> listeners.remove(entry);
+    }
+
+    // ---- leases ----
+
+    @Override
+    public Lease claim(SessionId id) {
+        Objects.requireNonNull(id, "id");
+        Instant now = now();
+        Lease lease = leaseStore.claim(id, config.actor(), newToken(), now, now.plus(config.leaseDuration()));
+        held.put(id, lease);
+        lost.remove(id);
+        return lease;
+    }
+
+    @Override
+    public List<SessionId> renew() {
+        Map<SessionId, Lease> before = new HashMap<>(held);
+        Instant now = now();
+        Map<SessionId, Lease> renewed = new HashMap<>();
+        for (Lease lease : leaseStore.renew(config.actor(), now, now.plus(config.leaseDuration()))) {
+            renewed.put(lease.sessionId(), lease);
+        }
+        List<Lease> lostNow = new ArrayList<>();
+        for (Lease old : before.values()) {
+            Lease fresh = renewed.get(old.sessionId());
+            // Conditional on the map still holding `old`: a claim made meanwhile is not undone.
+            if (fresh != null && fresh.sameClaimAs(old)) {
+                held.replace(old.sessionId(), old, fresh);
+            } else if (held.remove(old.sessionId(), old)) {
+                lost.put(old.sessionId(), old);
+                lostNow.add(old);
+            }
+        }
+        lostNow.forEach(lease -> publish(new SessionEvent.LeaseLost(lease)));
+        return lostNow.stream().map(Lease::sessionId).toList();
+    }
+
+    @Override
+    public void release(SessionId id) {
+        Lease lease = held.get(Objects.requireNonNull(id, "id"));
+        forget(id);
+        if (lease != null) {
+            leaseStore.release(lease);
+        }
+    }
+
+    @Override
+    public Optional<Lease> held(SessionId id) {
+        return Optional.ofNullable(held.get(Objects.requireNonNull(id, "id")));
+    }
+
+    @Override
+    public Optional<Lease> lease(SessionId id) {
+        return leaseStore.find(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public List<Lease> heldLeases() {
+        return List.copyOf(held.values());
+    }
+
+    // ---- helpers ----
+
+    private void forget(SessionId id) {
+        held.remove(id);
+        lost.remove(id);
+    }
+
+    /** A write now by this handle's actor, fenced by the lease it holds (or held and lost) on the session. */
+    private Write write(SessionId id, String reason) {
+        Lease fence = held.get(id);
+        return new Write(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
+    }
+
+    /** Runs a fenced write; a refused fence means the lease is gone, so it is forgotten and told. */
+    private <T> T fenced(Write write, Function<Write, T> step) {
+        try {
+            return step.apply(write);
+        } catch (LeaseLostException e) {
+            write.fence().filter(lease -> held.remove(lease.sessionId(), lease)).ifPresent(lease -> {
+                lost.put(lease.sessionId(), lease);
+                publish(new SessionEvent.LeaseLost(lease));
+            });
+            throw e;
+        }
+    }
+
+    private long newToken() {
+        long token;
+        do {
+            token = tokens.nextLong();
+        } while (token == 0);
+        return token;
+    }
+
+    private void publish(SessionEvent event) {
+        for (SessionListener listener : listeners) {
+            try {
+                listener.on(event);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "a session listener failed on " + event.getClass().getSimpleName()
+                        + " of " + event.sessionId() + "; the change stands", e);
+            }
+        }
     }
 
     private Instant now() {

@@ -17,9 +17,21 @@ import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
+import io.claudesignal.sessions.application.port.in.SessionEvent;
+import io.claudesignal.sessions.application.port.in.Subscription;
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.LeaseHeldException;
+import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.SessionsException;
+import io.claudesignal.sessions.domain.Transition;
 import io.claudesignal.sessions.domain.IllegalTransitionException;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
@@ -29,6 +41,7 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +50,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,18 +81,23 @@ public abstract class SessionRepositoryContract {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
+    /** The lease settings of the durable-execution tests: long enough that no test races its clock. */
+    protected static final Duration LEASE = Duration.ofSeconds(30);
+    protected static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    protected static final int ACTIVITY_LIMIT = 5;
+
     protected TestClock clock;
-    protected SessionRepository repository;
+    protected Persistence repository;
     protected Sessions sessions;
 
-    /** A new, empty store. Called before each test. */
-    protected abstract SessionRepository openRepository() throws Exception;
+    /** A new, empty store: the ports of one adapter over it. Called before each test. */
+    protected abstract Persistence openRepository() throws Exception;
 
     /**
      * A second handle on the same store, as a second process would open it (a second connection pool
      * for a database). Race tests spread their threads over both. By default, the same handle.
      */
-    protected SessionRepository openSecondHandle() throws Exception {
+    protected Persistence openSecondHandle() throws Exception {
         return repository;
     }
 
@@ -98,8 +117,13 @@ public abstract class SessionRepositoryContract {
         closeRepositories();
     }
 
-    protected Sessions service(SessionRepository repo, SessionIdGenerator ids) {
-        return new SessionService(repo, clock, ids, new ContextJson(MAX_CONTEXT_BYTES, MAX_DEPTH));
+    protected Sessions service(Persistence repo, SessionIdGenerator ids) {
+        return service(repo, ids, Actor.CLI);
+    }
+
+    protected SessionService service(Persistence repo, SessionIdGenerator ids, Actor actor) {
+        return new SessionService(repo, clock, ids, new ContextJson(MAX_CONTEXT_BYTES, MAX_DEPTH),
+                new SessionsConfig(actor, LEASE, HEARTBEAT, ACTIVITY_LIMIT));
     }
 
     private Session newSession() {
@@ -674,5 +698,401 @@ public abstract class SessionRepositoryContract {
             IntStream.range(0, RACERS).filter(i -> i % 2 == 1)
                     .forEach(i -> assertThat(context.has("m" + i)).as("m" + i).isTrue());
         }
+    }
+
+    // ---- durable execution: history ----
+
+    private SessionService daemon(String name) throws Exception {
+        return service(repository, SessionIdGenerator.random(), Actor.daemon(name));
+    }
+
+    private SessionService daemonOnSecondHandle(String name) throws Exception {
+        return service(openSecondHandle(), SessionIdGenerator.random(), Actor.daemon(name));
+    }
+
+    private void advance(Duration d) {
+        clock.advanceMicros(d.toNanos() / 1_000);
+    }
+
+    @Test
+    void everyStatusChangeIsRecordedOldestFirstWithReasonAndActor() throws Exception {
+        SessionService daemon = daemon("a");
+        Session s = sessions.create("/p", "t");
+        sessions.activate(s.id());
+        daemon.transition(s.id(), ACTIVE, PAUSED, "idle-timeout");
+        sessions.resume(s.id());
+        sessions.terminate(s.id());
+        List<Transition> history = sessions.history(s.id());
+        assertThat(history).extracting(Transition::from, Transition::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(CREATED, ACTIVE),
+                        org.assertj.core.groups.Tuple.tuple(ACTIVE, PAUSED),
+                        org.assertj.core.groups.Tuple.tuple(PAUSED, ACTIVE),
+                        org.assertj.core.groups.Tuple.tuple(ACTIVE, TERMINATED));
+        assertThat(history).extracting(Transition::reason).containsExactly("user", "idle-timeout", "user", "user");
+        assertThat(history).extracting(Transition::actor)
+                .containsExactly(Actor.CLI, Actor.daemon("a"), Actor.CLI, Actor.CLI);
+        assertThat(history).extracting(Transition::at).isSorted();
+        assertThat(history.get(history.size() - 1).at()).isEqualTo(sessions.get(s.id()).updatedAt());
+    }
+
+    @Test
+    void aRefusedOrIdleChangeRecordsNothing() {
+        Session s = sessionIn(ACTIVE);
+        assertThatThrownBy(() -> sessions.transition(s.id(), PAUSED, ACTIVE)).isInstanceOf(StatusMismatchException.class);
+        sessions.activate(s.id()); // ACTIVE -> ACTIVE: no status change
+        sessions.mergeContext(s.id(), "{\"a\":1}");
+        assertThat(sessions.history(s.id())).hasSize(1);
+        assertThat(sessions.history(newSession().id())).isEmpty();
+    }
+
+    @Test
+    void historyOfAnUnknownSessionIsNotFoundAndGoesWithADeletedOne() {
+        assertThatThrownBy(() -> sessions.history(SessionId.random())).isInstanceOf(SessionNotFoundException.class);
+        Session s = sessionIn(TERMINATED);
+        sessions.appendActivity(s.id(), "edit", "{}");
+        sessions.delete(s.id());
+        assertThatThrownBy(() -> sessions.history(s.id())).isInstanceOf(SessionNotFoundException.class);
+        assertThatThrownBy(() -> sessions.activities(s.id())).isInstanceOf(SessionNotFoundException.class);
+    }
+
+    @Test
+    void racingTransitionsRecordExactlyTheChangesThatHappened() throws Exception {
+        Sessions other = secondService();
+        Session s = sessionIn(ACTIVE);
+        List<Race.Outcome<Session>> outcomes = Race.run(RACERS,
+                i -> () -> onHandle(i, sessions, other).transition(s.id(), i % 2 == 0 ? PAUSED : ACTIVE));
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
+        List<Transition> history = sessions.history(s.id());
+        // Each entry starts where the previous one ended: nothing was lost or recorded twice.
+        for (int i = 1; i < history.size(); i++) {
+            assertThat(history.get(i).from()).isEqualTo(history.get(i - 1).to());
+        }
+        assertThat(history.get(history.size() - 1).to()).isEqualTo(sessions.get(s.id()).status());
+    }
+
+    // ---- durable execution: leases and fencing ----
+
+    @Test
+    void aDaemonClaimsAnActiveSessionAndAnotherCannotUntilTheLeaseExpires() throws Exception {
+        SessionService a = daemon("a");
+        SessionService b = daemonOnSecondHandle("b");
+        Session s = sessionIn(ACTIVE);
+        Lease lease = a.claim(s.id());
+        assertThat(lease.owner()).isEqualTo(Actor.daemon("a"));
+        assertThat(a.lease(s.id())).contains(lease);
+        assertThatThrownBy(() -> b.claim(s.id()))
+                .isInstanceOfSatisfying(LeaseHeldException.class, e -> assertThat(e.holder()).isEqualTo(lease));
+        advance(LEASE);
+        Lease taken = b.claim(s.id());
+        assertThat(taken.owner()).isEqualTo(Actor.daemon("b"));
+        assertThat(taken.token()).isNotEqualTo(lease.token());
+    }
+
+    @Test
+    void onlyAnActiveSessionCanBeClaimed() throws Exception {
+        SessionService a = daemon("a");
+        assertThatThrownBy(() -> a.claim(newSession().id())).isInstanceOf(StatusMismatchException.class);
+        assertThatThrownBy(() -> a.claim(sessionIn(PAUSED).id())).isInstanceOf(StatusMismatchException.class);
+        assertThatThrownBy(() -> a.claim(SessionId.random())).isInstanceOf(SessionNotFoundException.class);
+    }
+
+    @Test
+    void leavingActiveDropsTheLease() throws Exception {
+        SessionService a = daemon("a");
+        Session s = sessionIn(ACTIVE);
+        a.claim(s.id());
+        a.pause(s.id());
+        assertThat(a.lease(s.id())).isEmpty();
+        assertThat(a.held(s.id())).isEmpty();
+        a.resume(s.id());
+        assertThat(a.lease(s.id())).isEmpty();
+    }
+
+    @Test
+    void aStaleOwnersWritesAreRefusedOnceItsSessionWasRecoveredAndReclaimed() throws Exception {
+        SessionService a = daemon("a");
+        SessionService b = daemonOnSecondHandle("b");
+        Session s = sessionIn(ACTIVE);
+        a.claim(s.id());
+        a.mergeContext(s.id(), "{\"by\":\"a\"}");
+        advance(LEASE); // a stalls past its lease
+        assertThat(b.recover()).containsExactly(s.id());
+        b.resume(s.id());
+        b.claim(s.id());
+        Session before = sessions.get(s.id());
+        int activities = sessions.activities(s.id()).size();
+        List<SessionEvent> events = new ArrayList<>();
+        a.subscribe(events::add);
+        assertThatThrownBy(() -> a.mergeContext(s.id(), "{\"by\":\"stale a\"}")).isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> a.pause(s.id())).isInstanceOf(SessionsException.class);
+        assertThatThrownBy(() -> a.appendActivity(s.id(), "edit", "{}")).isInstanceOf(SessionsException.class);
+        assertThat(sessions.get(s.id())).isEqualTo(before);
+        assertThat(sessions.activities(s.id())).hasSize(activities);
+        assertThat(events).singleElement().isInstanceOf(SessionEvent.LeaseLost.class);
+        assertThat(a.held(s.id())).isEmpty();
+        // The new owner writes as usual.
+        assertThat(json(b.mergeContext(s.id(), "{\"by\":\"b\"}").context()).get("by").asText()).isEqualTo("b");
+    }
+
+    @Test
+    void anExpiredLeaseFencesWritesEvenBeforeAnyoneRecovers() throws Exception {
+        SessionService a = daemon("a");
+        Session s = sessionIn(ACTIVE);
+        a.claim(s.id());
+        advance(LEASE);
+        assertThatThrownBy(() -> a.mergeContext(s.id(), "{\"x\":1}")).isInstanceOf(LeaseLostException.class);
+        assertThat(json(sessions.get(s.id()).context()).has("x")).isFalse();
+    }
+
+    @Test
+    void renewingKeepsLiveLeasesAndNeverRevivesAnExpiredOne() throws Exception {
+        SessionService a = daemon("a");
+        Session kept = sessionIn(ACTIVE);
+        Session lost = sessionIn(ACTIVE);
+        Lease first = a.claim(kept.id());
+        a.claim(lost.id());
+        advance(LEASE.minus(Duration.ofSeconds(1)));
+        assertThat(a.renew()).isEmpty();
+        Lease renewed = a.held(kept.id()).orElseThrow();
+        assertThat(renewed.sameClaimAs(first)).isTrue();
+        assertThat(renewed.expiresAt()).isAfter(first.expiresAt());
+        a.release(lost.id());
+        assertThat(a.lease(lost.id())).isEmpty();
+        a.claim(lost.id());
+        advance(LEASE.plus(Duration.ofSeconds(1)));
+        assertThat(a.renew()).containsExactlyInAnyOrder(kept.id(), lost.id());
+        assertThat(a.heldLeases()).isEmpty();
+        assertThat(a.lease(kept.id())).hasValueSatisfying(l -> assertThat(l.isLiveAt(clock.instant())).isFalse());
+    }
+
+    @Test
+    void theSameDaemonClaimingAgainKeepsItsClaim() throws Exception {
+        SessionService a = daemon("a");
+        Session s = sessionIn(ACTIVE);
+        Lease first = a.claim(s.id());
+        Lease again = a.claim(s.id());
+        assertThat(again.sameClaimAs(first)).isTrue();
+        a.mergeContext(s.id(), "{\"ok\":true}");
+    }
+
+    @Test
+    void racingClaimsHaveExactlyOneWinner() throws Exception {
+        Session s = sessionIn(ACTIVE);
+        List<SessionService> daemons = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            daemons.add(i % 2 == 0 ? daemon("d" + i) : daemonOnSecondHandle("d" + i));
+        }
+        List<Race.Outcome<Lease>> outcomes = Race.run(RACERS, i -> () -> daemons.get(i).claim(s.id()));
+        assertThat(outcomes.stream().filter(Race.Outcome::won)).hasSize(1);
+        assertThat(outcomes.stream().filter(o -> !o.won()).map(Race.Outcome::error))
+                .allSatisfy(e -> assertThat(e).isInstanceOf(LeaseHeldException.class));
+    }
+
+    // ---- durable execution: crash recovery ----
+
+    @Test
+    void recoveryPausesExactlyTheSessionsOfOwnersThatAreGone() throws Exception {
+        SessionService dead = daemon("dead");
+        SessionService alive = daemonOnSecondHandle("alive");
+        Session orphan1 = sessionIn(ACTIVE);
+        Session orphan2 = sessionIn(ACTIVE);
+        Session living = sessionIn(ACTIVE);
+        Session paused = sessionIn(PAUSED);
+        dead.claim(orphan1.id());
+        dead.claim(orphan2.id());
+        alive.claim(living.id());
+        advance(LEASE.minus(Duration.ofSeconds(5)));
+        alive.renew();
+        advance(Duration.ofSeconds(6)); // dead's leases are now expired, alive's are not
+        Instant before = clock.instant();
+
+        List<SessionId> recovered = alive.recover();
+
+        assertThat(recovered).containsExactlyInAnyOrder(orphan1.id(), orphan2.id());
+        for (SessionId id : recovered) {
+            Session s = sessions.get(id);
+            assertThat(s.status()).isEqualTo(PAUSED);
+            assertThat(s.version()).isEqualTo(3);
+            Instant stamped = Instant.parse(json(s.context()).get(Session.RECOVERED_AT).asText());
+            assertThat(stamped).isAfter(before);
+            assertThat(s.updatedAt()).isEqualTo(stamped);
+            Transition last = sessions.history(id).get(sessions.history(id).size() - 1);
+            assertThat(last).isEqualTo(new Transition(id, ACTIVE, PAUSED, stamped, Transition.CRASH_RECOVERY,
+                    Actor.daemon("alive")));
+            assertThat(alive.lease(id)).isEmpty();
+        }
+        assertThat(sessions.get(living.id()).status()).isEqualTo(ACTIVE);
+        assertThat(sessions.get(living.id()).version()).isEqualTo(living.version());
+        assertThat(sessions.get(paused.id())).isEqualTo(paused);
+        assertThat(alive.held(living.id())).isPresent();
+        assertThat(alive.recover()).as("idempotent").isEmpty();
+    }
+
+    @Test
+    void anUnownedActiveSessionIsRecoveredOnlyOnceItHasBeenIdleForALease() throws Exception {
+        Session fresh = sessionIn(ACTIVE); // activated by the CLI: nobody holds a lease
+        assertThat(sessions.recover()).isEmpty();
+        assertThat(sessions.get(fresh.id()).status()).isEqualTo(ACTIVE);
+        advance(LEASE);
+        assertThat(sessions.recover()).containsExactly(fresh.id());
+        assertThat(sessions.history(fresh.id()).get(1).actor()).isEqualTo(Actor.CLI);
+    }
+
+    @Test
+    void recoveryKeepsTheContextAndAddsTheStamp() throws Exception {
+        Session s = sessionIn(ACTIVE);
+        sessions.mergeContext(s.id(), "{\"conversation_history\":{\"turns\":[1,2.50,\"\u00e9\"]},\"n\":1}");
+        advance(LEASE);
+        sessions.recover();
+        JsonNode context = json(sessions.get(s.id()).context());
+        assertThat(context.get("conversation_history")).isEqualTo(json("{\"turns\":[1,2.50,\"\u00e9\"]}"));
+        assertThat(context.get("n").asInt()).isEqualTo(1);
+        assertThat(context.has(Session.RECOVERED_AT)).isTrue();
+    }
+
+    @Test
+    void twoRecoveriesRacingRecoverEachSessionExactlyOnce() throws Exception {
+        Sessions other = secondService();
+        for (int round = 0; round < 3; round++) {
+            List<SessionId> orphans = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                orphans.add(sessionIn(ACTIVE).id());
+            }
+            advance(LEASE);
+            List<Race.Outcome<List<SessionId>>> outcomes = Race.run(RACERS,
+                    i -> () -> onHandle(i, sessions, other).recover());
+            assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
+            List<SessionId> all = outcomes.stream().flatMap(o -> o.value().stream()).toList();
+            assertThat(all).containsExactlyInAnyOrderElementsOf(orphans);
+            for (SessionId id : orphans) {
+                assertThat(sessions.history(id)).filteredOn(t -> t.reason().equals(Transition.CRASH_RECOVERY)).hasSize(1);
+                assertThat(sessions.get(id).version()).isEqualTo(3);
+            }
+        }
+    }
+
+    // ---- durable execution: activity log and catch-up ----
+
+    @Test
+    void activitiesAreNumberedAndBoundedToTheNewest() {
+        Session s = newSession();
+        for (int i = 1; i <= ACTIVITY_LIMIT + 3; i++) {
+            Activity a = sessions.appendActivity(s.id(), "edit", "{\"file\":\"f" + i + ".java\"}");
+            assertThat(a.seq()).isEqualTo(i);
+        }
+        List<Activity> log = sessions.activities(s.id());
+        assertThat(log).extracting(Activity::seq).containsExactly(4L, 5L, 6L, 7L, 8L);
+        assertThat(json(log.get(4).details())).isEqualTo(json("{\"file\":\"f8.java\"}"));
+        assertThat(log).extracting(Activity::at).isSorted();
+        assertThat(sessions.get(s.id()).version()).as("the session itself is not rewritten").isEqualTo(1);
+    }
+
+    @Test
+    void catchUpSummarisesWhatHappenedSinceTheLastAcknowledgement() {
+        Session s = newSession();
+        assertThat(sessions.catchUp(s.id()).count()).isZero();
+        assertThat(sessions.catchUp(s.id()).summary()).isEqualTo("Nothing new since you last checked.");
+        sessions.appendActivity(s.id(), "edit", "{}");
+        sessions.appendActivity(s.id(), "test", "{\"passed\":true}");
+        sessions.appendActivity(s.id(), "edit", "{}");
+        CatchUp catchUp = sessions.catchUp(s.id());
+        assertThat(catchUp.count()).isEqualTo(3);
+        assertThat(catchUp.summary()).isEqualTo("While you were away, Claude completed 3 operations: 2 edit, 1 test.");
+        sessions.appendActivity(s.id(), "command", "{}");
+        CatchUp rest = sessions.acknowledge(s.id(), catchUp.throughSeq());
+        assertThat(rest.acknowledgedSeq()).isEqualTo(3);
+        assertThat(rest.activities()).extracting(Activity::type).containsExactly("command");
+        assertThat(sessions.activities(s.id())).as("acknowledging deletes nothing").hasSize(4);
+        assertThat(sessions.acknowledge(s.id(), 1).acknowledgedSeq()).as("never back").isEqualTo(3);
+        assertThat(sessions.acknowledge(s.id(), 99).acknowledgedSeq()).as("never past the newest").isEqualTo(4);
+    }
+
+    @Test
+    void aCatchUpCountsWhatTheBoundedLogDropped() {
+        Session s = newSession();
+        for (int i = 0; i < ACTIVITY_LIMIT * 2; i++) {
+            sessions.appendActivity(s.id(), "edit", "{}");
+        }
+        CatchUp catchUp = sessions.catchUp(s.id());
+        assertThat(catchUp.count()).isEqualTo(ACTIVITY_LIMIT * 2);
+        assertThat(catchUp.activities()).hasSize(ACTIVITY_LIMIT);
+        assertThat(catchUp.summary()).contains("completed 10 operations").contains("5 older ones");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[]", "nope", "{\"a\":", "{\"a\":1} {}", "\"text\""})
+    void badActivityDetailsAreRefusedAndNothingIsLogged(String details) {
+        Session s = newSession();
+        assertThatThrownBy(() -> sessions.appendActivity(s.id(), "edit", details)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> sessions.appendActivity(s.id(), " ", "{}")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> sessions.appendActivity(s.id(), "x".repeat(65), "{}"))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(sessions.activities(s.id())).isEmpty();
+        assertThatThrownBy(() -> sessions.appendActivity(SessionId.random(), "edit", "{}"))
+                .isInstanceOf(SessionNotFoundException.class);
+        assertThatThrownBy(() -> sessions.catchUp(SessionId.random())).isInstanceOf(SessionNotFoundException.class);
+        assertThatThrownBy(() -> sessions.acknowledge(SessionId.random(), 1)).isInstanceOf(SessionNotFoundException.class);
+    }
+
+    @Test
+    void concurrentAppendsGetDistinctNumbersAndLoseNothing() throws Exception {
+        Sessions other = secondService();
+        Session s = newSession();
+        List<Race.Outcome<Activity>> outcomes = Race.run(RACERS,
+                i -> () -> onHandle(i, sessions, other).appendActivity(s.id(), "edit", "{\"i\":" + i + "}"));
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
+        assertThat(outcomes.stream().map(o -> o.value().seq()).collect(Collectors.toSet()))
+                .isEqualTo(LongStream.rangeClosed(1, RACERS).boxed().collect(Collectors.toSet()));
+        assertThat(sessions.catchUp(s.id()).count()).isEqualTo(RACERS);
+    }
+
+    // ---- durable execution: listeners ----
+
+    @Test
+    void listenersHearOfEachCommittedChange() throws Exception {
+        List<SessionEvent> events = new ArrayList<>();
+        Subscription subscription = sessions.subscribe(events::add);
+        Session s = newSession();
+        sessions.activate(s.id());
+        sessions.mergeContext(s.id(), "{\"a\":1}");
+        sessions.mergeContext(s.id(), "{\"a\":1}"); // no change, no event
+        sessions.appendActivity(s.id(), "edit", "{}");
+        assertThatThrownBy(() -> sessions.transition(s.id(), PAUSED, ACTIVE)).isInstanceOf(StatusMismatchException.class);
+        advance(LEASE);
+        sessions.recover();
+        subscription.close();
+        sessions.terminate(s.id());
+        assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly(
+                "Created", "Transitioned", "ContextChanged", "ActivityAppended", "Recovered");
+        assertThat(events).allSatisfy(e -> assertThat(e.sessionId()).isEqualTo(s.id()));
+        SessionEvent.Transitioned activated = (SessionEvent.Transitioned) events.get(1);
+        assertThat(activated.transition().to()).isEqualTo(ACTIVE);
+        assertThat(activated.session().version()).isEqualTo(2);
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotBreakTheWriteNorOtherListeners() {
+        List<SessionEvent> heard = new ArrayList<>();
+        sessions.subscribe(e -> {
+            throw new IllegalStateException("listener bug");
+        });
+        sessions.subscribe(heard::add);
+        Session s = newSession();
+        Session active = sessions.activate(s.id());
+        assertThat(sessions.get(s.id())).isEqualTo(active);
+        assertThat(heard).hasSize(2);
+    }
+
+    @Test
+    void aListenerSeesTheChangeAlreadyCommitted() {
+        List<SessionStatus> seen = new ArrayList<>();
+        sessions.subscribe(e -> {
+            if (e instanceof SessionEvent.Transitioned t) {
+                seen.add(sessions.get(t.sessionId()).status());
+            }
+        });
+        Session s = newSession();
+        sessions.activate(s.id());
+        assertThat(seen).containsExactly(ACTIVE);
     }
 }

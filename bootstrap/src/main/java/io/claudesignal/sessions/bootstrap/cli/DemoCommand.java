@@ -4,6 +4,7 @@ import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.bootstrap.SessionStore;
+import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.ConflictException;
 import io.claudesignal.sessions.domain.Session;
 import java.io.IOException;
@@ -93,12 +94,19 @@ final class DemoCommand extends CliCommand {
         tell("Objects merge key by key, and null removes a key: the context is now " + web.context()
                 + " (version " + web.version() + ").");
 
-        step(5, "Ana steps away, so the session is paused:");
+        step(5, "As Claude works, the daemon logs what it does, beside the context (never inside it):");
+        sessions.appendActivity(web.id(), "edit", "{\"file\": \"src/login.ts\"}");
+        sessions.appendActivity(web.id(), "edit", "{\"file\": \"src/session.ts\"}");
+        sessions.appendActivity(web.id(), "test", "{\"passed\": 42, \"failed\": 0}");
+        tell("It logged: edit src/login.ts, edit src/session.ts, test (42 passed). The log keeps the newest");
+        tell("100 entries of each session; 'sessions activities ID' prints it.");
+
+        step(6, "Ana steps away, so the session is paused:");
         command("sessions pause " + web.id());
         web = sessions.pause(web.id());
         tell("It is " + status(web) + " (version " + web.version() + "); its context is kept as it was.");
 
-        step(6, "Only a paused session can be resumed. The API session never started, so this is refused:");
+        step(7, "Only a paused session can be resumed. The API session never started, so this is refused:");
         command("sessions resume " + api.id());
         try {
             sessions.resume(api.id());
@@ -109,25 +117,36 @@ final class DemoCommand extends CliCommand {
             tell("racing to change one session are treated the same way: one wins, the other is told.");
         }
 
-        step(7, "Ana is back; resuming the web app session works:");
+        step(8, "Ana is back; resuming the web app session works, and she catches up:");
         command("sessions resume " + web.id());
         web = sessions.resume(web.id());
         tell("It is " + status(web) + " again (version " + web.version() + ").");
+        command("sessions catch-up " + web.id() + " --ack");
+        CatchUp catchUp = sessions.catchUp(web.id());
+        sessions.acknowledge(web.id(), catchUp.throughSeq());
+        tell(catchUp.summary());
+        tell("--ack marks it as seen; the next catch-up starts from here. Nothing is deleted.");
 
-        step(8, "The work is done, and both sessions end:");
+        step(9, "Every status change is in the session's history, with why and by whom:");
+        command("sessions history " + web.id());
+        say.flush();
+        new HumanOutput(say, say, style, "   ").history(web.id(), sessions.history(web.id()));
+        tell("If the daemon dies, 'sessions recover' pauses the sessions it ran (reason crash-recovery).");
+
+        step(10, "The work is done, and both sessions end:");
         command("sessions terminate " + web.id());
         command("sessions terminate " + api.id());
         web = sessions.terminate(web.id());
         api = sessions.terminate(api.id());
         tell("Both are " + status(web) + ". A terminated session never comes back.");
 
-        step(9, "The list shows the newest first, without contexts:");
+        step(11, "The list shows the newest first, without contexts:");
         command("sessions list");
         SessionPage page = sessions.list(SessionQuery.all());
         say.flush();
         new HumanOutput(say, say, style, "   ").page(page, Optional.empty());
 
-        step(10, "A terminated session can be deleted for good (a live one cannot):");
+        step(12, "A terminated session can be deleted for good (a live one cannot):");
         command("sessions delete " + api.id());
         sessions.delete(api.id());
         SessionPage left = sessions.list(SessionQuery.all());

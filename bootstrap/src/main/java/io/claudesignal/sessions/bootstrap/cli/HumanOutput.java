@@ -1,5 +1,10 @@
 package io.claudesignal.sessions.bootstrap.cli;
 
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.Transition;
+import java.util.List;
+
 import io.claudesignal.sessions.application.port.in.HealthCheck;
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import io.claudesignal.sessions.application.port.in.SessionPage;
@@ -105,6 +110,52 @@ final class HumanOutput implements Output {
     public void deleted(SessionId id) {
         line("deleted session " + id);
         out.flush();
+    }
+
+    @Override
+    public void history(SessionId id, List<Transition> history) {
+        if (history.isEmpty()) {
+            line("session " + id + " has not changed status since it was created");
+        }
+        for (Transition t : history) {
+            line(t.at() + "  " + pad(t.from().name(), 10) + " -> " + pad(t.to().name(), 10) + "  "
+                    + t.reason() + " (" + t.actor() + ")");
+        }
+        out.flush();
+    }
+
+    @Override
+    public void recovered(List<SessionId> ids) {
+        if (ids.isEmpty()) {
+            line("nothing to recover: every ACTIVE session has a live owner");
+        } else {
+            line("recovered " + ids.size() + (ids.size() == 1 ? " session" : " sessions") + " (now PAUSED):");
+            ids.forEach(id -> line(id.toString()));
+        }
+        out.flush();
+    }
+
+    @Override
+    public void activities(SessionId id, List<Activity> activities) {
+        if (activities.isEmpty()) {
+            line("session " + id + " has no activity");
+        }
+        activities.forEach(this::activity);
+        out.flush();
+    }
+
+    @Override
+    public void catchUp(CatchUp catchUp, boolean acknowledged) {
+        line(catchUp.summary());
+        catchUp.activities().forEach(this::activity);
+        if (acknowledged && catchUp.count() > 0) {
+            line("marked as seen up to #" + catchUp.throughSeq());
+        }
+        out.flush();
+    }
+
+    private void activity(Activity a) {
+        line("#" + a.seq() + "  " + a.at() + "  " + a.type() + ("{}".equals(a.details()) ? "" : "  " + a.details()));
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.claudesignal.sessions.bootstrap.cli;
 
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.Transition;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,6 +63,63 @@ final class JsonOutput implements Output {
             node.put("detail", check.detail());
         }
         print(out, root);
+    }
+
+    @Override
+    public void history(SessionId id, List<Transition> history) {
+        ObjectNode root = JsonText.object();
+        root.put("id", id.toString());
+        ArrayNode list = root.putArray("history");
+        for (Transition t : history) {
+            ObjectNode node = list.addObject();
+            node.put("from", t.from().name());
+            node.put("to", t.to().name());
+            node.put("at", t.at().toString());
+            node.put("reason", t.reason());
+            node.put("actor", t.actor().value());
+        }
+        print(out, root);
+    }
+
+    @Override
+    public void recovered(List<SessionId> ids) {
+        ObjectNode root = JsonText.object();
+        ArrayNode list = root.putArray("recovered");
+        ids.forEach(id -> list.add(id.toString()));
+        print(out, root);
+    }
+
+    @Override
+    public void activities(SessionId id, List<Activity> activities) {
+        ObjectNode root = JsonText.object();
+        root.put("id", id.toString());
+        root.set("activities", activityList(activities));
+        print(out, root);
+    }
+
+    @Override
+    public void catchUp(CatchUp catchUp, boolean acknowledged) {
+        ObjectNode root = JsonText.object();
+        root.put("id", catchUp.sessionId().toString());
+        root.put("count", catchUp.count());
+        root.put("acknowledgedSeq", catchUp.acknowledgedSeq());
+        root.put("throughSeq", catchUp.throughSeq());
+        root.put("summary", catchUp.summary());
+        root.put("acknowledged", acknowledged);
+        root.set("activities", activityList(catchUp.activities()));
+        print(out, root);
+    }
+
+    private static ArrayNode activityList(List<Activity> activities) {
+        ArrayNode list = JsonText.object().arrayNode();
+        for (Activity a : activities) {
+            ObjectNode node = list.addObject();
+            node.put("seq", a.seq());
+            node.put("type", a.type());
+            node.put("at", a.at().toString());
+            node.set("details", JsonText.parse(a.details()));
+        }
+        return list;
     }
 
     @Override

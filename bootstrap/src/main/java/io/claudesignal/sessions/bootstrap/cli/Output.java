@@ -1,5 +1,10 @@
 package io.claudesignal.sessions.bootstrap.cli;
 
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.Transition;
+import java.util.List;
+
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.domain.Session;
@@ -26,6 +31,18 @@ interface Output {
     void deleted(SessionId id);
 
     void health(HealthReport report);
+
+    /** A session's status changes, oldest first. */
+    void history(SessionId id, List<Transition> history);
+
+    /** The sessions a crash recovery paused. */
+    void recovered(List<SessionId> ids);
+
+    /** A session's activity log, oldest first. */
+    void activities(SessionId id, List<Activity> activities);
+
+    /** What happened since the last acknowledgement; {@code acknowledged} when it is now marked seen. */
+    void catchUp(CatchUp catchUp, boolean acknowledged);
 
     /** One line on stderr. */
     void error(ExitCode code, String message);

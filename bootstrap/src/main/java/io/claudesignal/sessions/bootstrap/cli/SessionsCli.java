@@ -64,6 +64,10 @@ import picocli.CommandLine.Spec;
             LifecycleCommand.Terminate.class,
             ContextCommand.class,
             DeleteCommand.class,
+            HistoryCommand.class,
+            RecoverCommand.class,
+            ActivitiesCommand.class,
+            CatchUpCommand.class,
             CheckCommand.class,
             DemoCommand.class
         })

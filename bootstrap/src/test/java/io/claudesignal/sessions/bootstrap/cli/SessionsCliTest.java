@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.claudesignal.sessions.application.NewerSchemaException;
 import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.bootstrap.SessionStore;
 import io.claudesignal.sessions.bootstrap.cli.CliHarness.Result;
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.SessionId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -609,6 +613,7 @@ class SessionsCliTest {
         void tellsTheStoryOnAScratchDatabase() {
             Result r = cli.env(Map.of("SESSIONS_DB", "/must/not/be/used.db")).run("--db", "/nor/this.db", "demo").succeeds();
             assertThat(r.out()).contains("scratch database", "Created session", "ACTIVE", "PAUSED", "Refused:",
+                    "While you were away, Claude completed 3 operations: 2 edit, 1 test.", "PAUSED     -> ACTIVE",
                     "TERMINATED", "Deleted. 1 session is left.", "The scratch database is gone.");
             assertThat(storage.opened).as("the demo opens its own database only").isEmpty();
         }
@@ -637,5 +642,101 @@ class SessionsCliTest {
     @Test
     void exitCodesAreTheDocumentedOnes() {
         assertThat(ExitCode.helpList()).containsOnlyKeys("0", "1", "2", "3", "4", "5", "6");
+    }
+
+    @Nested
+    class History {
+
+        @Test
+        void printsEveryStatusChangeOldestFirst() {
+            String id = cli.create(PROJECT, THREAD);
+            cli.run("activate", id).succeeds();
+            cli.run("pause", id).succeeds();
+            JsonNode history = cli.run("--json", "history", id).succeeds().json();
+            assertThat(history.get("id").asText()).isEqualTo(id);
+            assertThat(history.get("history")).hasSize(2);
+            JsonNode first = history.get("history").get(0);
+            assertThat(CliHarness.fieldNames(first)).containsExactly("from", "to", "at", "reason", "actor");
+            assertThat(first.get("from").asText()).isEqualTo("CREATED");
+            assertThat(first.get("to").asText()).isEqualTo("ACTIVE");
+            assertThat(first.get("reason").asText()).isEqualTo("user");
+            assertThat(first.get("actor").asText()).isEqualTo("cli");
+            String people = cli.run("history", id).succeeds().out();
+            assertThat(people.lines()).hasSize(2);
+            assertThat(people).contains("CREATED    -> ACTIVE", "ACTIVE     -> PAUSED", "user (cli)");
+        }
+
+        @Test
+        void anUnknownOrMalformedIdFails() {
+            cli.run("history", NO_SUCH_ID).failsReadably(3);
+            cli.run("history", "nope").failsReadably(5);
+        }
+    }
+
+    @Nested
+    class Recover {
+
+        @Test
+        void pausesTheSessionsOfADeadDaemonAndLeavesTheLiveOnesAlone() {
+            String orphan = cli.create(PROJECT, THREAD);
+            String living = cli.create(PROJECT, THREAD);
+            cli.run("activate", orphan).succeeds();
+            cli.run("activate", living).succeeds();
+            Instant now = Instant.now();
+            storage.repository.claim(SessionId.parse(orphan), Actor.daemon("dead"), 1, now.minusSeconds(60),
+                    now.minusSeconds(30));
+            storage.repository.claim(SessionId.parse(living), Actor.daemon("alive"), 2, now, now.plusSeconds(600));
+
+            JsonNode recovered = cli.run("--json", "recover").succeeds().json();
+
+            assertThat(recovered.toString()).isEqualTo("{\"recovered\":[\"" + orphan + "\"]}");
+            JsonNode paused = cli.run("--json", "show", orphan).succeeds().json();
+            assertThat(paused.get("status").asText()).isEqualTo("PAUSED");
+            assertThat(paused.get("context").has("recovered_at")).isTrue();
+            JsonNode last = cli.run("--json", "history", orphan).succeeds().json().get("history").get(1);
+            assertThat(last.get("reason").asText()).isEqualTo("crash-recovery");
+            assertThat(cli.run("--json", "show", living).succeeds().json().get("status").asText()).isEqualTo("ACTIVE");
+            assertThat(cli.run("--json", "recover").succeeds().json().toString()).isEqualTo("{\"recovered\":[]}");
+            assertThat(cli.run("recover").succeeds().out())
+                    .isEqualTo("nothing to recover: every ACTIVE session has a live owner\n");
+        }
+
+        @Test
+        void printsTheIdsForPeople() {
+            String orphan = cli.create(PROJECT, THREAD);
+            cli.run("activate", orphan).succeeds();
+            Instant now = Instant.now();
+            storage.repository.claim(SessionId.parse(orphan), Actor.daemon("dead"), 1, now.minusSeconds(60),
+                    now.minusSeconds(30));
+            assertThat(cli.run("recover").succeeds().out())
+                    .isEqualTo("recovered 1 session (now PAUSED):\n" + orphan + "\n");
+        }
+    }
+
+    @Nested
+    class ActivityLog {
+
+        @Test
+        void listsTheLogAndSummarisesWhatIsNew() {
+            String id = cli.create(PROJECT, THREAD);
+            try (SessionStore direct = storage.open(Path.of("daemon.db"))) {
+                direct.sessions().appendActivity(SessionId.parse(id), "edit", "{\"file\":\"a.java\"}");
+                direct.sessions().appendActivity(SessionId.parse(id), "test", "{}");
+            }
+            JsonNode log = cli.run("--json", "activities", id).succeeds().json();
+            assertThat(log.get("activities")).hasSize(2);
+            assertThat(log.get("activities").get(0).get("details").get("file").asText()).isEqualTo("a.java");
+            assertThat(cli.run("activities", id).succeeds().out()).contains("#1 ", "edit", "a.java", "#2 ");
+
+            JsonNode catchUp = cli.run("--json", "catch-up", id, "--ack").succeeds().json();
+            assertThat(catchUp.get("count").asLong()).isEqualTo(2);
+            assertThat(catchUp.get("summary").asText())
+                    .isEqualTo("While you were away, Claude completed 2 operations: 1 edit, 1 test.");
+            assertThat(catchUp.get("acknowledged").asBoolean()).isTrue();
+            assertThat(cli.run("catch-up", id).succeeds().out()).isEqualTo("Nothing new since you last checked.\n");
+            assertThat(cli.run("--json", "activities", id).succeeds().json().get("activities")).hasSize(2);
+            cli.run("catch-up", NO_SUCH_ID).failsReadably(3);
+            cli.run("activities", "bad").failsReadably(5);
+        }
     }
 }

@@ -3,7 +3,7 @@ package io.claudesignal.sessions.bootstrap.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.claudesignal.sessions.adapters.inmemory.InMemorySessionRepository;
-import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.bootstrap.ApplicationModule;
@@ -40,8 +40,8 @@ final class SharedStorage implements StoreOpener {
         opened.add(db);
         return SessionStore.of(new ApplicationModule(maxContextBytes), new AbstractModule() {
             @Provides
-            SessionRepository sessionRepository() {
-                return repository;
+            Persistence persistence() {
+                return Persistence.of(repository);
             }
 
             @Provides

@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.application.port.in;
 
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.ConflictException;
 import io.claudesignal.sessions.domain.IllegalTransitionException;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -9,6 +11,8 @@ import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import io.claudesignal.sessions.domain.Transition;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,7 +22,9 @@ import java.util.Optional;
  * many processes: each write checks the state it expects in the same step that writes, so two racing
  * writers never both win and no change is lost; the loser gets a {@link ConflictException}. Every
  * method may also throw {@link io.claudesignal.sessions.application.StorageException} when the store
- * itself fails; nothing was written then.
+ * itself fails; nothing was written then. A daemon's writes to a session it holds a lease on are
+ * fenced by that lease (see {@link Leases}): a write whose lease was lost is refused with a
+ * {@link io.claudesignal.sessions.domain.LeaseLostException}.
  */
 public interface Sessions {
 
@@ -63,6 +69,13 @@ public interface Sessions {
      * @throws SessionNotFoundException   when there is no such session
      */
     Session transition(SessionId id, SessionStatus target);
+
+    /**
+     * As {@link #transition(SessionId, SessionStatus, SessionStatus)}, recording {@code reason} (a
+     * short word such as {@code "user"} or {@code "idle-timeout"}) in the history instead of
+     * {@code "user"}.
+     */
+    Session transition(SessionId id, SessionStatus expected, SessionStatus target, String reason);
 
     /**
      * Applies a JSON merge patch (RFC 7396) to the session's context: keys set to {@code null} are
@@ -112,4 +125,63 @@ public interface Sessions {
      * @throws SessionNotFoundException when there is no such session
      */
     void delete(SessionId id);
+
+    /**
+     * The session's status changes, oldest first, each with when, why and by whom. Every change is
+     * recorded in the same atomic step that makes it.
+     *
+     * @throws SessionNotFoundException when there is no such session
+     */
+    List<Transition> history(SessionId id);
+
+    /**
+     * Crash recovery: every ACTIVE session whose owner is gone (its lease expired, or it never had an
+     * owner and has not changed for a lease duration) becomes PAUSED, with {@code "recovered_at"} in
+     * its context and a {@code "crash-recovery"} entry in its history, all in one transaction. ACTIVE
+     * sessions under a live lease are untouched. Idempotent, and safe to run from several processes at
+     * once: each session is recovered by exactly one of them. The daemon calls it at start.
+     *
+     * @return the ids recovered by this call
+     */
+    List<SessionId> recover();
+
+    /**
+     * Appends to the session's activity log: what Claude did, for the catch-up summary. It costs the
+     * same whatever the size of the context or the log; the log keeps the newest entries only (see
+     * {@link io.claudesignal.sessions.application.SessionsConfig#activityLimit()}).
+     *
+     * @param type    a short word such as {@code "edit"}, {@code "command"}, {@code "test"}
+     * @param details a JSON object, as text ({@code "{}"} when there is nothing to add)
+     * @throws InvalidInputException    for a blank or over-long type, or details that are not one
+     *                                  valid JSON object within the size limit
+     * @throws SessionNotFoundException when there is no such session
+     */
+    Activity appendActivity(SessionId id, String type, String details);
+
+    /**
+     * The activities the session's log holds, oldest first.
+     *
+     * @throws SessionNotFoundException when there is no such session
+     */
+    List<Activity> activities(SessionId id);
+
+    /**
+     * What happened since the person last acknowledged, with a ready-made sentence
+     * ({@link CatchUp#summary()}).
+     *
+     * @throws SessionNotFoundException when there is no such session
+     */
+    CatchUp catchUp(SessionId id);
+
+    /**
+     * Marks the activities up to {@code throughSeq} (normally {@link CatchUp#throughSeq()} of the
+     * catch-up the person saw) as seen. Nothing is deleted, and the marker never moves back.
+     *
+     * @return the catch-up that remains (empty unless activities came in meanwhile)
+     * @throws SessionNotFoundException when there is no such session
+     */
+    CatchUp acknowledge(SessionId id, long throughSeq);
+
+    /** Registers a listener for every later change made through this handle; close to stop. */
+    Subscription subscribe(SessionListener listener);
 }

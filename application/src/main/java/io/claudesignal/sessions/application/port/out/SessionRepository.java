@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.application.port.out;
 
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -7,6 +9,7 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import io.claudesignal.sessions.domain.Transition;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,13 +39,16 @@ public interface SessionRepository {
 
     /**
      * Sets the status to {@code target} if, at the moment of writing, it is {@code expected}; raises
-     * the version by one and sets {@code updatedAt} to {@code at} (never earlier than it was).
+     * the version by one and sets {@code updatedAt} to {@code write.at()} (never earlier than it was).
+     * In the same step it records the {@link Transition} in the history and, when {@code target} is
+     * not ACTIVE, drops the session's lease (nobody runs a session that is not ACTIVE).
      *
      * @return the session as stored after the change
      * @throws StatusMismatchException  when the stored status is not {@code expected}
+     * @throws LeaseLostException       when the write is fenced and the lease no longer holds
      * @throws SessionNotFoundException when there is no such session
      */
-    Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Instant at);
+    Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write);
 
     /**
      * Reads the session, applies {@code change} and writes its result, with no other write to that
@@ -50,12 +56,16 @@ public interface SessionRepository {
      * which case nothing is written and the exception reaches the caller. When it returns its argument
      * unchanged, nothing is written.
      *
+     * <p>When the status changes, the step also records the {@link Transition} and, when the new
+     * status is not ACTIVE, drops the session's lease, as {@link #compareAndSetStatus} does.
+     *
      * @return the session as stored afterwards
      * @throws SessionNotFoundException when there is no such session
+     * @throws LeaseLostException       when the write is fenced and the lease no longer holds
      * @throws StaleVersionException    when the stored version moved between read and write (a store
      *                                  that locks the row for the whole step never raises it)
      */
-    Session update(SessionId id, UnaryOperator<Session> change);
+    Session update(SessionId id, UnaryOperator<Session> change, Write write);
 
     /**
      * Deletes the session if it is in {@code required} status, erasing its context.
@@ -64,4 +74,22 @@ public interface SessionRepository {
      * @throws SessionNotFoundException when there is no such session
      */
     void delete(SessionId id, SessionStatus required);
+
+    /**
+     * The session's status changes, oldest first.
+     *
+     * @throws SessionNotFoundException when there is no such session
+     */
+    List<Transition> history(SessionId id);
+
+    /**
+     * Crash recovery, in one atomic step: every ACTIVE session whose lease expired by {@code now}, or
+     * that has no lease and was last changed at or before {@code unownedBefore}, becomes PAUSED (its
+     * version raised, {@code updatedAt} set), gets {@code "recovered_at"} (the ISO-8601 text of
+     * {@code now}) in its context, loses its lease, and has the transition recorded with reason
+     * {@link Transition#CRASH_RECOVERY}. A session two recoveries race for is recovered once.
+     *
+     * @return the transitions made, one per recovered session
+     */
+    List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor);
 }

@@ -1,0 +1,67 @@
+package io.claudesignal.sessions.application;
+
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one handle on the store behaves: who it writes as, and the lease and activity-log settings.
+ *
+ * @param actor             recorded with every status change; a daemon's leases are held in its name
+ * @param leaseDuration     how long a lease lasts without renewal; also how long an ACTIVE session
+ *                          with no lease at all is left alone by recovery (so that the CLI's
+ *                          {@code activate} is not undone by a daemon starting at that moment)
+ * @param heartbeatInterval how often a daemon renews its leases; well under {@code leaseDuration}
+ * @param activityLimit     how many of the newest activities each session's log keeps
+ */
+public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit) {
+
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    public static final int DEFAULT_ACTIVITY_LIMIT = 100;
+    public static final int MAX_ACTIVITY_LIMIT = 100_000;
+
+    public SessionsConfig {
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(leaseDuration, "leaseDuration");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        if (leaseDuration.toMillis() < 1) {
+            throw new InvalidInputException("leaseDuration", "must be at least 1 ms, was " + leaseDuration);
+        }
+        if (heartbeatInterval.toMillis() < 1 || heartbeatInterval.compareTo(leaseDuration) >= 0) {
+            throw new InvalidInputException("heartbeatInterval", "must be positive and shorter than the lease ("
+                    + leaseDuration + "), was " + heartbeatInterval);
+        }
+        if (activityLimit < 1 || activityLimit > MAX_ACTIVITY_LIMIT) {
+            throw new InvalidInputException("activityLimit", "must be 1 to " + MAX_ACTIVITY_LIMIT + ", was " + activityLimit);
+        }
+    }
+
+    /** The defaults, writing as {@code actor}. */
+    public static SessionsConfig of(Actor actor) {
+        return new SessionsConfig(actor, DEFAULT_LEASE_DURATION, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_ACTIVITY_LIMIT);
+    }
+
+    /** The defaults for the command-line tool. */
+    public static SessionsConfig cli() {
+        return of(Actor.CLI);
+    }
+
+    /** The defaults for a daemon, under a new identity for this process start. */
+    public static SessionsConfig daemon() {
+        return of(Actor.newDaemonInstance());
+    }
+
+    public SessionsConfig withActor(Actor newActor) {
+        return new SessionsConfig(newActor, leaseDuration, heartbeatInterval, activityLimit);
+    }
+
+    public SessionsConfig withLease(Duration duration, Duration heartbeat) {
+        return new SessionsConfig(actor, duration, heartbeat, activityLimit);
+    }
+
+    public SessionsConfig withActivityLimit(int limit) {
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit);
+    }
+}
