@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * Durable writes ({@code synchronous=FULL}) with 1 and 16 callers: the library (through the public
  * {@link Sessions} API of {@link SessionStore#openSqlite}) against a locked single JDBC writer and a
- * hand-written JDBC group commit, each on its own new file of the same kind.
+ * hand-written JDBC group commit, each on its own new file of the same kind. With one caller the
+ * group commit has nobody to group with, so there the locked writer is the baseline.
  *
  * <p>Method names are {@code <workload>_<side>_<threads>}; {@code BenchReport} pairs them.
  */
@@ -112,12 +113,6 @@ public class WriteBenchmarks {
     }
 
     @Benchmark
-    @Threads(1)
-    public String create_groupCommit_1() throws SQLException {
-        return group.run(JdbcWriters.Statements::create);
-    }
-
-    @Benchmark
     @Threads(16)
     public Session create_library_16() {
         return sessions.create(BenchFiles.PROJECT, BenchFiles.THREAD);
@@ -147,12 +142,6 @@ public class WriteBenchmarks {
     @Threads(1)
     public Row transition_lockedWriter_1(Mine m) throws SQLException {
         return lockedTransition(m);
-    }
-
-    @Benchmark
-    @Threads(1)
-    public Row transition_groupCommit_1(Mine m) throws SQLException {
-        return groupTransition(m);
     }
 
     @Benchmark
