@@ -78,6 +78,17 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
             .where(SESSIONS.ID.eq(DSL.param("id", String.class).coerce(SESSIONS.ID))
                     .and(SESSIONS.STATUS.eq(DSL.param("expected", String.class))))
             .returning(SESSIONS.fields()), "target", "at", "id", "expected");
+    // Every status change also writes these two (see recordStatusChange).
+    private static final HotSql DROP_LEASE = HotSql.render(RENDER.deleteFrom(LEASES)
+            .where(LEASES.SESSION_ID.eq(DSL.param("id", String.class).coerce(LEASES.SESSION_ID))), "id");
+    private static final HotSql INSERT_TRANSITION = HotSql.render(RENDER.insertInto(TRANSITIONS)
+            .set(TRANSITIONS.SESSION_ID, DSL.param("id", String.class).coerce(TRANSITIONS.SESSION_ID))
+            .set(TRANSITIONS.FROM_STATUS, DSL.param("from", String.class))
+            .set(TRANSITIONS.TO_STATUS, DSL.param("to", String.class))
+            .set(TRANSITIONS.CHANGED_AT, DSL.param("at", String.class).coerce(TRANSITIONS.CHANGED_AT))
+            .set(TRANSITIONS.REASON, DSL.param("reason", String.class))
+            .set(TRANSITIONS.ACTOR, DSL.param("actor", String.class)),
+            "id", "from", "to", "at", "reason", "actor");
     private static final UuidTextConverter UUIDS = new UuidTextConverter();
     private static final InstantTextConverter INSTANTS = new InstantTextConverter();
 
@@ -382,18 +393,21 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
 
     /** The history entry and lease rule of a status change, in the transaction that made it. */
     private static void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to, Write write) {
-        if (to != SessionStatus.ACTIVE) {
-            ctx.deleteFrom(LEASES).where(LEASES.SESSION_ID.eq(id.value())).execute();
-        }
-        if (from != to) {
-            ctx.insertInto(TRANSITIONS)
-                    .set(TRANSITIONS.SESSION_ID, id.value())
-                    .set(TRANSITIONS.FROM_STATUS, from.name())
-                    .set(TRANSITIONS.TO_STATUS, to.name())
-                    .set(TRANSITIONS.CHANGED_AT, write.at().truncatedTo(ChronoUnit.MICROS))
-                    .set(TRANSITIONS.REASON, write.reason())
-                    .set(TRANSITIONS.ACTOR, write.actor().value())
-                    .execute();
+        String idText = UUIDS.to(id.value());
+        try {
+            if (to != SessionStatus.ACTIVE) {
+                try (PreparedStatement drop = DROP_LEASE.prepare(ctx, idText)) {
+                    drop.executeUpdate();
+                }
+            }
+            if (from != to) {
+                try (PreparedStatement insert = INSERT_TRANSITION.prepare(ctx, idText, from.name(), to.name(),
+                        INSTANTS.to(write.at()), write.reason(), write.actor().value())) {
+                    insert.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("recording a status change", e);
         }
     }
 
