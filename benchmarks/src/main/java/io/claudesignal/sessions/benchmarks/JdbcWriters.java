@@ -18,13 +18,17 @@ import java.util.concurrent.ExecutionException;
 /**
  * The plain-JDBC baselines the library's writes are measured against. Both use one connection with
  * prepared statements kept open, the library writer's settings (WAL, {@code synchronous=FULL}) and the
- * same statements as the library: an INSERT of a whole row, and a status compare-and-set that returns
- * the changed row.
+ * same statements as the library: an INSERT of a whole row; and a status compare-and-set that returns
+ * the changed row, with the history entry and the lease rule the library writes in the same transaction.
  */
 public final class JdbcWriters {
 
     static final String TRANSITION = "UPDATE sessions SET status = ?, version = version + 1,"
             + " updated_at = max(updated_at, ?) WHERE id = ? AND status = ? RETURNING " + BenchFiles.COLUMNS;
+    // What the library writes with every status change: its history entry and its lease rule.
+    static final String HISTORY = "INSERT INTO transitions (session_id, from_status, to_status, changed_at, reason, actor)"
+            + " VALUES (?, ?, ?, ?, 'user', 'bench')";
+    static final String DROP_LEASE = "DELETE FROM leases WHERE session_id = ?";
 
     private JdbcWriters() {
     }
@@ -34,11 +38,15 @@ public final class JdbcWriters {
         final Connection connection;
         private final PreparedStatement insert;
         private final PreparedStatement transition;
+        private final PreparedStatement history;
+        private final PreparedStatement dropLease;
 
         Statements(Path file) throws SQLException {
             connection = BenchFiles.writer(file);
             insert = connection.prepareStatement(BenchFiles.INSERT);
             transition = connection.prepareStatement(TRANSITION);
+            history = connection.prepareStatement(HISTORY);
+            dropLease = connection.prepareStatement(DROP_LEASE);
         }
 
         String create() throws SQLException {
@@ -53,18 +61,31 @@ public final class JdbcWriters {
             transition.setString(2, BenchFiles.now());
             transition.setString(3, id);
             transition.setString(4, expected);
+            Row row;
             try (ResultSet rs = transition.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalStateException("no session " + id + " in " + expected);
                 }
-                return Row.read(rs);
+                row = Row.read(rs);
             }
+            if (!target.equals("ACTIVE")) {
+                dropLease.setString(1, id);
+                dropLease.executeUpdate();
+            }
+            history.setString(1, id);
+            history.setString(2, expected);
+            history.setString(3, target);
+            history.setString(4, row.updatedAt());
+            history.executeUpdate();
+            return row;
         }
 
         @Override
         public void close() throws SQLException {
             insert.close();
             transition.close();
+            history.close();
+            dropLease.close();
             connection.close();
         }
     }
@@ -74,20 +95,31 @@ public final class JdbcWriters {
         T run(Statements statements) throws SQLException;
     }
 
-    /** The simple way: one connection behind a lock, each operation its own autocommit transaction. */
+    /** The simple way: one connection behind a lock, each operation its own transaction, committed alone. */
     public static final class LockedWriter implements AutoCloseable {
         private final Statements statements;
+        private final Statement control;
 
         public LockedWriter(Path file) throws SQLException {
             statements = new Statements(file);
+            control = statements.connection.createStatement();
         }
 
         public synchronized <T> T run(Op<T> op) throws SQLException {
-            return op.run(statements);
+            control.execute("BEGIN IMMEDIATE");
+            try {
+                T result = op.run(statements);
+                control.execute("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                control.execute("ROLLBACK");
+                throw e;
+            }
         }
 
         @Override
         public synchronized void close() throws SQLException {
+            control.close();
             statements.close();
         }
     }
