@@ -232,7 +232,11 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
                     .returning(SESSIONS.ID)
                     .fetch(SESSIONS.ID);
             // Leases live only on ACTIVE sessions: those left are the recovered sessions' expired ones.
-            ctx.deleteFrom(LEASES).where(LEASES.SESSION_ID.in(recovered)).execute();
+            // Found through the (small) lease table rather than bound as a list of every recovered id,
+            // whose rendering and binding cost more than the recovery's UPDATE (measured: 10,000 ids).
+            ctx.deleteFrom(LEASES).where(DSL.exists(DSL.selectOne().from(SESSIONS)
+                    .where(SESSIONS.ID.eq(LEASES.SESSION_ID).and(SESSIONS.STATUS.ne(SessionStatus.ACTIVE.name())))))
+                    .execute();
             return recovered.stream().sorted()
                     .map(uuid -> new Transition(new SessionId(uuid), SessionStatus.ACTIVE, SessionStatus.PAUSED, now,
                             Transition.CRASH_RECOVERY, actor))
