@@ -36,10 +36,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.exception.DataAccessException;
@@ -51,7 +54,7 @@ import org.jooq.impl.DSL;
  */
 final class SqliteSessionRepository implements SessionRepository, LeaseRepository, ActivityRepository {
 
-    /** Everything but the context: a list never reads a context's pages. */
+    /** Everything but the context: a list never reads a context's pages. Read by position in findPage. */
     private static final List<SelectField<?>> SUMMARY = List.of(SESSIONS.ID, SESSIONS.PROJECT_PATH, SESSIONS.THREAD_ID,
             SESSIONS.STATUS, SESSIONS.CREATED_AT, SESSIONS.UPDATED_AT, SESSIONS.VERSION);
 
@@ -123,20 +126,74 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
 
     @Override
     public List<SessionSummary> findPage(PageRequest request) {
+        List<String> statuses = request.statuses().stream().map(Enum::name).sorted().toList();
+        PageShape shape = new PageShape(statuses.size(), request.projectPath().isPresent(),
+                request.threadId().isPresent(), request.after().isPresent());
+        HotSql sql = PAGES.computeIfAbsent(shape, SqliteSessionRepository::renderPage);
+        // Values in the order renderPage names them: s0..sN, project, thread, after_at, after_id, limit.
+        List<Object> values = new ArrayList<>(statuses);
+        request.projectPath().ifPresent(values::add);
+        request.threadId().ifPresent(values::add);
+        request.after().ifPresent(after -> {
+            values.add(INSTANTS.to(after.createdAt()));
+            values.add(UUIDS.to(after.id().value()));
+        });
+        values.add(request.limit());
+        Object[] bound = values.toArray();
+        return db.read(ctx -> {
+            try (PreparedStatement page = sql.prepare(ctx, bound); ResultSet rows = page.executeQuery()) {
+                List<SessionSummary> summaries = new ArrayList<>(request.limit());
+                while (rows.next()) {
+                    summaries.add(new SessionSummary(new SessionId(UUIDS.from(rows.getString(1))), rows.getString(2),
+                            rows.getString(3), SessionStatus.valueOf(rows.getString(4)), INSTANTS.from(rows.getString(5)),
+                            INSTANTS.from(rows.getString(6)), rows.getLong(7)));
+                }
+                return summaries;
+            } catch (SQLException e) {
+                throw new DataAccessException("reading a page of sessions", e);
+            }
+        });
+    }
+
+    /** Which filters a page query has: each shape is rendered once (at most 5 x 2 x 2 x 2 of them). */
+    private record PageShape(int statuses, boolean project, boolean thread, boolean after) {
+    }
+
+    private static final Map<PageShape, HotSql> PAGES = new ConcurrentHashMap<>();
+
+    private static HotSql renderPage(PageShape shape) {
         List<Condition> where = new ArrayList<>();
-        if (!request.statuses().isEmpty()) {
-            where.add(SESSIONS.STATUS.in(request.statuses().stream().map(Enum::name).toList()));
+        List<String> names = new ArrayList<>();
+        if (shape.statuses() > 0) {
+            List<Field<String>> statuses = new ArrayList<>();
+            for (int i = 0; i < shape.statuses(); i++) {
+                statuses.add(DSL.param("s" + i, String.class));
+                names.add("s" + i);
+            }
+            where.add(SESSIONS.STATUS.in(statuses));
         }
-        request.projectPath().ifPresent(path -> where.add(SESSIONS.PROJECT_PATH.eq(path)));
-        request.threadId().ifPresent(thread -> where.add(SESSIONS.THREAD_ID.eq(thread)));
-        // A row-value comparison, which SQLite seeks to in the (…, created_at DESC, id DESC) indexes.
-        request.after().ifPresent(after -> where.add(DSL.row(SESSIONS.CREATED_AT, SESSIONS.ID)
-                .lt(after.createdAt(), after.id().value())));
-        return db.read(ctx -> ctx.select(SUMMARY).from(SESSIONS)
+        if (shape.project()) {
+            where.add(SESSIONS.PROJECT_PATH.eq(DSL.param("project", String.class)));
+            names.add("project");
+        }
+        if (shape.thread()) {
+            where.add(SESSIONS.THREAD_ID.eq(DSL.param("thread", String.class)));
+            names.add("thread");
+        }
+        if (shape.after()) {
+            // A row-value comparison, which SQLite seeks to in the (…, created_at DESC, id DESC) indexes.
+            where.add(DSL.row(SESSIONS.CREATED_AT, SESSIONS.ID).lt(
+                    DSL.param("after_at", String.class).coerce(SESSIONS.CREATED_AT),
+                    DSL.param("after_id", String.class).coerce(SESSIONS.ID)));
+            names.add("after_at");
+            names.add("after_id");
+        }
+        names.add("limit");
+        // Everything but the context, in this order: a list never reads a context's pages.
+        return HotSql.render(RENDER.select(SUMMARY).from(SESSIONS)
                 .where(where)
                 .orderBy(SESSIONS.CREATED_AT.desc(), SESSIONS.ID.desc())
-                .limit(request.limit())
-                .fetch(SqliteSessionRepository::toSummary));
+                .limit(DSL.param("limit", Integer.class)), names.toArray(String[]::new));
     }
 
     @Override
@@ -468,11 +525,5 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
         return new Session(new SessionId(UUIDS.from(r.getString(1))), r.getString(2), r.getString(3),
                 SessionStatus.valueOf(r.getString(4)), r.getString(8), INSTANTS.from(r.getString(5)),
                 INSTANTS.from(r.getString(6)), r.getLong(7));
-    }
-
-    private static SessionSummary toSummary(Record r) {
-        return new SessionSummary(new SessionId(r.get(SESSIONS.ID)), r.get(SESSIONS.PROJECT_PATH),
-                r.get(SESSIONS.THREAD_ID), SessionStatus.valueOf(r.get(SESSIONS.STATUS)), r.get(SESSIONS.CREATED_AT),
-                r.get(SESSIONS.UPDATED_AT), r.get(SESSIONS.VERSION));
     }
 }
