@@ -30,6 +30,8 @@ public class StorageException extends SessionsException {
         IO,
         /** An older database could not be upgraded; the original file is unchanged. */
         UPGRADE_FAILED,
+        /** The database server could not be reached, refused the connection, or dropped it. */
+        UNAVAILABLE,
         /** The store was closed. */
         CLOSED,
         /** Anything else the storage engine reported. */

@@ -5,6 +5,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
+import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.SessionsConfig;
@@ -85,6 +86,34 @@ public final class SessionStore implements AutoCloseable {
      */
     public static SessionStore openSqlite(Path file, SqliteSettings settings, SessionsConfig config) {
         return of(new ApplicationModule(config), new SqliteModule(file, settings));
+    }
+
+    /**
+     * A store on the PostgreSQL database at {@code url} ({@code jdbc:postgresql://host:5432/db?user=u}
+     * or {@code postgresql://u@host:5432/db}), in the schema {@value PostgresSettings#DEFAULT_SCHEMA},
+     * created or migrated as needed. Several daemons, on one host or many, may share it.
+     *
+     * @throws StorageException when the server cannot be reached or refuses the login, does not make
+     *                          commits durable ({@code synchronous_commit = off}), or holds a schema
+     *                          that is newer than this library or not ours
+     */
+    public static SessionStore openPostgres(String url) {
+        return openPostgres(url, PostgresSettings.defaults());
+    }
+
+    public static SessionStore openPostgres(String url, PostgresSettings settings) {
+        return of(new ApplicationModule(), new PostgresModule(url, settings));
+    }
+
+    /**
+     * A store on the PostgreSQL database at {@code url}, for the handle {@code config} describes; with a
+     * daemon's config its leases are renewed every heartbeat interval until it is closed, as with
+     * {@link #openSqlite(Path, SqliteSettings, SessionsConfig)}. Each daemon sharing the database opens
+     * its own, under its own {@link SessionsConfig#daemon()} identity; {@code recover()} then pauses only
+     * the sessions of daemons whose leases expired.
+     */
+    public static SessionStore openPostgres(String url, PostgresSettings settings, SessionsConfig config) {
+        return of(new ApplicationModule(config), new PostgresModule(url, settings));
     }
 
     /**

@@ -31,7 +31,8 @@ class ArchitectureTest {
 
     @Test
     void everyModuleIsSeen() {
-        for (String pkg : new String[] {"domain", "application", "adapters.inmemory", "adapters.sqlite", "bootstrap"}) {
+        for (String pkg : new String[] {"domain", "application", "adapters.inmemory", "adapters.sqlite", "adapters.postgres",
+                "bootstrap"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(ROOT + "." + pkg)))
                     .as("classes of " + pkg + " are imported").isTrue();
         }
@@ -49,7 +50,8 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage(ROOT + ".application..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "com.google.inject..", "jakarta.inject..", "javax.inject..",
-                        "org.jooq..", "java.sql..", "javax.sql..", "org.flywaydb..", "org.sqlite..",
+                        "org.jooq..", "java.sql..", "javax.sql..", "org.flywaydb..", "org.sqlite..", "org.postgresql..",
+                        "com.zaxxer.hikari..",
                         "picocli..", ROOT + ".adapters..", ROOT + ".bootstrap..")
                 .check(classes);
     }

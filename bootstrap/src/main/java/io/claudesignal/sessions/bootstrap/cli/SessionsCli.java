@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.bootstrap.cli;
 
+import io.claudesignal.sessions.adapters.postgres.PostgresStorage;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -48,7 +49,8 @@ import picocli.CommandLine.Spec;
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {
-            "The database is --db, else $SESSIONS_DB, else ~/.claude-signal/sessions.db.",
+            "The database is --db, else $SESSIONS_DB, else ~/.claude-signal/sessions.db;"
+                    + " a postgresql:// or jdbc:postgresql:// URL there names a PostgreSQL database.",
             "With --json, every command prints one JSON document on stdout and errors are one JSON "
                     + "object {\"error\": {\"code\", \"type\", \"message\"}} on stderr.",
             "See docs/cli.md for the full reference."
@@ -86,8 +88,9 @@ public final class SessionsCli implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--db", paramLabel = "FILE", scope = ScopeType.INHERIT,
-            description = "The database file (default: $SESSIONS_DB, else ~/.claude-signal/sessions.db).")
+    @Option(names = "--db", paramLabel = "FILE|URL", scope = ScopeType.INHERIT,
+            description = "The database file, or a PostgreSQL URL (postgresql://user@host/db or jdbc:postgresql://…)"
+                    + " (default: $SESSIONS_DB, else ~/.claude-signal/sessions.db).")
     String db;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,
@@ -208,12 +211,24 @@ public final class SessionsCli implements Callable<Integer> {
         return output;
     }
 
-    /** The store of {@link #database()}, opened on first use. */
+    /** The store of {@link #postgresUrl()} or else {@link #database()}, opened on first use. */
     SessionStore store() {
         if (store == null) {
-            store = Objects.requireNonNull(io.opener().open(database()), "the store opener returned null");
+            String url = postgresUrl();
+            SessionStore opened = url != null ? io.opener().openPostgres(url) : io.opener().open(database());
+            store = Objects.requireNonNull(opened, "the store opener returned null");
         }
         return store;
+    }
+
+    /**
+     * The PostgreSQL database chosen by {@code --db}, else {@code $SESSIONS_DB}, when that is a
+     * {@code postgresql://}, {@code postgres://} or {@code jdbc:postgresql:} URL; null when the
+     * database is a file.
+     */
+    String postgresUrl() {
+        String chosen = db != null ? db : io.env().get("SESSIONS_DB");
+        return PostgresStorage.isPostgresUrl(chosen) ? chosen : null;
     }
 
     Sessions sessions() {

@@ -1,0 +1,167 @@
+package io.claudesignal.sessions.adapters.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.SessionsException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * The connection pool of one store, and its two ways of working: a write is one READ COMMITTED
+ * transaction, run again when the server aborted it for a deadlock or a serialization failure; a read
+ * runs in autocommit, where each statement reads one consistent snapshot.
+ */
+final class PostgresDatabase implements AutoCloseable {
+
+    /** Tries of one write before contention is reported as {@link Reason#BUSY}. */
+    static final int ATTEMPTS = 8;
+
+    // The generated tables carry no schema (search_path picks it); names qualified by hand keep theirs.
+    private static final Settings JOOQ_SETTINGS = new Settings()
+            .withExecuteLogging(false)
+            .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED);
+
+    private final PostgresUrl url;
+    private final HikariDataSource pool;
+    private volatile boolean closed;
+
+    private PostgresDatabase(PostgresUrl url, HikariDataSource pool) {
+        this.url = url;
+        this.pool = pool;
+    }
+
+    /**
+     * Starts the pool and opens its first connection, so that an unreachable server or a refused login
+     * is reported now rather than at the first query.
+     */
+    static PostgresDatabase open(PostgresUrl url, PostgresSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url.jdbc());
+        config.setPoolName("sessions-postgres-" + settings.schema());
+        config.setSchema(settings.schema());
+        // The lease and recovery logic reads fresh rows in each statement after taking row locks.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setAutoCommit(true);
+        config.setMaximumPoolSize(settings.maxPoolSize());
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(settings.connectTimeout().toMillis());
+        // One attempt at start-up (bounded by the driver's connectTimeout): a refused connection or login
+        // is reported at once, not after retries; later borrowers wait up to connectionTimeout.
+        config.setInitializationFailTimeout(1);
+        config.addDataSourceProperty("ApplicationName", "claude-signal-sessions");
+        config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        try {
+            return new PostgresDatabase(url, new HikariDataSource(config));
+        } catch (RuntimeException e) {
+            throw PostgresErrors.translate(url, "connecting", e);
+        }
+    }
+
+    PostgresUrl url() {
+        return url;
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    static DSLContext context(Connection connection) {
+        return DSL.using(connection, SQLDialect.POSTGRES, JOOQ_SETTINGS);
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it. A {@link SessionsException} (a refused
+     * change) or any other exception {@code work} throws itself rolls back and reaches the caller as it
+     * is; a database error rolls back and becomes a {@link StorageException}, after up to
+     * {@link #ATTEMPTS} tries when the server aborted the transaction for a deadlock or a serialization
+     * failure ({@code work} must therefore have no effect outside the database).
+     */
+    <T> T write(Function<DSLContext, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            ensureOpen();
+            try (Connection connection = pool.getConnection()) {
+                connection.setAutoCommit(false);
+                T result;
+                try {
+                    result = work.apply(context(connection));
+                } catch (RuntimeException | Error e) {
+                    rollbackQuietly(connection);
+                    if (e instanceof DataAccessException && PostgresErrors.isRetryable(e) && attempt < ATTEMPTS) {
+                        backOff(attempt);
+                        continue;
+                    }
+                    if (e instanceof DataAccessException) {
+                        throw PostgresErrors.translate(url, "writing", e);
+                    }
+                    throw e;
+                }
+                try {
+                    connection.commit();
+                } catch (SQLException e) {
+                    // Only a transaction the server reports aborted is known not to have happened.
+                    if (PostgresErrors.isRetryable(e) && attempt < ATTEMPTS) {
+                        backOff(attempt);
+                        continue;
+                    }
+                    throw PostgresErrors.translate(url, "committing", e);
+                }
+                return result;
+            } catch (SQLException e) {
+                throw PostgresErrors.translate(url, "writing", e);
+            }
+        }
+    }
+
+    /** Runs {@code work} in autocommit: each statement reads one consistent snapshot. */
+    <T> T read(Function<DSLContext, T> work) {
+        ensureOpen();
+        try (Connection connection = pool.getConnection()) {
+            return work.apply(context(connection));
+        } catch (SessionsException e) {
+            throw e;
+        } catch (SQLException | DataAccessException e) {
+            throw PostgresErrors.translate(url, "reading", e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StorageException(Reason.CLOSED, null, url + ": the store is closed");
+        }
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(Reason.OTHER, null, "interrupted while retrying a write", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The pool discards a broken connection; the server rolls back what it had open.
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        pool.close();
+    }
+}

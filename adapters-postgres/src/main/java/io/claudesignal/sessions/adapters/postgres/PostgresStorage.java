@@ -1,0 +1,96 @@
+package io.claudesignal.sessions.adapters.postgres;
+
+import io.claudesignal.sessions.application.NewerSchemaException;
+import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import java.util.Objects;
+
+/**
+ * A sessions database on a PostgreSQL server: the adapter's public face. Several daemons, on one host
+ * or many, share it safely; each status change, lease and log entry is one transaction on the server.
+ * {@link #open} checks that the server makes commits durable, refuses a schema newer than this code,
+ * and creates or migrates the schema.
+ *
+ * <p>Thread-safe; holds a connection pool until {@link #close()}.
+ */
+public final class PostgresStorage implements AutoCloseable {
+
+    static {
+        QuietLibraries.apply();
+    }
+
+    private final PostgresDatabase db;
+    private final PostgresSessionRepository repository;
+    private final PostgresDiagnostics diagnostics;
+
+    private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
+        this.db = db;
+        this.repository = new PostgresSessionRepository(db);
+        this.diagnostics = new PostgresDiagnostics(db, settings);
+    }
+
+    /**
+     * Opens the database at {@code url}: {@code jdbc:postgresql://host:5432/db?user=u}, or
+     * {@code postgresql://u@host:5432/db} (libpq's form, also {@code postgres://}). A
+     * {@code currentSchema=name} parameter in the URL chooses the schema, over {@code settings}.
+     *
+     * @throws InvalidInputException when {@code url} is not a PostgreSQL URL
+     * @throws NewerSchemaException  when the schema was written by a newer version of this library
+     * @throws StorageException      when the server cannot be reached, refuses the login, does not make
+     *                               commits durable ({@code synchronous_commit = off}), or the schema
+     *                               holds tables that are not ours
+     */
+    public static PostgresStorage open(String url, PostgresSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        PostgresUrl parsed = PostgresUrl.parse(url);
+        // The URL's currentSchema, when there is one, names the schema (the CLI has no other way to).
+        PostgresSettings effective = parsed.currentSchema().map(settings::withSchema).orElse(settings);
+        PostgresDatabase db = PostgresDatabase.open(parsed, effective);
+        try {
+            PostgresSchema.prepare(db, effective);
+            return new PostgresStorage(db, effective);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public static PostgresStorage open(String url) {
+        return open(url, PostgresSettings.defaults());
+    }
+
+    /** True when {@code text} names a PostgreSQL database ({@code jdbc:postgresql:}, {@code postgresql://}, {@code postgres://}). */
+    public static boolean isPostgresUrl(String text) {
+        return text != null && PostgresUrl.isPostgres(text);
+    }
+
+    /** The database, as a JDBC URL without its password. */
+    public String url() {
+        return db.url().toString();
+    }
+
+    public SessionRepository repository() {
+        return repository;
+    }
+
+    /** The sessions, leases and activity-log ports, all over this database. */
+    public Persistence persistence() {
+        return Persistence.of(repository);
+    }
+
+    public StorageDiagnostics diagnostics() {
+        return diagnostics;
+    }
+
+    PostgresDatabase databaseForTests() {
+        return db;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

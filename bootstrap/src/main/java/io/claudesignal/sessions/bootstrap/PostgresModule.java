@@ -1,0 +1,53 @@
+package io.claudesignal.sessions.bootstrap;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
+import io.claudesignal.sessions.adapters.postgres.PostgresStorage;
+import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import java.util.Objects;
+
+/**
+ * Stores sessions in a PostgreSQL database that several daemons share. The pool is opened, and the
+ * schema checked and migrated, when first needed.
+ */
+public final class PostgresModule extends AbstractModule {
+
+    private final String url;
+    private final PostgresSettings settings;
+
+    /**
+     * @param url {@code jdbc:postgresql://host:5432/db?user=u} or {@code postgresql://u@host:5432/db}
+     */
+    public PostgresModule(String url, PostgresSettings settings) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public PostgresModule(String url) {
+        this(url, PostgresSettings.defaults());
+    }
+
+    @Provides
+    @Singleton
+    PostgresStorage storage() {
+        return PostgresStorage.open(url, settings);
+    }
+
+    @Provides
+    Persistence persistence(PostgresStorage storage) {
+        return storage.persistence();
+    }
+
+    @Provides
+    StorageDiagnostics diagnostics(PostgresStorage storage) {
+        return storage.diagnostics();
+    }
+
+    @Provides
+    StoreResources resources(PostgresStorage storage) {
+        return storage::close;
+    }
+}
