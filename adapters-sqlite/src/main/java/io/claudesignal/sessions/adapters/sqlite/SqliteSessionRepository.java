@@ -8,7 +8,6 @@ import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
 
 import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.ActivitiesRecord;
 import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.LeasesRecord;
-import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.SessionsRecord;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Write;
@@ -31,13 +30,19 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.exception.DataAccessException;
@@ -49,9 +54,46 @@ import org.jooq.impl.DSL;
  */
 final class SqliteSessionRepository implements SessionRepository, LeaseRepository, ActivityRepository {
 
-    /** Everything but the context: a list never reads a context's pages. */
+    /** Everything but the context: a list never reads a context's pages. Read by position in findPage. */
     private static final List<SelectField<?>> SUMMARY = List.of(SESSIONS.ID, SESSIONS.PROJECT_PATH, SESSIONS.THREAD_ID,
             SESSIONS.STATUS, SESSIONS.CREATED_AT, SESSIONS.UPDATED_AT, SESSIONS.VERSION);
+
+    // The hot paths, rendered once (see HotSql). Columns are read by position, in the table's order.
+    private static final DSLContext RENDER = SqliteDatabase.renderer();
+    private static final HotSql FIND = HotSql.render(
+            RENDER.selectFrom(SESSIONS).where(SESSIONS.ID.eq(DSL.param("id", String.class).coerce(SESSIONS.ID))), "id");
+    private static final HotSql INSERT = HotSql.render(RENDER.insertInto(SESSIONS)
+            .set(SESSIONS.ID, DSL.param("id", String.class).coerce(SESSIONS.ID))
+            .set(SESSIONS.PROJECT_PATH, DSL.param("project_path", String.class))
+            .set(SESSIONS.THREAD_ID, DSL.param("thread_id", String.class))
+            .set(SESSIONS.STATUS, DSL.param("status", String.class))
+            .set(SESSIONS.CREATED_AT, DSL.param("created_at", String.class).coerce(SESSIONS.CREATED_AT))
+            .set(SESSIONS.UPDATED_AT, DSL.param("updated_at", String.class).coerce(SESSIONS.UPDATED_AT))
+            .set(SESSIONS.VERSION, DSL.param("version", Long.class))
+            .set(SESSIONS.CONTEXT, DSL.param("context", String.class)),
+            "id", "project_path", "thread_id", "status", "created_at", "updated_at", "version", "context");
+    // The expected status is checked by the statement that writes: no window between them.
+    private static final HotSql COMPARE_AND_SET = HotSql.render(RENDER.update(SESSIONS)
+            .set(SESSIONS.STATUS, DSL.param("target", String.class))
+            .set(SESSIONS.VERSION, SESSIONS.VERSION.plus(DSL.inline(1L)))
+            .set(SESSIONS.UPDATED_AT, DSL.greatest(SESSIONS.UPDATED_AT,
+                    DSL.param("at", String.class).coerce(SESSIONS.UPDATED_AT)))
+            .where(SESSIONS.ID.eq(DSL.param("id", String.class).coerce(SESSIONS.ID))
+                    .and(SESSIONS.STATUS.eq(DSL.param("expected", String.class))))
+            .returning(SESSIONS.fields()), "target", "at", "id", "expected");
+    // Every status change also writes these two (see recordStatusChange).
+    private static final HotSql DROP_LEASE = HotSql.render(RENDER.deleteFrom(LEASES)
+            .where(LEASES.SESSION_ID.eq(DSL.param("id", String.class).coerce(LEASES.SESSION_ID))), "id");
+    private static final HotSql INSERT_TRANSITION = HotSql.render(RENDER.insertInto(TRANSITIONS)
+            .set(TRANSITIONS.SESSION_ID, DSL.param("id", String.class).coerce(TRANSITIONS.SESSION_ID))
+            .set(TRANSITIONS.FROM_STATUS, DSL.param("from", String.class))
+            .set(TRANSITIONS.TO_STATUS, DSL.param("to", String.class))
+            .set(TRANSITIONS.CHANGED_AT, DSL.param("at", String.class).coerce(TRANSITIONS.CHANGED_AT))
+            .set(TRANSITIONS.REASON, DSL.param("reason", String.class))
+            .set(TRANSITIONS.ACTOR, DSL.param("actor", String.class)),
+            "id", "from", "to", "at", "reason", "actor");
+    private static final UuidTextConverter UUIDS = new UuidTextConverter();
+    private static final InstantTextConverter INSTANTS = new InstantTextConverter();
 
     private final SqliteDatabase db;
 
@@ -61,14 +103,17 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
 
     @Override
     public void insert(Session session) {
+        Object[] values = {UUIDS.to(session.id().value()), session.projectPath(), session.threadId(),
+                session.status().name(), INSTANTS.to(session.createdAt()), INSTANTS.to(session.updatedAt()),
+                session.version(), session.context()};
         db.write(ctx -> {
-            try {
-                ctx.insertInto(SESSIONS).set(toRecord(session)).execute();
-            } catch (DataAccessException e) {
+            try (PreparedStatement insert = INSERT.prepare(ctx, values)) {
+                insert.executeUpdate();
+            } catch (SQLException e) {
                 if (SqliteErrors.isConstraint(e)) {
                     throw new DuplicateSessionException(session.id());
                 }
-                throw e;
+                throw new DataAccessException("inserting a session", e);
             }
             return null;
         });
@@ -81,39 +126,88 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
 
     @Override
     public List<SessionSummary> findPage(PageRequest request) {
+        List<String> statuses = request.statuses().stream().map(Enum::name).sorted().toList();
+        PageShape shape = new PageShape(statuses.size(), request.projectPath().isPresent(),
+                request.threadId().isPresent(), request.after().isPresent());
+        HotSql sql = PAGES.computeIfAbsent(shape, SqliteSessionRepository::renderPage);
+        // Values in the order renderPage names them: s0..sN, project, thread, after_at, after_id, limit.
+        List<Object> values = new ArrayList<>(statuses);
+        request.projectPath().ifPresent(values::add);
+        request.threadId().ifPresent(values::add);
+        request.after().ifPresent(after -> {
+            values.add(INSTANTS.to(after.createdAt()));
+            values.add(UUIDS.to(after.id().value()));
+        });
+        values.add(request.limit());
+        Object[] bound = values.toArray();
+        return db.read(ctx -> {
+            try (PreparedStatement page = sql.prepare(ctx, bound); ResultSet rows = page.executeQuery()) {
+                List<SessionSummary> summaries = new ArrayList<>(request.limit());
+                while (rows.next()) {
+                    summaries.add(new SessionSummary(new SessionId(UUIDS.from(rows.getString(1))), rows.getString(2),
+                            rows.getString(3), SessionStatus.valueOf(rows.getString(4)), INSTANTS.from(rows.getString(5)),
+                            INSTANTS.from(rows.getString(6)), rows.getLong(7)));
+                }
+                return summaries;
+            } catch (SQLException e) {
+                throw new DataAccessException("reading a page of sessions", e);
+            }
+        });
+    }
+
+    /** Which filters a page query has: each shape is rendered once (at most 5 x 2 x 2 x 2 of them). */
+    private record PageShape(int statuses, boolean project, boolean thread, boolean after) {
+    }
+
+    private static final Map<PageShape, HotSql> PAGES = new ConcurrentHashMap<>();
+
+    private static HotSql renderPage(PageShape shape) {
         List<Condition> where = new ArrayList<>();
-        if (!request.statuses().isEmpty()) {
-            where.add(SESSIONS.STATUS.in(request.statuses().stream().map(Enum::name).toList()));
+        List<String> names = new ArrayList<>();
+        if (shape.statuses() > 0) {
+            List<Field<String>> statuses = new ArrayList<>();
+            for (int i = 0; i < shape.statuses(); i++) {
+                statuses.add(DSL.param("s" + i, String.class));
+                names.add("s" + i);
+            }
+            where.add(SESSIONS.STATUS.in(statuses));
         }
-        request.projectPath().ifPresent(path -> where.add(SESSIONS.PROJECT_PATH.eq(path)));
-        request.threadId().ifPresent(thread -> where.add(SESSIONS.THREAD_ID.eq(thread)));
-        // A row-value comparison, which SQLite seeks to in the (…, created_at DESC, id DESC) indexes.
-        request.after().ifPresent(after -> where.add(DSL.row(SESSIONS.CREATED_AT, SESSIONS.ID)
-                .lt(after.createdAt(), after.id().value())));
-        return db.read(ctx -> ctx.select(SUMMARY).from(SESSIONS)
+        if (shape.project()) {
+            where.add(SESSIONS.PROJECT_PATH.eq(DSL.param("project", String.class)));
+            names.add("project");
+        }
+        if (shape.thread()) {
+            where.add(SESSIONS.THREAD_ID.eq(DSL.param("thread", String.class)));
+            names.add("thread");
+        }
+        if (shape.after()) {
+            // A row-value comparison, which SQLite seeks to in the (…, created_at DESC, id DESC) indexes.
+            where.add(DSL.row(SESSIONS.CREATED_AT, SESSIONS.ID).lt(
+                    DSL.param("after_at", String.class).coerce(SESSIONS.CREATED_AT),
+                    DSL.param("after_id", String.class).coerce(SESSIONS.ID)));
+            names.add("after_at");
+            names.add("after_id");
+        }
+        names.add("limit");
+        // Everything but the context, in this order: a list never reads a context's pages.
+        return HotSql.render(RENDER.select(SUMMARY).from(SESSIONS)
                 .where(where)
                 .orderBy(SESSIONS.CREATED_AT.desc(), SESSIONS.ID.desc())
-                .limit(request.limit())
-                .fetch(SqliteSessionRepository::toSummary));
+                .limit(DSL.param("limit", Integer.class)), names.toArray(String[]::new));
     }
 
     @Override
     public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
+        String atText = INSTANTS.to(write.at());
+        String idText = UUIDS.to(id.value());
         return db.write(ctx -> {
             admit(ctx, id, write);
-            // The expected status is checked by the statement that writes: no window between them.
-            SessionsRecord changed = ctx.update(SESSIONS)
-                    .set(SESSIONS.STATUS, target.name())
-                    .set(SESSIONS.VERSION, SESSIONS.VERSION.plus(1))
-                    .set(SESSIONS.UPDATED_AT, DSL.greatest(SESSIONS.UPDATED_AT, DSL.val(write.at(), SESSIONS.UPDATED_AT)))
-                    .where(SESSIONS.ID.eq(id.value()).and(SESSIONS.STATUS.eq(expected.name())))
-                    .returning()
-                    .fetchOne();
-            if (changed == null) {
+            Optional<Session> changed = fetchSession(COMPARE_AND_SET, ctx, target.name(), atText, idText, expected.name());
+            if (changed.isEmpty()) {
                 throw refusal(ctx, id, expected);
             }
             recordStatusChange(ctx, id, expected, target, write);
-            return toSession(changed);
+            return changed.get();
         });
     }
 
@@ -195,7 +289,11 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
                     .returning(SESSIONS.ID)
                     .fetch(SESSIONS.ID);
             // Leases live only on ACTIVE sessions: those left are the recovered sessions' expired ones.
-            ctx.deleteFrom(LEASES).where(LEASES.SESSION_ID.in(recovered)).execute();
+            // Found through the (small) lease table rather than bound as a list of every recovered id,
+            // whose rendering and binding cost more than the recovery's UPDATE (measured: 10,000 ids).
+            ctx.deleteFrom(LEASES).where(DSL.exists(DSL.selectOne().from(SESSIONS)
+                    .where(SESSIONS.ID.eq(LEASES.SESSION_ID).and(SESSIONS.STATUS.ne(SessionStatus.ACTIVE.name())))))
+                    .execute();
             return recovered.stream().sorted()
                     .map(uuid -> new Transition(new SessionId(uuid), SessionStatus.ACTIVE, SessionStatus.PAUSED, now,
                             Transition.CRASH_RECOVERY, actor))
@@ -356,18 +454,21 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
 
     /** The history entry and lease rule of a status change, in the transaction that made it. */
     private static void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to, Write write) {
-        if (to != SessionStatus.ACTIVE) {
-            ctx.deleteFrom(LEASES).where(LEASES.SESSION_ID.eq(id.value())).execute();
-        }
-        if (from != to) {
-            ctx.insertInto(TRANSITIONS)
-                    .set(TRANSITIONS.SESSION_ID, id.value())
-                    .set(TRANSITIONS.FROM_STATUS, from.name())
-                    .set(TRANSITIONS.TO_STATUS, to.name())
-                    .set(TRANSITIONS.CHANGED_AT, write.at().truncatedTo(ChronoUnit.MICROS))
-                    .set(TRANSITIONS.REASON, write.reason())
-                    .set(TRANSITIONS.ACTOR, write.actor().value())
-                    .execute();
+        String idText = UUIDS.to(id.value());
+        try {
+            if (to != SessionStatus.ACTIVE) {
+                try (PreparedStatement drop = DROP_LEASE.prepare(ctx, idText)) {
+                    drop.executeUpdate();
+                }
+            }
+            if (from != to) {
+                try (PreparedStatement insert = INSERT_TRANSITION.prepare(ctx, idText, from.name(), to.name(),
+                        INSTANTS.to(write.at()), write.reason(), write.actor().value())) {
+                    insert.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("recording a status change", e);
         }
     }
 
@@ -407,31 +508,22 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     }
 
     private static Optional<Session> load(DSLContext ctx, SessionId id) {
-        return ctx.selectFrom(SESSIONS).where(SESSIONS.ID.eq(id.value())).fetchOptional()
-                .map(SqliteSessionRepository::toSession);
+        return fetchSession(FIND, ctx, UUIDS.to(id.value()));
     }
 
-    private static SessionsRecord toRecord(Session s) {
-        SessionsRecord r = new SessionsRecord();
-        r.setId(s.id().value());
-        r.setProjectPath(s.projectPath());
-        r.setThreadId(s.threadId());
-        r.setStatus(s.status().name());
-        r.setCreatedAt(s.createdAt());
-        r.setUpdatedAt(s.updatedAt());
-        r.setVersion(s.version());
-        r.setContext(s.context());
-        return r;
+    /** Runs a hot statement that yields at most one whole session row. */
+    private static Optional<Session> fetchSession(HotSql sql, DSLContext ctx, Object... values) {
+        try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet row = statement.executeQuery()) {
+            return row.next() ? Optional.of(toSession(row)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new DataAccessException("reading a session", e);
+        }
     }
 
-    private static Session toSession(SessionsRecord r) {
-        return new Session(new SessionId(r.getId()), r.getProjectPath(), r.getThreadId(),
-                SessionStatus.valueOf(r.getStatus()), r.getContext(), r.getCreatedAt(), r.getUpdatedAt(), r.getVersion());
-    }
-
-    private static SessionSummary toSummary(Record r) {
-        return new SessionSummary(new SessionId(r.get(SESSIONS.ID)), r.get(SESSIONS.PROJECT_PATH),
-                r.get(SESSIONS.THREAD_ID), SessionStatus.valueOf(r.get(SESSIONS.STATUS)), r.get(SESSIONS.CREATED_AT),
-                r.get(SESSIONS.UPDATED_AT), r.get(SESSIONS.VERSION));
+    /** A whole row, its columns in the table's order (id, project_path, ..., version, context). */
+    private static Session toSession(ResultSet r) throws SQLException {
+        return new Session(new SessionId(UUIDS.from(r.getString(1))), r.getString(2), r.getString(3),
+                SessionStatus.valueOf(r.getString(4)), r.getString(8), INSTANTS.from(r.getString(5)),
+                INSTANTS.from(r.getString(6)), r.getLong(7));
     }
 }

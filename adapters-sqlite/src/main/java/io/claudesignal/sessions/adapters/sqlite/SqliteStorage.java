@@ -67,6 +67,11 @@ public final class SqliteStorage implements AutoCloseable {
         return db.file();
     }
 
+    /** The connections behind this store (for the adapter's own tests). */
+    SqliteDatabase database() {
+        return db;
+    }
+
     public SessionRepository repository() {
         return repository;
     }

@@ -69,14 +69,19 @@ class FaultInjectionTest {
 
     @Test
     void anIoErrorWritingTheWalFailsThatWriteOnlyAndTheStoreRefusesWritesUntilReopened() throws Exception {
-        ioErrorScenario("pwrite64", "trace=pwrite64", "inject=pwrite64:error=EIO:when=40");
+        ioErrorScenario("pwrite64", "trace=pwrite64", "inject=pwrite64:error=EIO:when=150");
     }
 
     @Test
     void aFailedFsyncFailsThatWriteOnlyAndTheStoreRefusesWritesUntilReopened() throws Exception {
-        ioErrorScenario("fdatasync", "trace=fdatasync,fsync", "inject=fdatasync,fsync:error=EIO:when=12");
+        ioErrorScenario("fdatasync", "trace=fdatasync,fsync", "inject=fdatasync,fsync:error=EIO:when=60");
     }
 
+    /**
+     * strace counts calls per thread, and each store has its own writer thread: the injection must
+     * come late enough in the first store's writes that the reopened store's ten writes, on a fresh
+     * thread, never reach it.
+     */
     private void ioErrorScenario(String what, String trace, String inject) throws Exception {
         assumeTrue(works("strace", "-V"), "strace is not installed (.ci/run installs it): skipping EIO injection");
         Path db = dir.resolve("sessions.db");
@@ -89,7 +94,7 @@ class FaultInjectionTest {
         Ledger ledger = new Ledger();
         try (Child child = Child.start(command, dir.resolve("stderr"))) {
             assertThat(child.awaitReady()).as(child.describe()).isEqualTo("READY");
-            List<String> failing = child.command("writes 200");
+            List<String> failing = child.command("writes 400");
             ledger.acceptAll(failing);
             assertThat(acks(failing)).as("writes before the injected " + what + " error succeed").isPositive();
             assertThat(errors(failing)).as(child.describe()).hasSize(1)

@@ -1,0 +1,160 @@
+package io.claudesignal.sessions.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns JMH's JSON result file into one line per workload and baseline:
+ * {@code {"workload": ..., "threads": N, "opsPerSec": X, "baseline": ..., "baselineOpsPerSec": Y, "ratio": X/Y}},
+ * plus the target the issue sets for that ratio, if any, and whether this run met it.
+ *
+ * <p>Benchmark methods are named {@code <workload>_<side>_<threads>}; side {@code library} is ours,
+ * any other side is a baseline for the same workload, threads and parameters. A workload measured at
+ * several sizes (a JMH parameter) also gets a line comparing the library at its largest size with the
+ * library at its smallest.
+ */
+public final class BenchReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BenchReport() {
+    }
+
+    record Result(String workload, String side, int threads, Map<String, String> params, double opsPerSec) {
+
+        String label() {
+            StringBuilder label = new StringBuilder(workload);
+            params.forEach((name, value) -> label.append('@').append(value));
+            return label.toString();
+        }
+
+        String key() {
+            return label() + "/" + threads;
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        for (ObjectNode line : lines(read(Path.of(args[0])))) {
+            System.out.println(JSON.writeValueAsString(line));
+        }
+    }
+
+    static List<Result> read(Path file) throws IOException {
+        List<Result> results = new ArrayList<>();
+        for (JsonNode run : JSON.readTree(file.toFile())) {
+            String benchmark = run.get("benchmark").asText();
+            String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            String[] parts = method.split("_");
+            if (parts.length != 3) {
+                continue;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            JsonNode p = run.get("params");
+            if (p != null) {
+                p.fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            }
+            double score = run.get("primaryMetric").get("score").asDouble();
+            String unit = run.get("primaryMetric").get("scoreUnit").asText();
+            if (!unit.equals("ops/s")) {
+                throw new IllegalArgumentException(benchmark + ": expected ops/s, found " + unit);
+            }
+            results.add(new Result(parts[0], parts[1], run.get("threads").asInt(), params, score));
+        }
+        return results;
+    }
+
+    static List<ObjectNode> lines(List<Result> results) {
+        List<ObjectNode> lines = new ArrayList<>();
+        for (Result ours : results) {
+            if (!ours.side().equals("library")) {
+                continue;
+            }
+            for (Result base : results) {
+                if (!base.side().equals("library") && base.key().equals(ours.key())) {
+                    lines.add(line(ours.label(), ours.threads(), ours.opsPerSec(), baselineName(base),
+                            base.opsPerSec(), target(ours, base.side())));
+                }
+            }
+        }
+        // Size scaling: the library at its largest size against itself at its smallest.
+        Map<String, List<Result>> bySize = new LinkedHashMap<>();
+        for (Result r : results) {
+            if (r.side().equals("library") && r.params().size() == 1) {
+                bySize.computeIfAbsent(r.workload() + "/" + r.threads(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        for (List<Result> sizes : bySize.values()) {
+            if (sizes.size() < 2) {
+                continue;
+            }
+            Comparator<Result> bySizeValue = Comparator.comparingDouble(r -> Double.parseDouble(r.params().values().iterator().next()));
+            Result smallest = sizes.stream().min(bySizeValue).orElseThrow();
+            Result largest = sizes.stream().max(bySizeValue).orElseThrow();
+            lines.add(line(largest.label(), largest.threads(), largest.opsPerSec(), "library " + smallest.label(),
+                    smallest.opsPerSec(), scalingTarget(largest.workload())));
+        }
+        return lines;
+    }
+
+    private static String baselineName(Result base) {
+        return switch (base.side()) {
+            case "lockedWriter" -> "jdbc-locked-writer";
+            case "groupCommit" -> "jdbc-group-commit";
+            case "jdbc" -> base.workload().equals("get") ? "jdbc-connection-per-thread" : "jdbc";
+            case "bareUpdate" -> "jdbc-bare-update";
+            default -> "jdbc-" + base.side();
+        };
+    }
+
+    /** The least ratio the issue asks for, or null where it sets none. */
+    private static Double target(Result ours, String baseline) {
+        String w = ours.workload();
+        if ((w.equals("create") || w.equals("transition")) && ours.threads() == 16) {
+            return baseline.equals("lockedWriter") ? 3.0 : baseline.equals("groupCommit") ? 0.9 : null;
+        }
+        if (w.equals("get") && ours.threads() == 16) {
+            return 0.8;
+        }
+        if (w.equals("recover") && baseline.equals("bareUpdate")) {
+            return 0.5; // at most twice the time of the bare UPDATE
+        }
+        return null;
+    }
+
+    private static Double scalingTarget(String workload) {
+        // At most 1.5 times the cost at the smallest size: ops/s at least 1/1.5 of it.
+        return workload.startsWith("list") || workload.startsWith("appendActivity") ? 1 / 1.5 : null;
+    }
+
+    private static ObjectNode line(String workload, int threads, double ops, String baseline, double baseOps, Double target) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("workload", workload);
+        line.put("threads", threads);
+        putRate(line, "opsPerSec", ops);
+        line.put("baseline", baseline);
+        putRate(line, "baselineOpsPerSec", baseOps);
+        double ratio = ops / baseOps;
+        line.put("ratio", Math.round(ratio * 1000) / 1000.0);
+        if (target != null) {
+            line.put("targetRatio", Math.round(target * 1000) / 1000.0);
+            line.put("met", ratio >= target);
+        }
+        return line;
+    }
+
+    private static void putRate(ObjectNode line, String name, double value) {
+        if (value >= 100) {
+            line.put(name, Math.round(value));
+        } else {
+            line.put(name, Math.round(value * 100) / 100.0);
+        }
+    }
+}
