@@ -33,17 +33,23 @@ class PostgresStoreTest {
 
     private static String adminUrl;
     private static String database;
+    private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
     private static String jdbcUrl;
     private static String libpqUrl;
 
     @BeforeAll
     static void createDatabase() throws Exception {
         adminUrl = System.getenv("SESSIONS_TEST_POSTGRES_URL");
+        if ((adminUrl == null || adminUrl.isBlank()) && answers(LOCAL_URL)) {
+            adminUrl = LOCAL_URL; // the conventional local server, as the adapter's own tests use it
+        }
         if (adminUrl == null || adminUrl.isBlank()) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail("CI=true and SESSIONS_TEST_POSTGRES_URL is not set: the PostgreSQL wiring must be tested in CI");
             }
-            Assumptions.abort("SESSIONS_TEST_POSTGRES_URL is not set: PostgreSQL wiring not tested");
+            Assumptions.abort("SESSIONS_TEST_POSTGRES_URL is not set and no server answers at " + LOCAL_URL
+                    + ": PostgreSQL wiring not tested");
         }
         Matcher m = JDBC.matcher(adminUrl);
         assertThat(m.matches()).as("SESSIONS_TEST_POSTGRES_URL is a jdbc:postgresql://host/db URL").isTrue();
@@ -111,5 +117,13 @@ class PostgresStoreTest {
         int code = SessionsCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, SessionStore::openSqlite);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static boolean answers(String url) {
+        try (java.sql.Connection ignored = java.sql.DriverManager.getConnection(url + "&connectTimeout=3")) {
+            return true;
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
     }
 }

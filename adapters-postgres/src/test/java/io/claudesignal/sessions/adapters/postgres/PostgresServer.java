@@ -15,7 +15,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 /**
  * The real PostgreSQL server the tests run against, never a mock: the one named by the JDBC URL in
  * {@code SESSIONS_TEST_POSTGRES_URL} when it is set; else one started with Testcontainers when a
- * Docker engine is reachable; else the tests are skipped, saying why. Under {@code CI=true} they fail
+ * Docker engine is reachable; else the conventional local server ({@value #LOCAL_URL}) when it
+ * answers, so that a plain {@code ./mvnw -B verify} on a machine that runs one tests against it; else
+ * the tests are skipped, saying why. Under {@code CI=true} they fail
  * instead: a CI run in which they skip has not tested this adapter.
  *
  * <p>Each test works in a schema of its own ({@link #freshSchema()}), dropped afterwards
@@ -24,6 +26,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 public final class PostgresServer implements ExecutionCondition {
 
     public static final String URL_VARIABLE = "SESSIONS_TEST_POSTGRES_URL";
+    /** Where a developer's machine (and this project's CI machine) runs PostgreSQL: local, trust auth. */
+    static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
     private static final Object LOCK = new Object();
     private static String url;
@@ -102,7 +106,13 @@ public final class PostgresServer implements ExecutionCondition {
             docker = false;
         }
         if (!docker) {
-            unavailable = URL_VARIABLE + " is not set and no Docker engine is reachable for Testcontainers";
+            try {
+                DriverManager.getConnection(LOCAL_URL + "&connectTimeout=3").close();
+                url = LOCAL_URL;
+            } catch (SQLException e) {
+                unavailable = URL_VARIABLE + " is not set, no Docker engine is reachable for Testcontainers, and no"
+                        + " server answers at " + LOCAL_URL;
+            }
             return;
         }
         container = new PostgreSQLContainer("postgres:15-alpine");
