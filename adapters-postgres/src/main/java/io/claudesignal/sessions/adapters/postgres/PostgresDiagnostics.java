@@ -2,7 +2,6 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import io.claudesignal.sessions.application.port.in.HealthCheck;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
-import io.claudesignal.sessions.domain.SessionsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -21,16 +20,16 @@ final class PostgresDiagnostics implements StorageDiagnostics {
     @Override
     public List<HealthCheck> run() {
         List<HealthCheck> checks = new ArrayList<>();
-        guarded(checks, "server", () -> db.read(ctx -> HealthCheck.ok("server",
-                db.url() + ": PostgreSQL " + PostgresSchema.setting(ctx, "server_version"))));
-        guarded(checks, "schema", () -> {
+        checks.add(HealthCheck.guarded("server", () -> db.read(ctx -> HealthCheck.ok("server",
+                db.url() + ": PostgreSQL " + PostgresSchema.setting(ctx, "server_version")))));
+        checks.add(HealthCheck.guarded("schema", () -> {
             OptionalLong version = PostgresSchema.appliedVersion(db, settings.schema());
             return new HealthCheck("schema", version.isPresent() && version.getAsLong() == PostgresSchema.VERSION,
                     "schema " + settings.schema() + " at version "
                             + (version.isPresent() ? Long.toString(version.getAsLong()) : "none")
                             + " (this program writes " + PostgresSchema.VERSION + ")");
-        });
-        guarded(checks, "settings", () -> db.read(ctx -> {
+        }));
+        checks.add(HealthCheck.guarded("settings", () -> db.read(ctx -> {
             String synchronousCommit = PostgresSchema.setting(ctx, "synchronous_commit");
             String fsync = PostgresSchema.setting(ctx, "fsync");
             String fullPageWrites = PostgresSchema.setting(ctx, "full_page_writes");
@@ -38,19 +37,7 @@ final class PostgresDiagnostics implements StorageDiagnostics {
                     && "on".equalsIgnoreCase(fullPageWrites);
             return new HealthCheck("settings", ok, "synchronous_commit=" + synchronousCommit + " fsync=" + fsync
                     + " full_page_writes=" + fullPageWrites);
-        }));
+        })));
         return checks;
-    }
-
-    private interface Check {
-        HealthCheck run();
-    }
-
-    private static void guarded(List<HealthCheck> checks, String name, Check check) {
-        try {
-            checks.add(check.run());
-        } catch (SessionsException e) {
-            checks.add(HealthCheck.failed(name, e.getMessage()));
-        }
     }
 }

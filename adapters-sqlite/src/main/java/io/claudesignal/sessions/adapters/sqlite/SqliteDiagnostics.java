@@ -2,7 +2,6 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.application.port.in.HealthCheck;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
-import io.claudesignal.sessions.domain.SessionsException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,24 +31,24 @@ final class SqliteDiagnostics implements StorageDiagnostics {
     @Override
     public List<HealthCheck> run() {
         List<HealthCheck> checks = new ArrayList<>();
-        guarded(checks, "integrity", () -> {
+        checks.add(HealthCheck.guarded("integrity", () -> {
             List<String> problems = db.read(Pragmas::integrityCheck);
             return problems.equals(List.of("ok"))
                     ? HealthCheck.ok("integrity", "PRAGMA integrity_check: ok")
                     : HealthCheck.failed("integrity", db.file() + " is damaged: "
                             + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
-        });
-        guarded(checks, "identity", () -> {
+        }));
+        checks.add(HealthCheck.guarded("identity", () -> {
             long id = db.read(ctx -> Pragmas.number(ctx, "application_id"));
             return new HealthCheck("identity", id == SchemaGuard.APPLICATION_ID,
                     String.format("application_id 0x%08x", id));
-        });
-        guarded(checks, "schema", () -> {
+        }));
+        checks.add(HealthCheck.guarded("schema", () -> {
             long version = db.read(ctx -> Pragmas.number(ctx, "user_version"));
             return new HealthCheck("schema", version == SchemaGuard.SCHEMA_VERSION,
                     "version " + version + " (this program writes " + SchemaGuard.SCHEMA_VERSION + ")");
-        });
-        guarded(checks, "settings", () -> db.onWriter(ctx -> {
+        }));
+        checks.add(HealthCheck.guarded("settings", () -> db.onWriter(ctx -> {
             String journal = Pragmas.text(ctx, "journal_mode");
             long synchronous = Pragmas.number(ctx, "synchronous");
             long busy = Pragmas.number(ctx, "busy_timeout");
@@ -64,7 +63,7 @@ final class SqliteDiagnostics implements StorageDiagnostics {
                     && foreignKeys == 1 && secureDelete == 1;
             return new HealthCheck("settings", ok, "journal_mode=" + journal + " synchronous=" + synchronous
                     + " busy_timeout=" + busy + "ms foreign_keys=" + foreignKeys + " secure_delete=" + secureDelete);
-        }));
+        })));
         checks.add(modes());
         return checks;
     }
@@ -94,17 +93,5 @@ final class SqliteDiagnostics implements StorageDiagnostics {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
         seen.add(what + " " + PosixFilePermissions.toString(permissions));
         return permissions.stream().noneMatch(GROUP_OR_OTHERS::contains);
-    }
-
-    private interface Check {
-        HealthCheck run();
-    }
-
-    private static void guarded(List<HealthCheck> checks, String name, Check check) {
-        try {
-            checks.add(check.run());
-        } catch (SessionsException e) {
-            checks.add(HealthCheck.failed(name, e.getMessage()));
-        }
     }
 }
