@@ -41,7 +41,7 @@ class CrashRecoveryProcessTest {
 
     @AfterEach
     void killChildren() {
-        children.forEach(Process::destroyForcibly);
+        children.forEach(child -> child.toHandle().destroyForcibly());
     }
 
     @Test
@@ -61,7 +61,7 @@ class CrashRecoveryProcessTest {
             unowned = store.sessions().pause(store.sessions().activate(store.sessions().create("/p", "t").id()).id());
         }
 
-        doomed.process.destroyForcibly(); // SIGKILL: no shutdown hook, no release of anything
+        doomed.process.toHandle().destroyForcibly(); // SIGKILL: no shutdown hook, no release of anything
         assertThat(doomed.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(doomed.process.exitValue()).isEqualTo(137);
 

@@ -43,7 +43,7 @@ class TwoDaemonsTest {
     @AfterEach
     void cleanUp() throws Exception {
         for (Daemon daemon : daemons) {
-            daemon.process.destroyForcibly();
+            daemon.process.toHandle().destroyForcibly();
             daemon.process.waitFor(30, TimeUnit.SECONDS);
         }
         PostgresServer.dropSchema(schema);
@@ -62,7 +62,7 @@ class TwoDaemonsTest {
 
         assertThat(survivor.recover()).as("while both live, nothing is abandoned").isEmpty();
 
-        doomed.process.destroyForcibly(); // SIGKILL: no shutdown hook, no lease released
+        doomed.process.toHandle().destroyForcibly(); // SIGKILL: no shutdown hook, no lease released
         assertThat(doomed.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         Instant killed = Instant.now();
         Thread.sleep(LEASE.plus(HEARTBEAT).toMillis()); // the doomed daemon's last renewal has expired

@@ -28,6 +28,8 @@ final class Child implements AutoCloseable {
     private final LinkedBlockingQueue<String> pending = new LinkedBlockingQueue<>();
     final List<String> all = Collections.synchronizedList(new ArrayList<>());
     private final Writer stdin;
+    /** What broke the reading of the child's output, if anything did: a round whose output was cut is void. */
+    private volatile IOException readFailure;
 
     private Child(Process process, Path stderr) {
         this.process = process;
@@ -39,8 +41,9 @@ final class Child implements AutoCloseable {
                     all.add(line);
                     pending.add(line);
                 }
-            } catch (IOException ignored) {
-                // the child is gone
+            } catch (IOException e) {
+                // Not the end of the output: lines may be lost, so the ledger could not be trusted.
+                readFailure = e;
             }
             pending.add(EOF);
         }, "child-output");
@@ -108,31 +111,41 @@ final class Child implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, then waits for the process and for its last output. */
+    /**
+     * SIGKILL, then waits for the process and for its last output. Kills through the {@link ProcessHandle}:
+     * {@link Process#destroyForcibly()} also closes this side's ends of the child's pipes (JDK 17), which
+     * throws away lines the child had already written, and the ledger would then flag acknowledged writes.
+     */
     void kill() throws Exception {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         drain();
     }
 
     /** Waits for the process to end and its output to be read entirely. */
     void drain() throws Exception {
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
             throw new AssertionError("the child did not end: " + describe());
         }
         awaitEof();
     }
 
+    /** Waits until the child's output was read to its end; fails when it could not be read entirely. */
     private void awaitEof() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
             String line = pending.poll(1, TimeUnit.SECONDS);
             if (EOF.equals(line)) {
                 pending.add(EOF);
+                if (readFailure != null) {
+                    throw new AssertionError("the child's output could not be read to its end: " + readFailure
+                            + "; " + describe(), readFailure);
+                }
                 return;
             }
         }
+        throw new AssertionError("the child's output did not end within 2 minutes of its exit: " + describe());
     }
 
     String describe() {
@@ -153,8 +166,6 @@ final class Child implements AutoCloseable {
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        if (process.isAlive()) {
-            process.destroyForcibly();
-        }
+        process.toHandle().destroyForcibly();
     }
 }
