@@ -1,16 +1,16 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.contract.SessionRepositoryContract;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.tck.SessionsTck;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SQLite adapter against the contract every adapter passes, on a real file in a temporary
- * directory. The second handle is a second store on the same file, with its own writer connection,
- * so the races also run between connections that only SQLite's file locks keep apart.
+ * The SQLite adapter against the kit every adapter passes, on a real file in a temporary directory.
+ * The second handle is a second store on the same file, with its own writer connection, so the races
+ * also run between connections that only SQLite's file locks keep apart.
  */
-class SqliteSessionRepositoryTest extends SessionRepositoryContract {
+class SqliteSessionsTckTest extends SessionsTck {
 
     @TempDir
     Path dir;
@@ -19,7 +19,7 @@ class SqliteSessionRepositoryTest extends SessionRepositoryContract {
     private SqliteStorage second;
 
     @Override
-    protected Persistence openRepository() {
+    protected Persistence openPersistence() {
         first = SqliteStorage.open(dir.resolve("sessions.db"));
         return first.persistence();
     }
@@ -31,7 +31,7 @@ class SqliteSessionRepositoryTest extends SessionRepositoryContract {
     }
 
     @Override
-    protected void closeRepositories() {
+    protected void closePersistence() {
         if (second != null) {
             second.close();
         }

@@ -1,17 +1,17 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.contract.SessionRepositoryContract;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.tck.SessionsTck;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The PostgreSQL adapter against the contract every adapter passes, on a real server, each test in a
+ * The PostgreSQL adapter against the kit every adapter passes, on a real server, each test in a
  * schema of its own that is dropped afterwards. The second handle is a second store (its own
  * connection pool) on the same schema, as another daemon would open it, so the races run between
  * pools that only the server's locks keep apart.
  */
 @ExtendWith(PostgresServer.class)
-class PostgresSessionRepositoryTest extends SessionRepositoryContract {
+class PostgresSessionsTckTest extends SessionsTck {
 
     private String schema;
     private PostgresStorage first;
@@ -22,7 +22,7 @@ class PostgresSessionRepositoryTest extends SessionRepositoryContract {
     }
 
     @Override
-    protected Persistence openRepository() {
+    protected Persistence openPersistence() {
         schema = PostgresServer.freshSchema();
         first = PostgresStorage.open(PostgresServer.url(), settings());
         return first.persistence();
@@ -35,7 +35,7 @@ class PostgresSessionRepositoryTest extends SessionRepositoryContract {
     }
 
     @Override
-    protected void closeRepositories() throws Exception {
+    protected void closePersistence() throws Exception {
         try {
             if (second != null) {
                 second.close();
