@@ -1,8 +1,5 @@
 package io.claudesignal.sessions.tck;
 
-import static io.claudesignal.sessions.domain.SessionStatus.ACTIVE;
-import static io.claudesignal.sessions.domain.SessionStatus.CREATED;
-import static io.claudesignal.sessions.domain.SessionStatus.PAUSED;
 import static io.claudesignal.sessions.domain.SessionStatus.TERMINATED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

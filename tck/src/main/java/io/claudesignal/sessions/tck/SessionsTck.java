@@ -2,6 +2,9 @@ package io.claudesignal.sessions.tck;
 
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -17,6 +20,15 @@ import org.junit.jupiter.api.Nested;
  *     protected Persistence openPersistence() {
  *         return Persistence.of(new InMemorySessionRepository());
  *     }
+ * }
+ * }</pre>
+ *
+ * A store that must be closed is handed to {@link #closeAfterwards}, and a second handle (a second
+ * process's view of the same store) comes from {@link #openSecondHandle()}:
+ *
+ * <pre>{@code
+ * protected Persistence openPersistence() {
+ *     return closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db"))).persistence();
  * }
  * }</pre>
  *
@@ -41,6 +53,7 @@ public abstract class SessionsTck {
 
     /** The store of the current test, as {@link #openPersistence()} returned it. */
     protected Persistence persistence;
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
     /** A new, empty store: the ports of one adapter over it. Called before each test. */
     protected abstract Persistence openPersistence() throws Exception;
@@ -53,8 +66,23 @@ public abstract class SessionsTck {
         return persistence;
     }
 
-    /** Releases what {@link #openPersistence()} and {@link #openSecondHandle()} opened. Called after each test. */
+    /**
+     * Releases what {@link #openPersistence()} and {@link #openSecondHandle()} opened and did not hand
+     * to {@link #closeAfterwards}. Called after each test, before those resources are closed.
+     */
     protected void closePersistence() throws Exception {
+    }
+
+    /**
+     * Closes {@code resource} after the current test, after {@link #closePersistence()}, in the reverse
+     * order of registration: a store registered after its schema is closed before the schema is dropped.
+     * Every second handle a test opens is registered this way, however many there are.
+     *
+     * @return {@code resource}
+     */
+    protected final <T extends AutoCloseable> T closeAfterwards(T resource) {
+        opened.push(Objects.requireNonNull(resource, "resource"));
+        return resource;
     }
 
     /** The store of the current test. */
@@ -69,7 +97,27 @@ public abstract class SessionsTck {
 
     @AfterEach
     final void closeStore() throws Exception {
-        closePersistence();
+        Exception failure = null;
+        try {
+            closePersistence();
+        } catch (Exception e) {
+            failure = e;
+        }
+        // Everything is closed even when one close fails: a leaked pool would outlive the test.
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     // ---- the kits: one line each ----

@@ -13,40 +13,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresServer.class)
 class PostgresSessionsTckTest extends SessionsTck {
 
-    private String schema;
-    private PostgresStorage first;
-    private PostgresStorage second;
-
-    private PostgresSettings settings() {
-        return PostgresSettings.defaults().withSchema(schema);
-    }
+    private PostgresSettings settings;
 
     @Override
     protected Persistence openPersistence() {
-        schema = PostgresServer.freshSchema();
-        first = PostgresStorage.open(PostgresServer.url(), settings());
-        return first.persistence();
+        String schema = PostgresServer.freshSchema();
+        closeAfterwards(() -> PostgresServer.dropSchema(schema)); // registered first, so closed after the stores
+        settings = PostgresSettings.defaults().withSchema(schema);
+        return open();
     }
 
     @Override
     protected Persistence openSecondHandle() {
-        second = PostgresStorage.open(PostgresServer.url(), settings());
-        return second.persistence();
+        return open();
     }
 
-    @Override
-    protected void closePersistence() throws Exception {
-        try {
-            if (second != null) {
-                second.close();
-            }
-            if (first != null) {
-                first.close();
-            }
-        } finally {
-            if (schema != null) {
-                PostgresServer.dropSchema(schema);
-            }
-        }
+    private Persistence open() {
+        return closeAfterwards(PostgresStorage.open(PostgresServer.url(), settings)).persistence();
     }
 }

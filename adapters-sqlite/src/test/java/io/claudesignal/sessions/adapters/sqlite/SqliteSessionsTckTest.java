@@ -15,26 +15,13 @@ class SqliteSessionsTckTest extends SessionsTck {
     @TempDir
     Path dir;
 
-    private SqliteStorage first;
-    private SqliteStorage second;
-
     @Override
     protected Persistence openPersistence() {
-        first = SqliteStorage.open(dir.resolve("sessions.db"));
-        return first.persistence();
+        return closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db"))).persistence();
     }
 
     @Override
     protected Persistence openSecondHandle() {
-        second = SqliteStorage.open(dir.resolve("sessions.db"));
-        return second.persistence();
-    }
-
-    @Override
-    protected void closePersistence() {
-        if (second != null) {
-            second.close();
-        }
-        first.close();
+        return closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db"))).persistence();
     }
 }
