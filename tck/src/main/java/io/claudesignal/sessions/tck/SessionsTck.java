@@ -76,7 +76,7 @@ public abstract class SessionsTck {
     /**
      * Closes {@code resource} after the current test, after {@link #closePersistence()}, in the reverse
      * order of registration: a store registered after its schema is closed before the schema is dropped.
-     * Every second handle a test opens is registered this way, however many there are.
+     * Register every second handle this way: one test may open several.
      *
      * @return {@code resource}
      */
