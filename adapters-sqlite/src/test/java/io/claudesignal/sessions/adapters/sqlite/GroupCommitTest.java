@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.StorageException.Reason;
-import io.claudesignal.sessions.application.contract.TestClock;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.tck.TestClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -3,11 +3,11 @@ package io.claudesignal.sessions.adapters.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.claudesignal.sessions.application.contract.TestClock;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.tck.TestClock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

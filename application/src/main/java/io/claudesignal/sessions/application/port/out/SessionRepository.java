@@ -20,8 +20,8 @@ import java.util.function.UnaryOperator;
  * a check it makes (a status, a version) holds at the moment it writes, also against other processes
  * sharing the store. Stores return copies: nothing a caller holds changes under it.
  *
- * <p>The contract suite ({@code SessionRepositoryContract} in this module's test-jar) states these
- * rules as tests; an adapter is done when it passes unchanged.
+ * <p>The TCK ({@code SessionsTck} in the module {@code sessions-tck}) states these rules as tests; an
+ * adapter is done when it passes unchanged.
  */
 public interface SessionRepository {
 

@@ -1,4 +1,4 @@
-package io.claudesignal.sessions.application.contract;
+package io.claudesignal.sessions.tck;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,0 +1,182 @@
+package io.claudesignal.sessions.application.service;
+
+import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.LeaseRepository;
+import io.claudesignal.sessions.application.port.out.PageRequest;
+import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.SessionSummary;
+import io.claudesignal.sessions.domain.StatusMismatchException;
+import io.claudesignal.sessions.domain.Transition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A single-threaded store for the service's own tests: it records what the service asked of it and
+ * fences writes as {@link Write#admittedBy} says, so that the service's rules can be checked without
+ * an adapter. Atomicity and races are the TCK's business, not this class's.
+ */
+final class FakeStore implements SessionRepository, LeaseRepository, ActivityRepository {
+
+    final List<String> calls = new ArrayList<>();
+    final List<Write> writes = new ArrayList<>();
+    final Map<SessionId, Session> sessions = new HashMap<>();
+    final Map<SessionId, Lease> leases = new HashMap<>();
+    PageRequest lastPage;
+    Instant lastUnownedBefore;
+    List<Transition> abandoned = List.of();
+    long acknowledged;
+
+    @Override
+    public void insert(Session session) {
+        calls.add("insert");
+        sessions.put(session.id(), session);
+    }
+
+    @Override
+    public Optional<Session> findById(SessionId id) {
+        calls.add("findById");
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    @Override
+    public List<SessionSummary> findPage(PageRequest request) {
+        calls.add("findPage");
+        lastPage = request;
+        return sessions.values().stream().map(Session::summary)
+                .filter(s -> request.after().map(cursor -> cursor.precedes(s)).orElse(true))
+                .sorted(Comparator.comparing(SessionSummary::createdAt).thenComparing(SessionSummary::id).reversed())
+                .limit(request.limit())
+                .toList();
+    }
+
+    @Override
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
+        Session current = fencedRead("compareAndSetStatus", id, write);
+        if (current.status() != expected) {
+            throw new StatusMismatchException(id, expected, current.status());
+        }
+        return store(current.transitionTo(target, write.at()));
+    }
+
+    @Override
+    public Session update(SessionId id, UnaryOperator<Session> change, Write write) {
+        Session current = fencedRead("update", id, write);
+        Session next = change.apply(current);
+        return next == current ? current : store(next);
+    }
+
+    @Override
+    public void delete(SessionId id, SessionStatus required) {
+        calls.add("delete");
+        sessions.remove(id);
+    }
+
+    @Override
+    public List<Transition> history(SessionId id) {
+        calls.add("history");
+        return List.of();
+    }
+
+    @Override
+    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
+        calls.add("recoverAbandoned");
+        lastUnownedBefore = unownedBefore;
+        abandoned.forEach(t -> leases.remove(t.sessionId()));
+        return abandoned;
+    }
+
+    @Override
+    public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
+        calls.add("claim");
+        Lease lease = new Lease(id, owner, token, expiresAt);
+        leases.put(id, lease);
+        return lease;
+    }
+
+    @Override
+    public List<Lease> renew(Actor owner, Instant now, Instant expiresAt) {
+        calls.add("renew");
+        List<Lease> renewed = new ArrayList<>();
+        for (Lease lease : List.copyOf(leases.values())) {
+            if (lease.owner().equals(owner) && lease.isLiveAt(now)) {
+                Lease fresh = new Lease(lease.sessionId(), owner, lease.token(), expiresAt);
+                leases.put(lease.sessionId(), fresh);
+                renewed.add(fresh);
+            }
+        }
+        return renewed;
+    }
+
+    @Override
+    public boolean release(Lease lease) {
+        calls.add("release");
+        return leases.remove(lease.sessionId(), lease);
+    }
+
+    @Override
+    public Optional<Lease> find(SessionId id) {
+        return Optional.ofNullable(leases.get(id));
+    }
+
+    @Override
+    public Activity append(SessionId id, String type, String details, Write write, int keep) {
+        fencedRead("append", id, write);
+        return new Activity(id, writes.size(), type, details, write.at());
+    }
+
+    @Override
+    public List<Activity> list(SessionId id) {
+        calls.add("list");
+        return List.of();
+    }
+
+    @Override
+    public CatchUp catchUp(SessionId id) {
+        calls.add("catchUp");
+        return new CatchUp(id, acknowledged, acknowledged, List.of());
+    }
+
+    @Override
+    public long acknowledge(SessionId id, long throughSeq) {
+        calls.add("acknowledge");
+        acknowledged = throughSeq;
+        return acknowledged;
+    }
+
+    private Session fencedRead(String call, SessionId id, Write write) {
+        calls.add(call);
+        writes.add(write);
+        Session current = sessions.get(id);
+        if (current == null) {
+            throw new SessionNotFoundException(id);
+        }
+        if (!write.admittedBy(Optional.ofNullable(leases.get(id)))) {
+            throw new LeaseLostException(write.fence().orElseThrow());
+        }
+        return current;
+    }
+
+    private Session store(Session after) {
+        sessions.put(after.id(), after);
+        if (after.status() != SessionStatus.ACTIVE) {
+            leases.remove(after.id());
+        }
+        return after;
+    }
+}
