@@ -7,6 +7,7 @@ import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
@@ -80,6 +81,11 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     Leases leases(SessionService service) {
         return service;
+    }
+
+    @Provides
+    Transcripts transcripts(SessionService service) {
+        return service.transcripts();
     }
 
     @Provides

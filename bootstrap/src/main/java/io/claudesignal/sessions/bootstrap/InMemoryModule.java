@@ -18,7 +18,7 @@ public final class InMemoryModule extends AbstractModule {
 
     @Provides
     Persistence persistence(InMemorySessionRepository store) {
-        return Persistence.of(store);
+        return store.persistence();
     }
 
     @Provides

@@ -13,6 +13,7 @@ import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +38,7 @@ public final class SessionStore implements AutoCloseable {
     private final Sessions sessions;
     private final Maintenance maintenance;
     private final Leases leases;
+    private final Transcripts transcripts;
     private final SessionsConfig config;
     private final LeaseHeartbeat heartbeat;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -46,6 +48,7 @@ public final class SessionStore implements AutoCloseable {
         this.sessions = injector.getInstance(Sessions.class);
         this.maintenance = injector.getInstance(Maintenance.class);
         this.leases = injector.getInstance(Leases.class);
+        this.transcripts = injector.getInstance(Transcripts.class);
         this.config = injector.getInstance(SessionsConfig.class);
         // Only a daemon holds leases; the CLI's short runs have nothing to renew.
         this.heartbeat = config.actor().isDaemon() ? LeaseHeartbeat.start(leases, config.heartbeatInterval()) : null;
@@ -154,6 +157,14 @@ public final class SessionStore implements AutoCloseable {
     /** The leases of this handle's actor: a daemon claims the sessions it runs here. */
     public Leases leases() {
         return leases;
+    }
+
+    /**
+     * The sessions' conversation transcripts, through the same handle as {@link #sessions()}: fenced
+     * by its leases, told to its listeners.
+     */
+    public Transcripts transcripts() {
+        return transcripts;
     }
 
     public SessionsConfig config() {

@@ -8,6 +8,6 @@ class InMemorySessionRepositoryTest extends SessionRepositoryContract {
 
     @Override
     protected Persistence openRepository() {
-        return Persistence.of(new InMemorySessionRepository());
+        return new InMemorySessionRepository().persistence();
     }
 }
