@@ -32,18 +32,21 @@ final class TranscriptService implements Transcripts {
 
     @Override
     public TranscriptItem append(SessionId id, String itemJson) {
+        requireItem(itemJson);
         return appendChecked(id, List.of(itemJson), Optional.empty()).get(0);
     }
 
     @Override
     public TranscriptItem append(SessionId id, String itemJson, String key) {
         TranscriptItem.validateKey(key);
+        requireItem(itemJson);
         return appendChecked(id, List.of(itemJson), Optional.of(key)).get(0);
     }
 
     @Override
     public List<TranscriptItem> appendAll(SessionId id, List<String> itemsJson) {
         Objects.requireNonNull(itemsJson, "itemsJson");
+        itemsJson.forEach(this::requireItem);
         if (itemsJson.isEmpty()) {
             Objects.requireNonNull(id, "id");
             count(id); // an unknown session is refused, even with nothing to append
@@ -54,10 +57,6 @@ final class TranscriptService implements Transcripts {
 
     private List<TranscriptItem> appendChecked(SessionId id, List<String> items, Optional<String> key) {
         Objects.requireNonNull(id, "id");
-        for (String item : items) {
-            // Checked, not rewritten: the item is stored as the caller wrote it.
-            json.requireObject("item", item, itemLimit);
-        }
         TranscriptRepository.Appended appended = owner.fenced(owner.write(id, Transition.USER),
                 w -> store.append(id, List.copyOf(items), key, w));
         // An idempotent append that found its key changed nothing: there is nothing to tell.
@@ -105,6 +104,11 @@ final class TranscriptService implements Transcripts {
     @Override
     public long count(SessionId id) {
         return store.count(Objects.requireNonNull(id, "id"));
+    }
+
+    // Checked, not rewritten: the item is stored as the caller wrote it. Before the store is touched.
+    private void requireItem(String item) {
+        json.requireObject("item", item, itemLimit);
     }
 
     private static void requirePositive(int limit) {
