@@ -14,11 +14,14 @@ import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
+import io.claudesignal.sessions.domain.TranscriptItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +40,16 @@ class SessionStoreTest {
             Sessions sessions = store.sessions();
             Session s = sessions.create("/home/ana/code/webapp", "+15551234567");
             sessions.activate(s.id());
-            sessions.mergeContext(s.id(), "{\"conversation_history\": {\"turns\": []}}");
+            sessions.mergeContext(s.id(), "{\"model\": \"opus\"}");
+            Transcripts transcripts = store.transcripts();
+            transcripts.append(s.id(), "{\"role\": \"user\", \"content\": \"Fix the login form\"}", "signal-1001");
+            List<TranscriptItem> recent = transcripts.tail(s.id(), 50);
             Session paused = sessions.pause(s.id());
+            Session fork = sessions.fork(s.id(), 1);
 
+            assertThat(recent).extracting(TranscriptItem::seq).containsExactly(1L);
+            assertThat(fork.forkedFrom()).contains(new ForkOrigin(s.id(), 1));
+            assertThat(transcripts.count(fork.id())).isEqualTo(1);
             assertThat(paused.status()).isEqualTo(SessionStatus.PAUSED);
             assertThat(paused.version()).isEqualTo(4);
             assertThat(sessions.list(SessionQuery.all().withStatus(SessionStatus.PAUSED)).sessions()).hasSize(1);
@@ -54,13 +64,19 @@ class SessionStoreTest {
             Sessions sessions = store.sessions();
             Session s = sessions.create("/home/ana/code/webapp", "+15551234567");
             sessions.activate(s.id());
-            sessions.mergeContext(s.id(), "{\"conversation_history\": {\"turns\": []}}");
+            sessions.mergeContext(s.id(), "{\"model\": \"opus\"}");
+            Transcripts transcripts = store.transcripts();
+            transcripts.append(s.id(), "{\"role\": \"user\", \"content\": \"Fix the login form\"}", "signal-1001");
+            List<TranscriptItem> recent = transcripts.tail(s.id(), 50);
             Session paused = sessions.pause(s.id());
+            Session fork = sessions.fork(s.id(), 1);
             SessionPage page = sessions.list(SessionQuery.all().withStatus(SessionStatus.PAUSED));
 
             assertThat(paused.status()).isEqualTo(SessionStatus.PAUSED);
             assertThat(paused.version()).isEqualTo(4);
             assertThat(page.sessions()).extracting(SessionSummary::id).containsExactly(s.id());
+            assertThat(recent.get(0).key()).contains("signal-1001");
+            assertThat(transcripts.tail(fork.id(), 50)).extracting(TranscriptItem::json).containsExactly(recent.get(0).json());
         }
     }
 
