@@ -33,6 +33,9 @@ import org.jooq.impl.DSL;
  */
 final class PostgresTranscriptRepository implements TranscriptRepository {
 
+    /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
+    private static final int ROWS_PER_INSERT = 1000;
+
     private final PostgresDatabase db;
 
     PostgresTranscriptRepository(PostgresDatabase db) {
@@ -62,15 +65,19 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
                     .returning(TRANSCRIPTS.LAST_SEQ)
                     .fetchOne(TRANSCRIPTS.LAST_SEQ);
             List<TranscriptItem> appended = new ArrayList<>(itemsJson.size());
-            var insert = ctx.insertInto(TRANSCRIPT_ITEMS, TRANSCRIPT_ITEMS.SESSION_ID, TRANSCRIPT_ITEMS.SEQ,
-                    TRANSCRIPT_ITEMS.ITEM_KEY, TRANSCRIPT_ITEMS.APPENDED_AT, TRANSCRIPT_ITEMS.ITEM);
             long seq = last - n;
             for (String json : itemsJson) {
-                TranscriptItem item = new TranscriptItem(id, ++seq, json, key, write.at());
-                insert = insert.values(uuid, item.seq(), key.orElse(null), item.at(), json);
-                appended.add(item);
+                appended.add(new TranscriptItem(id, ++seq, json, key, write.at()));
             }
-            insert.execute();
+            // Multi-row INSERTs, in chunks that stay under the database's limit of bound parameters.
+            for (int from = 0; from < appended.size(); from += ROWS_PER_INSERT) {
+                var insert = ctx.insertInto(TRANSCRIPT_ITEMS, TRANSCRIPT_ITEMS.SESSION_ID, TRANSCRIPT_ITEMS.SEQ,
+                        TRANSCRIPT_ITEMS.ITEM_KEY, TRANSCRIPT_ITEMS.APPENDED_AT, TRANSCRIPT_ITEMS.ITEM);
+                for (TranscriptItem item : appended.subList(from, Math.min(from + ROWS_PER_INSERT, appended.size()))) {
+                    insert = insert.values(uuid, item.seq(), key.orElse(null), item.at(), item.json());
+                }
+                insert.execute();
+            }
             return new Appended(appended, true);
         });
     }

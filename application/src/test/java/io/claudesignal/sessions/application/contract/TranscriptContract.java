@@ -182,6 +182,17 @@ public abstract class TranscriptContract {
         assertThat(transcripts.appendAll(s.id(), List.of())).isEmpty();
     }
 
+    @Test
+    void appendAllTakesMoreItemsThanOneStatementCanBind() {
+        Session s = newSession();
+        int many = 15_000; // 75,000 values: over SQLite's and PostgreSQL's limits of bound parameters
+        List<TranscriptItem> all = transcripts.appendAll(s.id(), IntStream.range(0, many).mapToObj(i -> "{}").toList());
+        assertThat(all).hasSize(many);
+        assertThat(all.get(many - 1).seq()).isEqualTo(many);
+        assertThat(transcripts.count(s.id())).isEqualTo(many);
+        assertThat(seqs(transcripts.tail(s.id(), 2))).containsExactly((long) many - 1, (long) many);
+    }
+
     // ---- idempotent appends ----
 
     @Test
