@@ -118,7 +118,14 @@ class SessionStoreTest {
         Injector injector = Guice.createInjector(new ApplicationModule(), new SqliteModule(dir.resolve("s.db")));
         Sessions sessions = injector.getInstance(Sessions.class);
         try {
-            assertThat(sessions.create("/p", "t").status()).isEqualTo(SessionStatus.CREATED);
+            Session s = sessions.create("/p", "t");
+            assertThat(s.status()).isEqualTo(SessionStatus.CREATED);
+            // Transcripts come from the same handle: its listeners hear of appends.
+            List<SessionEvent> events = new CopyOnWriteArrayList<>();
+            sessions.subscribe(events::add);
+            Transcripts transcripts = injector.getInstance(Transcripts.class);
+            assertThat(transcripts.append(s.id(), "{\"role\":\"user\"}").seq()).isEqualTo(1);
+            assertThat(events).singleElement().isInstanceOf(SessionEvent.TranscriptChanged.class);
         } finally {
             injector.getInstance(StoreResources.class).close();
         }
