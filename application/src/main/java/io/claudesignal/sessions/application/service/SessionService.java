@@ -252,10 +252,13 @@ public final class SessionService implements Sessions, Leases {
 
     @Override
     public Session fork(SessionId id, long throughSeq) {
-        Session parent = get(Objects.requireNonNull(id, "id"));
+        Objects.requireNonNull(id, "id");
         if (throughSeq < 0) {
             throw new InvalidInputException("throughSeq", "must not be negative, was " + throughSeq);
         }
+        // Project and thread never change, so reading them before the step is safe; the store copies
+        // the context and the items in the step itself.
+        Session parent = get(id);
         // The parent is not written, so its lease does not fence this; the child is new and has none.
         Write write = new Write(now(), config.actor(), Transition.FORK, Optional.empty());
         Session child = transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, write.at()), write);

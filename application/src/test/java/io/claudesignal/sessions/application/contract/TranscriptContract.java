@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
+import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
@@ -380,7 +381,7 @@ public abstract class TranscriptContract {
         transcripts.popLast(parent.id());
         assertThatThrownBy(() -> sessions.fork(parent.id(), 2)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> sessions.fork(parent.id(), -1)).isInstanceOf(InvalidInputException.class);
-        assertThat(sessions.list(io.claudesignal.sessions.application.port.in.SessionQuery.all()).sessions()).hasSize(1);
+        assertThat(sessions.list(SessionQuery.all()).sessions()).hasSize(1);
     }
 
     // ---- races ----

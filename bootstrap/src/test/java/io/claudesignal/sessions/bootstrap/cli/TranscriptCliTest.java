@@ -3,6 +3,7 @@ package io.claudesignal.sessions.bootstrap.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.claudesignal.sessions.domain.SessionId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class TranscriptCliTest {
         assertThat(first.get("key").isNull()).isTrue();
         assertThat(cli.run("transcript", "append", id, turn("assistant", "Done."), "--key", "m2").succeeds().out())
                 .startsWith("#2  ").contains("assistant", "Done.");
-        assertThat(storage.repository.transcripts().tail(io.claudesignal.sessions.domain.SessionId.parse(id), 5)
+        assertThat(storage.repository.transcripts().tail(SessionId.parse(id), 5)
                 .get(0).json()).isEqualTo(exact);
     }
 
@@ -114,7 +115,7 @@ class TranscriptCliTest {
         String line = cli.run("transcript", "show", id).succeeds().out();
         assertThat(line.lines()).hasSize(1);
         assertThat(line).contains("tool_result", "line one line two").endsWith("…\n");
-        assertThat(cli.run("transcript", "show", NO_SUCH_ID).failsReadably(3));
+        cli.run("transcript", "show", NO_SUCH_ID).failsReadably(3);
     }
 
     @Test
