@@ -8,6 +8,7 @@ import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
@@ -74,9 +75,9 @@ public final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SessionStore store(Sessions sessions, Maintenance maintenance, Leases leases, SessionsConfig config,
-            StoreResources resources) {
-        return new SessionStore(sessions, maintenance, leases, config, resources);
+    SessionStore store(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts,
+            SessionsConfig config, StoreResources resources) {
+        return new SessionStore(sessions, maintenance, leases, transcripts, config, resources);
     }
 
     @Provides
@@ -111,6 +112,11 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     Leases leases(SessionService service) {
         return service;
+    }
+
+    @Provides
+    Transcripts transcripts(SessionService service) {
+        return service.transcripts();
     }
 
     @Provides

@@ -16,6 +16,7 @@ import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,16 +52,18 @@ public final class SessionStore implements AutoCloseable {
     private final Sessions sessions;
     private final Maintenance maintenance;
     private final Leases leases;
+    private final Transcripts transcripts;
     private final SessionsConfig config;
     private final StoreResources resources;
     private final LeaseHeartbeat heartbeat;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Made by {@link ApplicationModule}, which every way of opening a store goes through. */
-    SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, SessionsConfig config, StoreResources resources) {
+    SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts, SessionsConfig config, StoreResources resources) {
         this.sessions = sessions;
         this.maintenance = maintenance;
         this.leases = leases;
+        this.transcripts = transcripts;
         this.config = config;
         this.resources = resources;
         // Only a daemon holds leases; the CLI's short runs have nothing to renew.
@@ -225,6 +228,14 @@ public final class SessionStore implements AutoCloseable {
     /** The leases of this handle's actor: a daemon claims the sessions it runs here. */
     public Leases leases() {
         return leases;
+    }
+
+    /**
+     * The sessions' conversation transcripts, through the same handle as {@link #sessions()}: fenced
+     * by its leases, told to its listeners.
+     */
+    public Transcripts transcripts() {
+        return transcripts;
     }
 
     public SessionsConfig config() {

@@ -18,12 +18,15 @@ import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.Transition;
+import io.claudesignal.sessions.domain.TranscriptItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,9 +46,16 @@ class SessionStoreTest {
             Sessions sessions = store.sessions();
             Session s = sessions.create("/home/ana/code/webapp", "+15551234567");
             sessions.activate(s.id());
-            sessions.mergeContext(s.id(), "{\"conversation_history\": {\"turns\": []}}");
+            sessions.mergeContext(s.id(), "{\"model\": \"opus\"}");
+            Transcripts transcripts = store.transcripts();
+            transcripts.append(s.id(), "{\"role\": \"user\", \"content\": \"Fix the login form\"}", "signal-1001");
+            List<TranscriptItem> recent = transcripts.tail(s.id(), 50);
             Session paused = sessions.pause(s.id());
+            Session fork = sessions.fork(s.id(), 1);
 
+            assertThat(recent).extracting(TranscriptItem::seq).containsExactly(1L);
+            assertThat(fork.forkedFrom()).contains(new ForkOrigin(s.id(), 1));
+            assertThat(transcripts.count(fork.id())).isEqualTo(1);
             assertThat(paused.status()).isEqualTo(SessionStatus.PAUSED);
             assertThat(paused.version()).isEqualTo(4);
             assertThat(sessions.list(SessionQuery.all().withStatus(SessionStatus.PAUSED)).sessions()).hasSize(1);
@@ -60,13 +70,19 @@ class SessionStoreTest {
             Sessions sessions = store.sessions();
             Session s = sessions.create("/home/ana/code/webapp", "+15551234567");
             sessions.activate(s.id());
-            sessions.mergeContext(s.id(), "{\"conversation_history\": {\"turns\": []}}");
+            sessions.mergeContext(s.id(), "{\"model\": \"opus\"}");
+            Transcripts transcripts = store.transcripts();
+            transcripts.append(s.id(), "{\"role\": \"user\", \"content\": \"Fix the login form\"}", "signal-1001");
+            List<TranscriptItem> recent = transcripts.tail(s.id(), 50);
             Session paused = sessions.pause(s.id());
+            Session fork = sessions.fork(s.id(), 1);
             SessionPage page = sessions.list(SessionQuery.all().withStatus(SessionStatus.PAUSED));
 
             assertThat(paused.status()).isEqualTo(SessionStatus.PAUSED);
             assertThat(paused.version()).isEqualTo(4);
             assertThat(page.sessions()).extracting(SessionSummary::id).containsExactly(s.id());
+            assertThat(recent.get(0).key()).contains("signal-1001");
+            assertThat(transcripts.tail(fork.id(), 50)).extracting(TranscriptItem::json).containsExactly(recent.get(0).json());
         }
     }
 
@@ -128,6 +144,23 @@ class SessionStoreTest {
             Thread.sleep(2500);
             assertThat(later.leases().lease(s.id())).hasValueSatisfying(
                     lease -> assertThat(lease.isLiveAt(Instant.now())).isFalse());
+        }
+    }
+
+    @Test
+    void withGuiceTranscriptsComeFromTheSameHandleAsSessions(@TempDir Path dir) {
+        Injector injector = Guice.createInjector(new ApplicationModule(), new SqliteModule(dir.resolve("s.db")));
+        Sessions sessions = injector.getInstance(Sessions.class);
+        try {
+            Session s = sessions.create("/p", "t");
+            // Transcripts come from the same handle: its listeners hear of appends.
+            List<SessionEvent> events = new CopyOnWriteArrayList<>();
+            sessions.subscribe(events::add);
+            Transcripts transcripts = injector.getInstance(Transcripts.class);
+            assertThat(transcripts.append(s.id(), "{\"role\":\"user\"}").seq()).isEqualTo(1);
+            assertThat(events).singleElement().isInstanceOf(SessionEvent.TranscriptChanged.class);
+        } finally {
+            injector.getInstance(SessionStore.class).close();
         }
     }
 

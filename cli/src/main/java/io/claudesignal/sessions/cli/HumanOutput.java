@@ -47,6 +47,7 @@ final class HumanOutput implements Output {
         line(label("created") + s.createdAt());
         line(label("updated") + s.updatedAt());
         line(label("version") + s.version());
+        s.forkedFrom().ifPresent(origin -> line(label("forked") + "from " + origin.parentId() + " at item #" + origin.seq()));
         if (withContext) {
             String indent = " ".repeat(LABEL_WIDTH);
             String context = JsonText.pretty(JsonText.parse(s.context())).replace("\n", "\n" + indent);

@@ -47,7 +47,14 @@ final class JsonText {
 
     /** A session with exactly the fields of the output contract, in its order. */
     static ObjectNode session(Session s) {
-        return fields(s.summary(), parse(s.context()));
+        ObjectNode node = fields(s.summary(), parse(s.context()));
+        // Only for a fork: the fields of a session that was not forked stay as they were.
+        s.forkedFrom().ifPresent(origin -> {
+            ObjectNode from = node.putObject("forkedFrom");
+            from.put("id", origin.parentId().toString());
+            from.put("seq", origin.seq());
+        });
+        return node;
     }
 
     /** A list entry: a session without its context. */

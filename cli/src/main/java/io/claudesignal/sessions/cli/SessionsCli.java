@@ -70,6 +70,8 @@ import picocli.CommandLine.Spec;
             RecoverCommand.class,
             ActivitiesCommand.class,
             CatchUpCommand.class,
+            TranscriptCommand.class,
+            ForkCommand.class,
             CheckCommand.class,
             DemoCommand.class
         })

@@ -41,7 +41,7 @@ final class SharedStorage implements StoreOpener {
         return SessionStore.of(new ApplicationModule(maxContextBytes), new AbstractModule() {
             @Provides
             Persistence persistence() {
-                return Persistence.of(repository);
+                return repository.persistence();
             }
 
             @Provides

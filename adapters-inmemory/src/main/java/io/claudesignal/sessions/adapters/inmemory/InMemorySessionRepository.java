@@ -3,6 +3,7 @@ package io.claudesignal.sessions.adapters.inmemory;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
+import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.Write;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.domain.Activity;
@@ -60,12 +61,24 @@ public final class InMemorySessionRepository
     private final Map<SessionId, Log> logs = new HashMap<>();
     // Only for stamping "recovered_at", which a database does in its own query language.
     private final ContextJson json = new ContextJson();
+    // Under this store's lock, so that deleting or forking a session and its transcript is one step.
+    private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
 
     /** One session's activity log: the newest entries, the last sequence number, the marker. */
     private static final class Log {
         final ArrayDeque<Activity> entries = new ArrayDeque<>();
         long lastSeq;
         long acknowledgedSeq;
+    }
+
+    /** The transcripts of these sessions. */
+    public InMemoryTranscriptRepository transcripts() {
+        return transcripts;
+    }
+
+    /** Every port over this store. */
+    public Persistence persistence() {
+        return Persistence.of(this, transcripts);
     }
 
     @Override
@@ -155,6 +168,7 @@ public final class InMemorySessionRepository
             histories.remove(id);
             leases.remove(id);
             logs.remove(id);
+            transcripts.forget(id);
         } finally {
             lock.writeLock().unlock();
         }
@@ -333,7 +347,21 @@ public final class InMemorySessionRepository
 
     // ---- shared rules ----
 
-    private Session existing(SessionId id) {
+    ReadWriteLock lock() {
+        return lock;
+    }
+
+    /** Stores a forked session with its first history entry; the caller holds the write lock. */
+    void insertForked(Session child, Transition entry) {
+        if (byId.containsKey(child.id())) {
+            throw new DuplicateSessionException(child.id());
+        }
+        byId.put(child.id(), child);
+        byAge.put(key(child), child.id());
+        histories.computeIfAbsent(child.id(), k -> new ArrayList<>()).add(entry);
+    }
+
+    Session existing(SessionId id) {
         Session current = byId.get(id);
         if (current == null) {
             throw new SessionNotFoundException(id);
@@ -342,7 +370,7 @@ public final class InMemorySessionRepository
     }
 
     /** Refuses a fenced write whose lease no longer holds. */
-    private void admit(SessionId id, Write write) {
+    void admit(SessionId id, Write write) {
         if (!write.admittedBy(Optional.ofNullable(leases.get(id)))) {
             throw new LeaseLostException(write.fence().orElseThrow());
         }

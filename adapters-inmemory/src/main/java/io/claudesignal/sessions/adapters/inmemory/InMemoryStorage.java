@@ -7,6 +7,7 @@ import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +41,7 @@ public final class InMemoryStorage {
 
         private Handle(InMemorySessionRepository data) {
             this.persistence = new Persistence(guard(SessionRepository.class, data), guard(LeaseRepository.class, data),
-                    guard(ActivityRepository.class, data));
+                    guard(ActivityRepository.class, data), guard(TranscriptRepository.class, data.transcripts()));
             this.diagnostics = guard(StorageDiagnostics.class, data);
         }
 

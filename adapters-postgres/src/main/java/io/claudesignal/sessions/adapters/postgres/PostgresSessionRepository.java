@@ -19,6 +19,7 @@ import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.LeaseLostException;
@@ -390,7 +391,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     // ---- shared rules ----
 
     /** Locks the session's row for the rest of the transaction; its status, or empty when there is none. */
-    private static Optional<SessionStatus> lock(DSLContext ctx, SessionId id) {
+    static Optional<SessionStatus> lock(DSLContext ctx, SessionId id) {
         return ctx.select(SESSIONS.STATUS).from(SESSIONS).where(SESSIONS.ID.eq(id.value()))
                 .forUpdate()
                 .fetchOptional(SESSIONS.STATUS)
@@ -398,7 +399,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     }
 
     /** Refuses a fenced write whose lease no longer holds; read under the session's lock. */
-    private static void admit(DSLContext ctx, SessionId id, Write write) {
+    static void admit(DSLContext ctx, SessionId id, Write write) {
         if (write.fence().isPresent() && !write.admittedBy(findLease(ctx, id))) {
             throw new LeaseLostException(write.fence().get());
         }
@@ -421,7 +422,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
         }
     }
 
-    private static void requireSession(DSLContext ctx, SessionId id) {
+    static void requireSession(DSLContext ctx, SessionId id) {
         if (!ctx.fetchExists(DSL.selectOne().from(SESSIONS).where(SESSIONS.ID.eq(id.value())))) {
             throw new SessionNotFoundException(id);
         }
@@ -450,12 +451,18 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
         r.setUpdatedAt(s.updatedAt());
         r.setVersion(s.version());
         r.setContext(s.context());
+        s.forkedFrom().ifPresent(origin -> {
+            r.setForkedFromId(origin.parentId().value());
+            r.setForkedFromSeq(origin.seq());
+        });
         return r;
     }
 
     private static Session toSession(SessionsRecord r) {
         return new Session(new SessionId(r.getId()), r.getProjectPath(), r.getThreadId(),
-                SessionStatus.valueOf(r.getStatus()), r.getContext(), r.getCreatedAt(), r.getUpdatedAt(), r.getVersion());
+                SessionStatus.valueOf(r.getStatus()), r.getContext(), r.getCreatedAt(), r.getUpdatedAt(), r.getVersion(),
+                Optional.ofNullable(r.getForkedFromId())
+                        .map(parent -> new ForkOrigin(new SessionId(parent), r.getForkedFromSeq())));
     }
 
     private static SessionSummary toSummary(Record r) {

@@ -24,11 +24,13 @@ public final class PostgresStorage implements AutoCloseable {
 
     private final PostgresDatabase db;
     private final PostgresSessionRepository repository;
+    private final PostgresTranscriptRepository transcripts;
     private final PostgresDiagnostics diagnostics;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
         this.repository = new PostgresSessionRepository(db);
+        this.transcripts = new PostgresTranscriptRepository(db);
         this.diagnostics = new PostgresDiagnostics(db, settings);
     }
 
@@ -78,7 +80,7 @@ public final class PostgresStorage implements AutoCloseable {
 
     /** The sessions, leases and activity-log ports, all over this database. */
     public Persistence persistence() {
-        return Persistence.of(repository);
+        return Persistence.of(repository, transcripts);
     }
 
     public StorageDiagnostics diagnostics() {

@@ -14,6 +14,7 @@ import io.claudesignal.sessions.application.port.out.Write;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.LeaseLostException;
@@ -446,7 +447,7 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     // ---- shared rules ----
 
     /** Refuses a fenced write whose lease no longer holds; read in the write's own transaction. */
-    private static void admit(DSLContext ctx, SessionId id, Write write) {
+    static void admit(DSLContext ctx, SessionId id, Write write) {
         if (write.fence().isPresent() && !write.admittedBy(findLease(ctx, id))) {
             throw new LeaseLostException(write.fence().get());
         }
@@ -473,7 +474,7 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     }
 
     /** Index-only: the primary key's index answers it without reading the row or its context. */
-    private static void requireSession(DSLContext ctx, SessionId id) {
+    static void requireSession(DSLContext ctx, SessionId id) {
         if (!ctx.fetchExists(DSL.selectOne().from(SESSIONS).where(SESSIONS.ID.eq(id.value())))) {
             throw new SessionNotFoundException(id);
         }
@@ -520,10 +521,13 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
         }
     }
 
-    /** A whole row, its columns in the table's order (id, project_path, ..., version, context). */
+    /** A whole row, its columns in the table's order (id, project_path, ..., version, context, forked_from_*). */
     private static Session toSession(ResultSet r) throws SQLException {
+        String forkedFrom = r.getString(9);
+        Optional<ForkOrigin> origin = forkedFrom == null ? Optional.empty()
+                : Optional.of(new ForkOrigin(new SessionId(UUIDS.from(forkedFrom)), r.getLong(10)));
         return new Session(new SessionId(UUIDS.from(r.getString(1))), r.getString(2), r.getString(3),
                 SessionStatus.valueOf(r.getString(4)), r.getString(8), INSTANTS.from(r.getString(5)),
-                INSTANTS.from(r.getString(6)), r.getLong(7));
+                INSTANTS.from(r.getString(6)), r.getLong(7), origin);
     }
 }

@@ -25,11 +25,13 @@ public final class SqliteStorage implements AutoCloseable {
 
     private final SqliteDatabase db;
     private final SqliteSessionRepository repository;
+    private final SqliteTranscriptRepository transcripts;
     private final SqliteDiagnostics diagnostics;
 
     private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
         this.db = db;
         this.repository = new SqliteSessionRepository(db);
+        this.transcripts = new SqliteTranscriptRepository(db);
         this.diagnostics = new SqliteDiagnostics(db, settings);
     }
 
@@ -76,9 +78,9 @@ public final class SqliteStorage implements AutoCloseable {
         return repository;
     }
 
-    /** The sessions, leases and activity-log ports, all over this file. */
+    /** The sessions, leases, activity-log and transcript ports, all over this file. */
     public Persistence persistence() {
-        return Persistence.of(repository);
+        return Persistence.of(repository, transcripts);
     }
 
     public StorageDiagnostics diagnostics() {

@@ -61,6 +61,36 @@ class RemanenceTest {
     }
 
     @Test
+    void poppedClearedAndDeletedTranscriptItemsAreInNoFileAfterACheckpoint() throws Exception {
+        Path db = dir.resolve("sessions.db");
+        String popped = "POPPED-" + UUID.randomUUID();
+        String cleared = "CLEARED-" + UUID.randomUUID();
+        String deleted = "GONE-" + UUID.randomUUID();
+        try (SqliteStorage storage = SqliteStorage.open(db)) {
+            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
+                    SessionIdGenerator.random(), new ContextJson());
+            Session kept = sessions.create("/home/ana/kept", "+15551234567");
+            Session doomed = sessions.create("/home/ana/secret", "+15551234567");
+            for (int i = 0; i < 20; i++) {
+                sessions.transcripts().append(kept.id(), "{\"filler\":\"" + "f".repeat(3000) + "\"}");
+            }
+            sessions.transcripts().append(kept.id(), "{\"content\":\"" + (cleared + " ").repeat(200) + "\"}", cleared);
+            sessions.transcripts().append(kept.id(), "{\"content\":\"" + (popped + " ").repeat(200) + "\"}", popped);
+            sessions.transcripts().append(doomed.id(), "{\"content\":\"" + (deleted + " ").repeat(200) + "\"}", deleted);
+            assertThat(filesContaining(popped)).isNotEmpty();
+
+            sessions.transcripts().popLast(kept.id());
+            sessions.transcripts().clear(kept.id());
+            sessions.terminate(doomed.id());
+            sessions.delete(doomed.id());
+            checkpointTruncate(db);
+            assertThat(filesContaining(popped)).as("a popped item and its key").isEmpty();
+            assertThat(filesContaining(cleared)).as("a cleared item and its key").isEmpty();
+            assertThat(filesContaining(deleted)).as("the items of a deleted session").isEmpty();
+        }
+    }
+
+    @Test
     void controlWithoutSecureDeleteTheScanFindsTheDeletedBytes() throws Exception {
         Path db = dir.resolve("plain.db");
         String marker = "PLAIN-" + UUID.randomUUID();

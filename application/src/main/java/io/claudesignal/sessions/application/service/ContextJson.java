@@ -84,6 +84,17 @@ public final class ContextJson {
     }
 
     /**
+     * Checks that {@code text} is one JSON object of at most {@code maxBytes} UTF-8 bytes, refusing it
+     * like a patch otherwise, without rewriting it: for values stored byte for byte (transcript items).
+     */
+    public void requireObject(String field, String text, int maxBytes) {
+        if (text != null && (text.length() > maxBytes || utf8Length(text) > maxBytes)) {
+            throw new InvalidInputException(field, "is larger than the limit of " + maxBytes + " bytes");
+        }
+        parseObject(field, text);
+    }
+
+    /**
      * The stored {@code context} with one top-level string field set, for stores that cannot do it in
      * their own query language. Never refused for size: a stamp must not fail a recovery.
      */

@@ -9,6 +9,7 @@ import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Subscription;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.PageCursor;
@@ -16,6 +17,7 @@ import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.Write;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
@@ -56,6 +58,8 @@ public final class SessionService implements Sessions, Leases {
     private final SessionRepository repository;
     private final LeaseRepository leaseStore;
     private final ActivityRepository activityLog;
+    private final TranscriptRepository transcriptStore;
+    private final TranscriptService transcripts;
     private final Clock clock;
     private final SessionIdGenerator ids;
     private final ContextJson json;
@@ -76,6 +80,8 @@ public final class SessionService implements Sessions, Leases {
         this.ids = Objects.requireNonNull(ids, "ids");
         this.json = Objects.requireNonNull(json, "json");
         this.config = Objects.requireNonNull(config, "config");
+        this.transcriptStore = persistence.transcripts();
+        this.transcripts = new TranscriptService(this, transcriptStore, json, config.transcriptItemLimit());
     }
 
     /** A handle for the command-line tool, with the default settings. */
@@ -85,6 +91,11 @@ public final class SessionService implements Sessions, Leases {
 
     public SessionsConfig config() {
         return config;
+    }
+
+    /** The transcripts, through this handle: fenced by its leases, told to its listeners. */
+    public Transcripts transcripts() {
+        return transcripts;
     }
 
     @Override
@@ -240,6 +251,22 @@ public final class SessionService implements Sessions, Leases {
     }
 
     @Override
+    public Session fork(SessionId id, long throughSeq) {
+        Objects.requireNonNull(id, "id");
+        if (throughSeq < 0) {
+            throw new InvalidInputException("throughSeq", "must not be negative, was " + throughSeq);
+        }
+        // Project and thread never change, so reading them before the step is safe; the store copies
+        // the context and the items in the step itself.
+        Session parent = get(id);
+        // The parent is not written, so its lease does not fence this; the child is new and has none.
+        Write write = new Write(now(), config.actor(), Transition.FORK, Optional.empty());
+        Session child = transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, write.at()), write);
+        publish(new SessionEvent.Forked(child));
+        return child;
+    }
+
+    @Override
     public Subscription subscribe(SessionListener listener) {
         Objects.requireNonNull(listener, "listener");
         // A wrapper per subscription, so that the same listener subscribed twice is removed once per close.
@@ -315,13 +342,13 @@ public final class SessionService implements Sessions, Leases {
     }
 
     /** A write now by this handle's actor, fenced by the lease it holds (or held and lost) on the session. */
-    private Write write(SessionId id, String reason) {
+    Write write(SessionId id, String reason) {
         Lease fence = held.get(id);
         return new Write(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
     }
 
     /** Runs a fenced write; a refused fence means the lease is gone, so it is forgotten and told. */
-    private <T> T fenced(Write write, Function<Write, T> step) {
+    <T> T fenced(Write write, Function<Write, T> step) {
         try {
             return step.apply(write);
         } catch (LeaseLostException e) {
@@ -341,7 +368,7 @@ public final class SessionService implements Sessions, Leases {
         return token;
     }
 
-    private void publish(SessionEvent event) {
+    void publish(SessionEvent event) {
         for (SessionListener listener : listeners) {
             try {
                 listener.on(event);

@@ -182,6 +182,19 @@ public interface Sessions {
      */
     CatchUp acknowledge(SessionId id, long throughSeq);
 
+    /**
+     * Starts a new session from this one: CREATED, with the same project and thread, a copy of the
+     * context, and the transcript items numbered up to {@code throughSeq}, keeping their numbers (its
+     * own items are numbered on from there). The parent is untouched. The new session's
+     * {@link Session#forkedFrom()} names the parent and {@code throughSeq}, and its history starts with
+     * a {@link Transition#FORK} entry. All in one atomic step.
+     *
+     * @param throughSeq 0 to copy the context only; at most the number of the parent's newest item
+     * @throws InvalidInputException    when {@code throughSeq} is negative or above the newest item
+     * @throws SessionNotFoundException when there is no such session
+     */
+    Session fork(SessionId id, long throughSeq);
+
     /** Registers a listener for every later change made through this handle; close to stop. */
     Subscription subscribe(SessionListener listener);
 }
