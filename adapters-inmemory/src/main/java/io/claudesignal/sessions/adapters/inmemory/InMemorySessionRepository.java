@@ -20,6 +20,7 @@ import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.in.HealthCheck;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -54,7 +55,8 @@ public final class InMemorySessionRepository
             Comparator.comparing(PageCursor::createdAt).thenComparing(PageCursor::id).reversed();
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Map<SessionId, Session> byId = new HashMap<>();
+    // Sorted like the SQL stores' primary keys, so that a prefix is one range of it.
+    private final NavigableMap<SessionId, Session> byId = new TreeMap<>();
     private final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
     private final Map<SessionId, List<Transition>> histories = new HashMap<>();
     private final Map<SessionId, Lease> leases = new HashMap<>();
@@ -101,6 +103,16 @@ public final class InMemorySessionRepository
         lock.readLock().lock();
         try {
             return Optional.ofNullable(byId.get(id));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<SessionId> findIdsByPrefix(IdPrefix prefix, int limit) {
+        lock.readLock().lock();
+        try {
+            return byId.subMap(prefix.lowest(), true, prefix.highest(), true).keySet().stream().limit(limit).toList();
         } finally {
             lock.readLock().unlock();
         }

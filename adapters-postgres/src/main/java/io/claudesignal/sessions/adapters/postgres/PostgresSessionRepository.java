@@ -23,6 +23,7 @@ import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -87,6 +88,16 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     public Optional<Session> findById(SessionId id) {
         return db.read(ctx -> ctx.selectFrom(SESSIONS).where(SESSIONS.ID.eq(id.value())).fetchOptional()
                 .map(PostgresSessionRepository::toSession));
+    }
+
+    @Override
+    public List<SessionId> findIdsByPrefix(IdPrefix prefix, int limit) {
+        // A range of the primary key: every id with the prefix lies between these two.
+        return db.read(ctx -> ctx.select(SESSIONS.ID).from(SESSIONS)
+                .where(SESSIONS.ID.between(prefix.lowest().value(), prefix.highest().value()))
+                .orderBy(SESSIONS.ID)
+                .limit(limit)
+                .fetch(row -> new SessionId(row.value1())));
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.UUID;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -123,6 +124,16 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     @Override
     public Optional<Session> findById(SessionId id) {
         return db.read(ctx -> load(ctx, id));
+    }
+
+    @Override
+    public List<SessionId> findIdsByPrefix(IdPrefix prefix, int limit) {
+        // A range of the primary key: every id with the prefix lies between these two.
+        return db.read(ctx -> ctx.select(SESSIONS.ID).from(SESSIONS)
+                .where(SESSIONS.ID.between(prefix.lowest().value(), prefix.highest().value()))
+                .orderBy(SESSIONS.ID)
+                .limit(limit)
+                .fetch(row -> new SessionId(row.value1())));
     }
 
     @Override

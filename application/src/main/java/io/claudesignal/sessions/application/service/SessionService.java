@@ -21,11 +21,13 @@ import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.Write;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
@@ -42,6 +44,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The use cases of {@link Sessions} and {@link Leases} over any adapter's {@link Persistence}. One
@@ -52,6 +55,9 @@ public final class SessionService implements Sessions, Leases {
 
     /** Largest activity details accepted, in UTF-8 bytes: a log entry describes, it does not carry. */
     public static final int MAX_ACTIVITY_DETAILS_BYTES = 64 * 1024;
+
+    /** How many ids an ambiguous prefix's error names. */
+    static final int MAX_CANDIDATES_LISTED = 10;
 
     private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
 
@@ -109,6 +115,28 @@ public final class SessionService implements Sessions, Leases {
     @Override
     public Optional<Session> find(SessionId id) {
         return repository.findById(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public SessionId resolve(String idOrPrefix) {
+        IdPrefix prefix = IdPrefix.parse(idOrPrefix);
+        if (prefix.isWholeId()) {
+            return prefix.lowest();
+        }
+        // One more than are listed tells that there are more, without counting them all.
+        List<SessionId> candidates = repository.findIdsByPrefix(prefix, MAX_CANDIDATES_LISTED + 1);
+        if (candidates.isEmpty()) {
+            throw SessionNotFoundException.forPrefix(prefix);
+        }
+        if (candidates.size() > 1) {
+            String listed = candidates.stream().limit(MAX_CANDIDATES_LISTED).map(SessionId::toString)
+                    .collect(Collectors.joining(", "));
+            throw new InvalidInputException("id", "the prefix " + prefix.text() + " is ambiguous: "
+                    + (candidates.size() > MAX_CANDIDATES_LISTED ? "more than " + MAX_CANDIDATES_LISTED : candidates.size())
+                    + " ids start with it (" + listed + (candidates.size() > MAX_CANDIDATES_LISTED ? ", ..." : "")
+                    + "); type more of it");
+        }
+        return candidates.get(0);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.claudesignal.sessions.application.port.out.Write;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
@@ -52,6 +53,12 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     public Optional<Session> findById(SessionId id) {
         calls.add("findById");
         return Optional.ofNullable(sessions.get(id));
+    }
+
+    @Override
+    public List<SessionId> findIdsByPrefix(IdPrefix prefix, int limit) {
+        calls.add("findIdsByPrefix");
+        return sessions.keySet().stream().filter(prefix::matches).sorted().limit(limit).toList();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.ConflictException;
 import io.claudesignal.sessions.domain.IllegalTransitionException;
+import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -48,6 +49,18 @@ public interface Sessions {
     default Session get(SessionId id) {
         return find(id).orElseThrow(() -> new SessionNotFoundException(id));
     }
+
+    /**
+     * The id a person means by {@code idOrPrefix}: a whole id (either case), or a prefix of one of at
+     * least {@value IdPrefix#MIN_LENGTH} characters that exactly one session's id starts with (as git
+     * and docker take short ids). A whole id is returned as it is, whether or not the session exists.
+     *
+     * @throws SessionNotFoundException when no session's id starts with the prefix
+     * @throws InvalidInputException    when it is shorter than {@value IdPrefix#MIN_LENGTH} characters,
+     *                                  not the start of an id, or ambiguous (the message lists the
+     *                                  candidates)
+     */
+    SessionId resolve(String idOrPrefix);
 
     /** A page of sessions, newest first, without their contexts. */
     SessionPage list(SessionQuery query);

@@ -2,6 +2,7 @@ package io.claudesignal.sessions.application.port.out;
 
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -33,6 +34,13 @@ public interface SessionRepository {
     void insert(Session session);
 
     Optional<Session> findById(SessionId id);
+
+    /**
+     * The ids that start with {@code prefix}, in id order, at most {@code limit} of them: one range
+     * scan of the primary key between {@link IdPrefix#lowest()} and {@link IdPrefix#highest()}, never a
+     * scan of the table.
+     */
+    List<SessionId> findIdsByPrefix(IdPrefix prefix, int limit);
 
     /** Summaries (no context is read) of one page; see {@link PageRequest}. */
     List<SessionSummary> findPage(PageRequest request);
