@@ -6,7 +6,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "activities", description = "Print a session's activity log (the newest entries it keeps), oldest first.")
 final class ActivitiesCommand extends CliCommand {
 
-    @Parameters(paramLabel = "ID", description = "The session id.")
+    @Parameters(paramLabel = "ID", description = CliCommand.ID_HELP)
     String id;
 
     @Override

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "catch-up", description = "Summarise what happened in a session since you last acknowledged.")
 final class CatchUpCommand extends CliCommand {
 
-    @Parameters(paramLabel = "ID", description = "The session id.")
+    @Parameters(paramLabel = "ID", description = CliCommand.ID_HELP)
     String id;
 
     @Option(names = "--ack", description = "Also mark what is shown as seen (nothing is deleted).")

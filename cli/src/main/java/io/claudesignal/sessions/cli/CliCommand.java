@@ -23,8 +23,11 @@ abstract class CliCommand implements Callable<Integer> {
         return cli.output();
     }
 
-    static SessionId id(String text) {
-        return SessionId.parse(text);
+    static final String ID_HELP = "The session id, or a unique prefix of it (6 or more characters).";
+
+    /** The session a person means: a whole id, or a unique prefix (see {@link Sessions#resolve}). */
+    SessionId id(String text) {
+        return cli.resolve(text);
     }
 
     @Override

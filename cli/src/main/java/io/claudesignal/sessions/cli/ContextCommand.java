@@ -17,7 +17,7 @@ final class ContextCommand extends CliCommand {
     /** Larger than any patch the store could accept, small enough not to exhaust memory on a wrong file. */
     static final int MAX_PATCH_BYTES = 4 * ContextJson.DEFAULT_MAX_BYTES;
 
-    @Parameters(paramLabel = "ID", description = "The session id.")
+    @Parameters(paramLabel = "ID", description = CliCommand.ID_HELP)
     String id;
 
     @Option(names = "--merge", paramLabel = "JSON", required = true,

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
                 + "(exit 4): terminate it first.")
 final class DeleteCommand extends CliCommand {
 
-    @Parameters(paramLabel = "ID", description = "The session id.")
+    @Parameters(paramLabel = "ID", description = CliCommand.ID_HELP)
     String id;
 
     @Override

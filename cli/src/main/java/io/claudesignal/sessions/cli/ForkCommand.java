@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 })
 final class ForkCommand extends CliCommand {
 
-    @Parameters(paramLabel = "ID", description = "The session to fork.")
+    @Parameters(paramLabel = "ID", description = "The session to fork: its id, or a unique prefix of it (6 or more characters).")
     String id;
 
     @Option(names = "--at", paramLabel = "SEQ",

@@ -6,7 +6,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "history", description = "Print a session's status changes, oldest first: when, why and by whom.")
 final class HistoryCommand extends CliCommand {
 
-    @Parameters(paramLabel = "ID", description = "The session id.")
+    @Parameters(paramLabel = "ID", description = CliCommand.ID_HELP)
     String id;
 
     @Override

@@ -63,14 +63,14 @@ final class HumanOutput implements Output {
     }
 
     @Override
-    public void page(SessionPage page, Optional<String> nextPage) {
+    public void page(SessionPage page, Optional<String> nextPage, boolean longIds) {
         if (page.sessions().isEmpty()) {
             line("no sessions");
         } else {
             List<String[]> rows = new ArrayList<>();
             for (SessionSummary s : page.sessions()) {
                 rows.add(new String[] {
-                    s.id().toString(), s.status().name(), seconds(s.updatedAt()), s.threadId(), s.projectPath()});
+                    longIds ? s.id().toString() : shortId(s.id()), s.status().name(), seconds(s.updatedAt()), s.threadId(), s.projectPath()});
             }
             String[] header = {"ID", "STATUS", "UPDATED", "THREAD", "PROJECT"};
             int[] widths = new int[header.length];
@@ -97,6 +97,13 @@ final class HumanOutput implements Output {
         }
         nextPage.ifPresent(command -> line(style.dim("more: " + command)));
         out.flush();
+    }
+
+    /** How many characters of an id {@code list} shows people: as git's and docker's short ids. */
+    static final int SHORT_ID_LENGTH = 8;
+
+    static String shortId(SessionId id) {
+        return id.toString().substring(0, SHORT_ID_LENGTH);
     }
 
     private static String seconds(Instant at) {

@@ -34,7 +34,8 @@ final class JsonOutput implements Output {
     }
 
     @Override
-    public void page(SessionPage page, Optional<String> nextPage) {
+    public void page(SessionPage page, Optional<String> nextPage, boolean longIds) {
+        // Scripts always get whole ids: a short one may become ambiguous as the store grows.
         ObjectNode root = JsonText.object();
         ArrayNode list = root.putArray("sessions");
         for (SessionSummary s : page.sessions()) {

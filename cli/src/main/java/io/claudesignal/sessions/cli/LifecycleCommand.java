@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 /** The everyday transitions, each one of the {@link Sessions} methods of the same name. */
 abstract class LifecycleCommand extends CliCommand {
 
-    @Parameters(paramLabel = "ID", description = "The session id.")
+    @Parameters(paramLabel = "ID", description = CliCommand.ID_HELP)
     String id;
 
     private final BiFunction<Sessions, SessionId, Session> move;

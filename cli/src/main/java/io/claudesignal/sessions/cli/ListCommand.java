@@ -39,6 +39,10 @@ final class ListCommand extends CliCommand {
     @Option(names = "--cursor", paramLabel = "C", description = "Continue after the page that gave this cursor.")
     String cursor;
 
+    @Option(names = "--long", description = "Show whole ids (people see the first " + HumanOutput.SHORT_ID_LENGTH
+            + " characters, which every command takes as long as they are unique; --json always has whole ids).")
+    boolean longIds;
+
     @Override
     ExitCode execute() {
         SessionQuery query = SessionQuery.all();
@@ -60,7 +64,7 @@ final class ListCommand extends CliCommand {
             query = query.after(cursor);
         }
         SessionPage page = sessions().list(query);
-        output().page(page, page.nextCursor().map(this::nextPageCommand));
+        output().page(page, page.nextCursor().map(this::nextPageCommand), longIds);
         return ExitCode.OK;
     }
 
@@ -83,6 +87,9 @@ final class ListCommand extends CliCommand {
         Optional.ofNullable(project).ifPresent(p -> { words.add("--project"); words.add(p); });
         Optional.ofNullable(thread).ifPresent(t -> { words.add("--thread"); words.add(t); });
         Optional.ofNullable(limit).ifPresent(n -> { words.add("--limit"); words.add(n.toString()); });
+        if (longIds) {
+            words.add("--long");
+        }
         words.add("--cursor");
         words.add(next);
         List<String> quoted = new ArrayList<>();

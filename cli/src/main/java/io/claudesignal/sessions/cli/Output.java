@@ -26,7 +26,12 @@ interface Output {
     /**
      * A page of a list; {@code nextPage} is the command that continues it, when there is more.
      */
-    void page(SessionPage page, Optional<String> nextPage);
+    void page(SessionPage page, Optional<String> nextPage, boolean longIds);
+
+    /** A page as {@code list} prints it by default: people see ids in their short form. */
+    default void page(SessionPage page, Optional<String> nextPage) {
+        page(page, nextPage, false);
+    }
 
     void deleted(SessionId id);
 

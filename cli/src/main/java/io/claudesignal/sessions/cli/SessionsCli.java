@@ -3,7 +3,9 @@ package io.claudesignal.sessions.cli;
 import io.claudesignal.sessions.adapters.postgres.PostgresStorage;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.bootstrap.SessionStore;
+import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.SessionId;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -73,7 +75,9 @@ import picocli.CommandLine.Spec;
             TranscriptCommand.class,
             ForkCommand.class,
             CheckCommand.class,
-            DemoCommand.class
+            DemoCommand.class,
+            CompletionCommand.class,
+            CompleteIdsCommand.class
         })
 public final class SessionsCli implements Callable<Integer> {
 
@@ -191,7 +195,8 @@ public final class SessionsCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+                "a command is required: " + String.join(", ", spec.subcommands().entrySet().stream()
+                        .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(Map.Entry::getKey).toList()));
     }
 
     Io io() {
@@ -235,6 +240,13 @@ public final class SessionsCli implements Callable<Integer> {
 
     Sessions sessions() {
         return store().sessions();
+    }
+
+    /** A whole id as it is; a prefix looked up in the store (unknown: exit 3; ambiguous: exit 5). */
+    SessionId resolve(String idOrPrefix) {
+        // Checked before the store opens: a malformed id must not create a database file.
+        IdPrefix typed = IdPrefix.parse(idOrPrefix);
+        return typed.isWholeId() ? typed.lowest() : sessions().resolve(idOrPrefix);
     }
 
     void closeStore() {

@@ -60,7 +60,7 @@ final class TranscriptCommand implements Callable<Integer> {
         @ParentCommand
         TranscriptCommand group;
 
-        @Parameters(index = "0", paramLabel = "ID", description = "The session id.")
+        @Parameters(index = "0", paramLabel = "ID", description = CliCommand.ID_HELP)
         String id;
 
         SessionsCli cli() {
@@ -107,7 +107,7 @@ final class TranscriptCommand implements Callable<Integer> {
 
         @Override
         ExitCode execute() {
-            SessionId session = CliCommand.id(id);
+            SessionId session = cli().resolve(id);
             if (window != null && window.tail != null) {
                 if (limit != null) {
                     throw new InvalidInputException("limit", "--tail N says how many already; use one of them");
@@ -152,7 +152,7 @@ final class TranscriptCommand implements Callable<Integer> {
 
         @Override
         ExitCode execute() {
-            SessionId session = CliCommand.id(id);
+            SessionId session = cli().resolve(id);
             String json = TextArgument.read(item, "item", cli().io().in(), MAX_ITEM_BYTES);
             TranscriptItem stored = key == null ? transcripts().append(session, json) : transcripts().append(session, json, key);
             text().item(stored);
@@ -165,7 +165,7 @@ final class TranscriptCommand implements Callable<Integer> {
 
         @Override
         ExitCode execute() {
-            SessionId session = CliCommand.id(id);
+            SessionId session = cli().resolve(id);
             text().popped(session, transcripts().popLast(session));
             return ExitCode.OK;
         }
@@ -176,7 +176,7 @@ final class TranscriptCommand implements Callable<Integer> {
 
         @Override
         ExitCode execute() {
-            SessionId session = CliCommand.id(id);
+            SessionId session = cli().resolve(id);
             text().cleared(session, transcripts().clear(session));
             return ExitCode.OK;
         }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         })
 final class TransitionCommand extends CliCommand {
 
-    @Parameters(paramLabel = "ID", description = "The session id.")
+    @Parameters(paramLabel = "ID", description = CliCommand.ID_HELP)
     String id;
 
     @Option(names = "--to", paramLabel = "STATUS", required = true,

@@ -289,8 +289,8 @@ class SessionsCliTest {
             String out = cli.run("list", "--limit", "2", "--status", "created,active").succeeds().out();
             List<String> lines = out.lines().toList();
             assertThat(lines.get(0)).matches("ID +STATUS +UPDATED +THREAD +PROJECT");
-            assertThat(lines.get(1)).startsWith(c).contains("CREATED", "/p/c");
-            assertThat(lines.get(2)).startsWith(b).contains("ACTIVE", "/p/b");
+            assertThat(lines.get(1)).startsWith(c.substring(0, 8) + "  ").contains("CREATED", "/p/c");
+            assertThat(lines.get(2)).startsWith(b.substring(0, 8) + "  ").contains("ACTIVE", "/p/b");
             assertThat(lines).hasSize(4);
             assertThat(lines.get(3)).matches(
                     "more: sessions list --status created --status active --limit 2 --cursor [A-Za-z0-9_-]+");

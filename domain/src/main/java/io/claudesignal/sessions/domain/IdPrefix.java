@@ -44,7 +44,7 @@ public record IdPrefix(String text) {
                     + Texts.quote(typed, 60));
         }
         if (lower.length() < MIN_LENGTH) {
-            throw new InvalidInputException("id", "an id prefix needs at least " + MIN_LENGTH + " characters: "
+            throw new InvalidInputException("id", "not a session id: an id prefix needs at least " + MIN_LENGTH + " characters: "
                     + Texts.quote(typed, 60));
         }
         return new IdPrefix(lower);
