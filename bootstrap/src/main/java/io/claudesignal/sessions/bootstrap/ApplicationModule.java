@@ -3,6 +3,7 @@ package io.claudesignal.sessions.bootstrap;
 import com.google.inject.AbstractModule;
 import com.google.inject.Inject;
 import com.google.inject.Provides;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.Singleton;
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Leases;
@@ -14,6 +15,8 @@ import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.application.service.MaintenanceService;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
+import io.claudesignal.sessions.application.service.MeteredPorts;
 import io.claudesignal.sessions.application.service.SessionService;
 import java.time.Clock;
 import java.util.Objects;
@@ -59,6 +62,8 @@ public final class ApplicationModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(StoreStarter.class).asEagerSingleton();
+        // Nothing is measured unless a module (MetricsModule) sets a StoreMetrics.
+        OptionalBinder.newOptionalBinder(binder(), StoreMetrics.class).setDefault().toInstance(StoreMetrics.NONE);
     }
 
     /**
@@ -105,18 +110,20 @@ public final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Sessions sessions(SessionService service) {
-        return service;
+    Sessions sessions(SessionService service, StoreMetrics metrics) {
+        return MeteredPorts.wrap(Sessions.class, service, metrics);
     }
 
     @Provides
-    Leases leases(SessionService service) {
-        return service;
+    @Singleton
+    Leases leases(SessionService service, StoreMetrics metrics) {
+        return MeteredPorts.wrap(Leases.class, service, metrics);
     }
 
     @Provides
-    Transcripts transcripts(SessionService service) {
-        return service.transcripts();
+    @Singleton
+    Transcripts transcripts(SessionService service, StoreMetrics metrics) {
+        return MeteredPorts.wrap(Transcripts.class, service.transcripts(), metrics);
     }
 
     @Provides

@@ -18,6 +18,7 @@ import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.domain.SessionsException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -125,6 +126,16 @@ public final class SessionStore implements AutoCloseable {
     }
 
     /**
+     * As {@link #openSqlite(Path, SqliteSettings, SessionsConfig)}, with the store's meters in
+     * {@code registry} (docs/metrics.md). Needs {@code io.micrometer:micrometer-core} on the class path;
+     * the other overloads load nothing of it.
+     */
+    public static SessionStore openSqlite(Path file, SqliteSettings settings, SessionsConfig config,
+            MeterRegistry registry) {
+        return of(new ApplicationModule(config), new SqliteModule(file, settings), new MetricsModule(registry));
+    }
+
+    /**
      * A store on the PostgreSQL database at {@code url} ({@code jdbc:postgresql://host:5432/db?user=u}
      * or {@code postgresql://u@host:5432/db}), in the schema {@value PostgresSettings#DEFAULT_SCHEMA},
      * created or migrated as needed. Several daemons, on one host or many, may share it.
@@ -154,6 +165,18 @@ public final class SessionStore implements AutoCloseable {
         return of(new ApplicationModule(config), new PostgresModule(url, settings));
     }
 
+    /** As {@link #openPostgres(String, PostgresSettings, SessionsConfig)}, with the store's meters in {@code registry}. */
+    public static SessionStore openPostgres(String url, PostgresSettings settings, SessionsConfig config,
+            MeterRegistry registry) {
+        requirePostgresAdapter();
+        return of(new ApplicationModule(config), new PostgresModule(url, settings), new MetricsModule(registry));
+    }
+
+    /** As {@link #inMemory(InMemoryStorage, SessionsConfig)}, with the store's meters in {@code registry}. */
+    public static SessionStore inMemory(InMemoryStorage storage, SessionsConfig config, MeterRegistry registry) {
+        return of(new ApplicationModule(config), new InMemoryModule(storage), new MetricsModule(registry));
+    }
+
     /**
      * {@code sessions-bootstrap} compiles against the PostgreSQL adapter without passing it on; an
      * embedder who did not add it gets this instead of a {@code NoClassDefFoundError}.
@@ -178,6 +201,10 @@ public final class SessionStore implements AutoCloseable {
      */
     public static SessionStore of(Module application, Module adapter) {
         return createInjector(application, adapter).getInstance(SessionStore.class);
+    }
+
+    private static SessionStore of(Module application, Module adapter, Module metrics) {
+        return createInjector(application, adapter, metrics).getInstance(SessionStore.class);
     }
 
     /**

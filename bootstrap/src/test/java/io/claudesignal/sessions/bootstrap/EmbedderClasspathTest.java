@@ -16,12 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
  * An embedder that depends on {@code sessions-bootstrap} alone has no PostgreSQL adapter, driver or pool
  * on its class path (the enforcer rule in this module's POM keeps them out of what it resolves). This
  * runs such an embedder: this module's test class path without them, in a child JVM. SQLite works, and
- * asking for PostgreSQL is a typed error naming the artifact to add, not a {@code NoClassDefFoundError}.
+ * asking for PostgreSQL is a typed error naming the artifact to add, not a {@code NoClassDefFoundError};
+ * without Micrometer, which only metrics need, the store and its Guice modules still load.
  */
 class EmbedderClasspathTest {
 
     private static final List<String> NOT_AN_EMBEDDERS = List.of(
-            "adapters-postgres", "/org/postgresql/", "/com/zaxxer/", "flyway-database-postgresql", "/info/picocli/");
+            "adapters-postgres", "/org/postgresql/", "/com/zaxxer/", "flyway-database-postgresql", "/info/picocli/",
+            "/io/micrometer/");
 
     @Test
     void sqliteWorksAndPostgresIsATypedErrorWithoutTheAdapter(@TempDir Path dir) throws Exception {
@@ -30,6 +32,7 @@ class EmbedderClasspathTest {
                 .filter(entry -> NOT_AN_EMBEDDERS.stream().noneMatch(entry.replace('\\', '/')::contains))
                 .collect(Collectors.joining(File.pathSeparator));
         assertThat(full).as("the full class path has the adapter, so the filter removes something").contains("adapters-postgres");
+        assertThat(full).as("and Micrometer, which metrics need and nothing else").contains("/io/micrometer/");
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", embedder, EmbedderMain.class.getName(), dir.resolve("sessions.db").toString())

@@ -1,0 +1,93 @@
+package io.claudesignal.sessions.application.service;
+
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
+import io.claudesignal.sessions.domain.ConflictException;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionsException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Wraps an inbound port ({@code Sessions}, {@code Leases}, {@code Transcripts}) so that every call is
+ * reported to {@link StoreMetrics}: its kind, outcome and duration, the type of a conflict, a lost
+ * lease, the sessions a recovery moved. One wrapper for every port and method, so that a method added
+ * to a port is measured without anyone remembering to.
+ */
+public final class MeteredPorts {
+
+    private static final Map<String, String> SNAKE = new ConcurrentHashMap<>();
+
+    private MeteredPorts() {
+    }
+
+    /** {@code target} itself when {@code metrics} is {@link StoreMetrics#NONE}: no cost without metrics. */
+    public static <T> T wrap(Class<T> port, T target, StoreMetrics metrics) {
+        Objects.requireNonNull(port, "port");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(metrics, "metrics");
+        if (metrics == StoreMetrics.NONE) {
+            return target;
+        }
+        InvocationHandler handler = (proxy, method, args) -> call(target, method, args, metrics);
+        return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, handler));
+    }
+
+    private static Object call(Object target, Method method, Object[] args, StoreMetrics metrics) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(target, args);
+        }
+        String kind = snake(method.getName());
+        long start = System.nanoTime();
+        try {
+            Object result = method.invoke(target, args);
+            metrics.operation(kind, "ok", Duration.ofNanos(System.nanoTime() - start));
+            if (kind.equals("recover") && result instanceof List<?> recovered) {
+                metrics.recovered(recovered.size());
+            }
+            if (kind.equals("renew") && result instanceof List<?> lost) {
+                lost.forEach(id -> metrics.leaseLost()); // Leases.renew: the ids whose lease was lost
+            }
+            return result;
+        } catch (InvocationTargetException e) {
+            Throwable failure = e.getCause();
+            metrics.operation(kind, outcome(failure), Duration.ofNanos(System.nanoTime() - start));
+            if (failure instanceof ConflictException) {
+                metrics.conflict(snake(failure.getClass().getSimpleName().replaceFirst("Exception$", "")));
+            }
+            if (failure instanceof LeaseLostException) {
+                metrics.leaseLost();
+            }
+            throw failure;
+        }
+    }
+
+    /** The CLI's words for the outcomes, so that a dashboard and a script's exit codes agree. */
+    static String outcome(Throwable failure) {
+        if (failure instanceof SessionNotFoundException) {
+            return "not_found";
+        }
+        if (failure instanceof ConflictException) {
+            return "conflict";
+        }
+        if (failure instanceof InvalidInputException) {
+            return "invalid_input";
+        }
+        // Every other typed error of the library is the store failing (StorageException and its kinds).
+        return failure instanceof SessionsException ? "storage" : "error";
+    }
+
+    /** {@code mergeContext} is {@code merge_context}; {@code StatusMismatch} is {@code status_mismatch}. */
+    static String snake(String name) {
+        return SNAKE.computeIfAbsent(name, n -> n.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,144 @@
+package io.claudesignal.sessions.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.Injector;
+import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
+import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
+import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
+import io.claudesignal.sessions.domain.IllegalTransitionException;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.StatusMismatchException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store's meters in a Micrometer registry: what an operator scrapes (docs/metrics.md). */
+class MetricsTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private double timed(String kind, String outcome) {
+        var timer = registry.find(MicrometerStoreMetrics.OPERATIONS).tag("kind", kind).tag("outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    private double counted(String name, String tag, String value) {
+        var counter = registry.find(name).tag(tag, value).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void operationsAreCountedAndTimedByKindAndOutcome(@TempDir Path dir) {
+        try (SessionStore store = SessionStore.openSqlite(dir.resolve("s.db"), SqliteSettings.defaults(),
+                SessionsConfig.cli(), registry)) {
+            Sessions sessions = store.sessions();
+            Session s = sessions.create("/home/ana/code/webapp", "+15551234567");
+            sessions.activate(s.id());
+            sessions.mergeContext(s.id(), "{\"a\": 1}");
+            store.transcripts().append(s.id(), "{\"role\": \"user\"}");
+            assertThatThrownBy(() -> sessions.resume(s.id())).isInstanceOf(StatusMismatchException.class);
+            assertThatThrownBy(() -> sessions.get(SessionId.random())).isInstanceOf(SessionNotFoundException.class);
+            assertThatThrownBy(() -> sessions.mergeContext(s.id(), "[]")).isInstanceOf(InvalidInputException.class);
+            sessions.terminate(s.id());
+            assertThatThrownBy(() -> sessions.transition(s.id(), SessionStatus.TERMINATED, SessionStatus.ACTIVE))
+                    .isInstanceOf(IllegalTransitionException.class);
+        }
+        assertThat(timed("create", "ok")).isEqualTo(1);
+        assertThat(timed("activate", "ok")).isEqualTo(1);
+        assertThat(timed("merge_context", "ok")).isEqualTo(1);
+        assertThat(timed("merge_context", "invalid_input")).isEqualTo(1);
+        assertThat(timed("append", "ok")).isEqualTo(1);
+        assertThat(timed("resume", "conflict")).isEqualTo(1);
+        assertThat(timed("get", "not_found")).isEqualTo(1);
+        assertThat(timed("transition", "conflict")).isEqualTo(1);
+        assertThat(registry.find(MicrometerStoreMetrics.OPERATIONS).tag("kind", "create").timer().totalTime(
+                java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(counted(MicrometerStoreMetrics.CONFLICTS, "type", "status_mismatch")).isEqualTo(1);
+        assertThat(counted(MicrometerStoreMetrics.CONFLICTS, "type", "illegal_transition")).isEqualTo(1);
+    }
+
+    @Test
+    void recoveriesAreCounted() throws InterruptedException {
+        // A short lease, so that an unowned ACTIVE session counts as abandoned soon; nothing asserts how soon.
+        SessionsConfig config = new SessionsConfig(SessionsConfig.cli().actor(), Duration.ofMillis(200),
+                Duration.ofMillis(50), SessionsConfig.cli().activityLimit());
+        try (SessionStore store = SessionStore.inMemory(new InMemoryStorage(), config, registry)) {
+            SessionId id = store.sessions().activate(store.sessions().create("/p", "t").id()).id();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            boolean recovered = false;
+            while (!recovered && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                recovered = store.sessions().recover().contains(id);
+            }
+            assertThat(recovered).isTrue();
+        }
+        assertThat(registry.find(MicrometerStoreMetrics.RECOVERIES).counter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(registry.find(MicrometerStoreMetrics.RECOVERED).counter().count()).isEqualTo(1);
+        assertThat(timed("recover", "ok")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aWriteFencedOffByALostLeaseIsALeaseLoss() {
+        InMemoryStorage storage = new InMemoryStorage();
+        try (SessionStore a = SessionStore.inMemory(storage, SessionsConfig.daemon(), registry);
+             SessionStore b = SessionStore.inMemory(storage, SessionsConfig.cli())) {
+            SessionId id = a.sessions().activate(a.sessions().create("/p", "t").id()).id();
+            a.leases().claim(id);
+            b.sessions().pause(id); // drops a's lease
+            b.sessions().resume(id);
+            assertThatThrownBy(() -> a.sessions().mergeContext(id, "{\"x\": 1}"))
+                    .isInstanceOf(io.claudesignal.sessions.domain.LeaseLostException.class);
+        }
+        assertThat(registry.find(MicrometerStoreMetrics.LEASE_LOSSES).counter().count()).isEqualTo(1);
+        assertThat(counted(MicrometerStoreMetrics.CONFLICTS, "type", "lease_lost")).isEqualTo(1);
+    }
+
+    @Test
+    void theHooksForAdaptersAndMaintenanceReachTheirMeters() {
+        StoreMetrics metrics = new MicrometerStoreMetrics(registry);
+        metrics.lockWait(Duration.ofMillis(3));
+        metrics.busyRetry();
+        metrics.groupCommit(7);
+        metrics.groupCommit(1);
+        metrics.purged(12);
+        metrics.imported(5);
+        metrics.leaseLost();
+        assertThat(registry.find(MicrometerStoreMetrics.LOCK_WAITS).timer().count()).isEqualTo(1);
+        assertThat(registry.find(MicrometerStoreMetrics.BUSY_RETRIES).counter().count()).isEqualTo(1);
+        assertThat(registry.find(MicrometerStoreMetrics.GROUP_COMMIT_SIZE).summary().max()).isEqualTo(7);
+        assertThat(registry.find(MicrometerStoreMetrics.GROUP_COMMIT_SIZE).summary().count()).isEqualTo(2);
+        assertThat(registry.find(MicrometerStoreMetrics.PURGED).counter().count()).isEqualTo(12);
+        assertThat(registry.find(MicrometerStoreMetrics.IMPORTED).counter().count()).isEqualTo(5);
+        assertThat(registry.find(MicrometerStoreMetrics.LEASE_LOSSES).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void guiceUsersInstallTheMetricsModule(@TempDir Path dir) {
+        Injector injector = SessionStore.createInjector(new ApplicationModule(),
+                new SqliteModule(dir.resolve("s.db"), SqliteSettings.defaults()), new MetricsModule(registry));
+        try (SessionStore store = injector.getInstance(SessionStore.class)) {
+            store.sessions().create("/p", "t");
+            injector.getInstance(Sessions.class).list(io.claudesignal.sessions.application.port.in.SessionQuery.all());
+        }
+        assertThat(timed("create", "ok")).isEqualTo(1);
+        assertThat(timed("list", "ok")).isEqualTo(1);
+    }
+
+    @Test
+    void withoutARegistryThePortsAreTheServicesThemselves() {
+        try (SessionStore store = SessionStore.inMemory()) {
+            assertThat(java.lang.reflect.Proxy.isProxyClass(store.sessions().getClass())).isFalse();
+        }
+        assertThat(registry.getMeters()).isEmpty();
+    }
+}
