@@ -7,7 +7,7 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;

@@ -73,6 +73,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void adaptersReachTheApplicationOnlyThroughItsPorts() {
+        noClasses().that().resideInAPackage(ROOT + ".adapters..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".application.service..")
+                .check(classes);
+    }
+
+    @Test
+    void theDrivenPortsDoNotKnowTheDrivingOnes() {
+        noClasses().that().resideInAPackage(ROOT + ".application.port.out..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".application.port.in..")
+                .check(classes);
+    }
+
+    @Test
     void nothingInsideDependsOnTheBootstrap() {
         noClasses().that().resideOutsideOfPackage(ROOT + ".bootstrap..")
                 .should().dependOnClassesThat().resideInAPackage(ROOT + ".bootstrap..")

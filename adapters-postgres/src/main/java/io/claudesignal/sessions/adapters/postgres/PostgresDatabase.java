@@ -2,8 +2,8 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 

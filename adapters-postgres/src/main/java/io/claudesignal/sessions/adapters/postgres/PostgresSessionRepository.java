@@ -10,17 +10,16 @@ import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.Activities
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.LeasesRecord;
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.SessionsRecord;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
-import io.claudesignal.sessions.application.port.out.Write;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
-import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -107,7 +106,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     }
 
     @Override
-    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
         return db.write(ctx -> {
             Optional<SessionStatus> locked = lock(ctx, id);
             admit(ctx, id, write);
@@ -129,7 +128,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change, Write write) {
+    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         return db.write(ctx -> {
             Session current = ctx.selectFrom(SESSIONS).where(SESSIONS.ID.eq(id.value())).forUpdate().fetchOptional()
                     .map(PostgresSessionRepository::toSession)
@@ -223,7 +222,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
                 Transition transition = new Transition(id, SessionStatus.ACTIVE, SessionStatus.PAUSED, at,
                         Transition.CRASH_RECOVERY, actor);
                 recordStatusChange(ctx, id, SessionStatus.ACTIVE, SessionStatus.PAUSED,
-                        new Write(at, actor, Transition.CRASH_RECOVERY, Optional.empty()));
+                        new WriteContext(at, actor, Transition.CRASH_RECOVERY, Optional.empty()));
                 made.add(transition);
             }
             return made;
@@ -236,24 +235,15 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
         return db.write(ctx -> {
             SessionStatus status = lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-            if (status != SessionStatus.ACTIVE) {
-                throw new StatusMismatchException(id, SessionStatus.ACTIVE, status);
-            }
-            Optional<Lease> current = findLease(ctx, id);
-            long kept = token;
-            if (current.isPresent() && current.get().isLiveAt(now)) {
-                if (!current.get().owner().equals(owner)) {
-                    throw new LeaseHeldException(current.get());
-                }
-                kept = current.get().token();
-            }
+            Lease claimed = Lease.decideClaim(id, status, findLease(ctx, id), owner, token, now, expiresAt);
+            long kept = claimed.token();
             ctx.insertInto(LEASES)
                     .set(LEASES.SESSION_ID, id.value()).set(LEASES.OWNER, owner.value())
                     .set(LEASES.TOKEN, kept).set(LEASES.EXPIRES_AT, expiresAt)
                     .onConflict(LEASES.SESSION_ID).doUpdate()
                     .set(LEASES.OWNER, owner.value()).set(LEASES.TOKEN, kept).set(LEASES.EXPIRES_AT, expiresAt)
                     .execute();
-            return new Lease(id, owner, kept, expiresAt);
+            return claimed;
         });
     }
 
@@ -299,7 +289,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     // ---- activity log ----
 
     @Override
-    public Activity append(SessionId id, String type, String details, Write write, int keep) {
+    public Activity append(SessionId id, String type, String details, WriteContext write, int keep) {
         return db.write(ctx -> {
             lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
             admit(ctx, id, write);
@@ -398,14 +388,14 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     }
 
     /** Refuses a fenced write whose lease no longer holds; read under the session's lock. */
-    private static void admit(DSLContext ctx, SessionId id, Write write) {
+    private static void admit(DSLContext ctx, SessionId id, WriteContext write) {
         if (write.fence().isPresent() && !write.admittedBy(findLease(ctx, id))) {
             throw new LeaseLostException(write.fence().get());
         }
     }
 
     /** The history entry and lease rule of a status change, in the transaction that made it. */
-    private static void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to, Write write) {
+    private static void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to, WriteContext write) {
         if (to != SessionStatus.ACTIVE) {
             ctx.deleteFrom(LEASES).where(LEASES.SESSION_ID.eq(id.value())).execute();
         }

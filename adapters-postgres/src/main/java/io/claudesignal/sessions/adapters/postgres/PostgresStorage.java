@@ -1,7 +1,7 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.NewerSchemaException;
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;

@@ -1,7 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.nio.file.Path;
 import java.sql.Connection;

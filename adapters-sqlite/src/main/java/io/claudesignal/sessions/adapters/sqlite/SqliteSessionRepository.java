@@ -10,17 +10,16 @@ import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.ActivitiesRe
 import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.LeasesRecord;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
-import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.domain.Session;
@@ -197,7 +196,7 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     }
 
     @Override
-    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
         String atText = INSTANTS.to(write.at());
         String idText = UUIDS.to(id.value());
         return db.write(ctx -> {
@@ -212,7 +211,7 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change, Write write) {
+    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         return db.write(ctx -> {
             Session current = load(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
             admit(ctx, id, write);
@@ -308,24 +307,16 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
         return db.write(ctx -> {
             String status = ctx.select(SESSIONS.STATUS).from(SESSIONS).where(SESSIONS.ID.eq(id.value()))
                     .fetchOptional(SESSIONS.STATUS).orElseThrow(() -> new SessionNotFoundException(id));
-            if (!SessionStatus.ACTIVE.name().equals(status)) {
-                throw new StatusMismatchException(id, SessionStatus.ACTIVE, SessionStatus.valueOf(status));
-            }
-            Optional<Lease> current = findLease(ctx, id);
-            long kept = token;
-            if (current.isPresent() && current.get().isLiveAt(now)) {
-                if (!current.get().owner().equals(owner)) {
-                    throw new LeaseHeldException(current.get());
-                }
-                kept = current.get().token();
-            }
+            Lease claimed = Lease.decideClaim(id, SessionStatus.valueOf(status), findLease(ctx, id), owner, token, now,
+                    expiresAt);
+            long kept = claimed.token();
             ctx.insertInto(LEASES)
                     .set(LEASES.SESSION_ID, id.value()).set(LEASES.OWNER, owner.value())
                     .set(LEASES.TOKEN, kept).set(LEASES.EXPIRES_AT, expiresAt)
                     .onConflict(LEASES.SESSION_ID).doUpdate()
                     .set(LEASES.OWNER, owner.value()).set(LEASES.TOKEN, kept).set(LEASES.EXPIRES_AT, expiresAt)
                     .execute();
-            return new Lease(id, owner, kept, expiresAt);
+            return claimed;
         });
     }
 
@@ -355,7 +346,7 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     // ---- activity log ----
 
     @Override
-    public Activity append(SessionId id, String type, String details, Write write, int keep) {
+    public Activity append(SessionId id, String type, String details, WriteContext write, int keep) {
         return db.write(ctx -> {
             requireSession(ctx, id);
             admit(ctx, id, write);
@@ -446,14 +437,14 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     // ---- shared rules ----
 
     /** Refuses a fenced write whose lease no longer holds; read in the write's own transaction. */
-    private static void admit(DSLContext ctx, SessionId id, Write write) {
+    private static void admit(DSLContext ctx, SessionId id, WriteContext write) {
         if (write.fence().isPresent() && !write.admittedBy(findLease(ctx, id))) {
             throw new LeaseLostException(write.fence().get());
         }
     }
 
     /** The history entry and lease rule of a status change, in the transaction that made it. */
-    private static void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to, Write write) {
+    private static void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to, WriteContext write) {
         String idText = UUIDS.to(id.value());
         try {
             if (to != SessionStatus.ACTIVE) {

@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;

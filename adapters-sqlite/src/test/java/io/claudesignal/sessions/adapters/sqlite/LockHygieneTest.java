@@ -3,10 +3,10 @@ package io.claudesignal.sessions.adapters.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudesignal.sessions.application.contract.TestClock;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Session;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.bootstrap.cli;
 
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.SessionId;
 import java.io.IOException;

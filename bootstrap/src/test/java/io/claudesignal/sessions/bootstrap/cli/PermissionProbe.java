@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.bootstrap.cli;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import java.nio.file.Path;
 

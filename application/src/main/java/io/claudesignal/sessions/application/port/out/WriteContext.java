@@ -15,9 +15,9 @@ import java.util.Optional;
  *              {@link io.claudesignal.sessions.domain.LeaseLostException} unless, at {@code at}, the
  *              session's stored lease is this same claim and has not expired
  */
-public record Write(Instant at, Actor actor, String reason, Optional<Lease> fence) {
+public record WriteContext(Instant at, Actor actor, String reason, Optional<Lease> fence) {
 
-    public Write {
+    public WriteContext {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(actor, "actor");
         Transition.validateReason(reason);
@@ -25,8 +25,8 @@ public record Write(Instant at, Actor actor, String reason, Optional<Lease> fenc
     }
 
     /** An unfenced write for {@link Transition#USER}. */
-    public static Write by(Actor actor, Instant at) {
-        return new Write(at, actor, Transition.USER, Optional.empty());
+    public static WriteContext by(Actor actor, Instant at) {
+        return new WriteContext(at, actor, Transition.USER, Optional.empty());
     }
 
     /**
