@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.domain.NewerSchemaException;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
@@ -78,7 +79,7 @@ public final class PostgresStorage implements AutoCloseable {
 
     /** The sessions, leases and activity-log ports, all over this database. */
     public Persistence persistence() {
-        return Persistence.of(repository);
+        return repository.persistence();
     }
 
     public StorageDiagnostics diagnostics() {

@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
@@ -78,7 +79,7 @@ public final class SqliteStorage implements AutoCloseable {
 
     /** The sessions, leases and activity-log ports, all over this file. */
     public Persistence persistence() {
-        return Persistence.of(repository);
+        return repository.persistence();
     }
 
     public StorageDiagnostics diagnostics() {
