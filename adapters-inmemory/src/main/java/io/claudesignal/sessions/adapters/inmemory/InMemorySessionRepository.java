@@ -9,7 +9,6 @@ import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
-import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
@@ -330,9 +329,7 @@ public final class InMemorySessionRepository
 
     /** Refuses a fenced write whose lease no longer holds. */
     private void admit(SessionId id, WriteContext write) {
-        if (!write.admittedBy(Optional.ofNullable(leases.get(id)))) {
-            throw new LeaseLostException(write.fence().orElseThrow());
-        }
+        write.requireAdmittedBy(Optional.ofNullable(leases.get(id)));
     }
 
     /** The history entry and lease rule of a status change; returns the entry, or null when none. */

@@ -2,7 +2,6 @@ package io.claudesignal.sessions.adapters.jdbc;
 
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Lease;
-import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
@@ -79,12 +78,12 @@ public final class SqlRules {
     }
 
     /**
-     * Refuses a fenced write whose lease no longer holds ({@link WriteContext#admittedBy}), the lease
+     * Refuses a fenced write whose lease no longer holds ({@link WriteContext#requireAdmittedBy}), the lease
      * read in the write's own transaction (under the session's lock where there are row locks).
      */
     public void admit(DSLContext ctx, SessionId id, WriteContext write) {
-        if (write.fence().isPresent() && !write.admittedBy(findLease(ctx, id))) {
-            throw new LeaseLostException(write.fence().get());
+        if (write.fence().isPresent()) { // an unfenced write needs no read
+            write.requireAdmittedBy(findLease(ctx, id));
         }
     }
 }

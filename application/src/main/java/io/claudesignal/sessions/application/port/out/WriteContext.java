@@ -2,6 +2,7 @@ package io.claudesignal.sessions.application.port.out;
 
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.Instant;
 import java.util.Objects;
@@ -35,5 +36,17 @@ public record WriteContext(Instant at, Actor actor, String reason, Optional<Leas
      */
     public boolean admittedBy(Optional<Lease> stored) {
         return fence.isEmpty() || stored.filter(s -> s.sameClaimAs(fence.get()) && s.isLiveAt(at)).isPresent();
+    }
+
+    /**
+     * Refuses this write unless {@code stored} admits it ({@link #admittedBy}): what every store does
+     * with the lease it read in the write's own atomic step.
+     *
+     * @throws LeaseLostException naming the fence, when the stored lease is no longer that claim or expired
+     */
+    public void requireAdmittedBy(Optional<Lease> stored) {
+        if (!admittedBy(stored)) {
+            throw new LeaseLostException(fence.orElseThrow());
+        }
     }
 }
