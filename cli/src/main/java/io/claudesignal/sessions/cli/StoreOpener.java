@@ -15,14 +15,14 @@ public interface StoreOpener {
 
     /**
      * @param db the database file, absolute
-     * @throws io.claudesignal.sessions.application.StorageException when it cannot be opened
+     * @throws io.claudesignal.sessions.domain.StorageException when it cannot be opened
      */
     SessionStore open(Path db);
 
     /**
      * Opens the PostgreSQL database at {@code url} ({@code --db postgresql://…} or a JDBC URL).
      *
-     * @throws io.claudesignal.sessions.application.StorageException when it cannot be opened
+     * @throws io.claudesignal.sessions.domain.StorageException when it cannot be opened
      */
     default SessionStore openPostgres(String url) {
         return SessionStore.openPostgres(url);

@@ -3,8 +3,8 @@ package io.claudesignal.sessions.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;

@@ -1,8 +1,8 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.NewerSchemaException;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

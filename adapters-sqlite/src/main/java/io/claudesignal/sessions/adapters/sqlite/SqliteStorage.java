@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
@@ -80,7 +81,7 @@ public final class SqliteStorage implements AutoCloseable {
 
     /** The sessions, leases, activity-log and transcript ports, all over this file. */
     public Persistence persistence() {
-        return Persistence.of(repository, transcripts);
+        return repository.persistence(transcripts);
     }
 
     public StorageDiagnostics diagnostics() {
