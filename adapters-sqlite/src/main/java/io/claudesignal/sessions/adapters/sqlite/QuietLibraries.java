@@ -4,6 +4,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
+ * What the libraries under the store do on their own, set before they start. sqlite-jdbc's native
+ * library comes from a private cache instead of a new copy in /tmp per JVM ({@link NativeLibrary}).
  * Flyway and jOOQ report routine steps at INFO through java.util.logging, and jOOQ prints a banner:
  * onto the standard error of the CLI and into the daemon's log. Only their warnings are kept. An
  * embedder who configured these loggers (or the jOOQ properties) keeps what they chose.
@@ -18,6 +20,8 @@ final class QuietLibraries {
     }
 
     static void apply() {
+        // Before sqlite-jdbc loads its native library, which the first connection does.
+        NativeLibrary.prepare();
         System.setProperty("org.jooq.no-logo", System.getProperty("org.jooq.no-logo", "true"));
         System.setProperty("org.jooq.no-tips", System.getProperty("org.jooq.no-tips", "true"));
         for (Logger logger : new Logger[] {FLYWAY, JOOQ}) {
