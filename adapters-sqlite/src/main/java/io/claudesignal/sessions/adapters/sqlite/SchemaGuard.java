@@ -139,21 +139,22 @@ final class SchemaGuard {
     }
 
     /**
-     * A 0-byte file is a new database, unless a {@code -wal} or {@code -journal} with content lies
-     * beside it: then its pages are somewhere, and the file is what is left of a damaged database.
+     * A 0-byte file is a new database, unless a {@code -wal} with content lies beside it: a database
+     * in WAL mode has at least its header page in the file (switching to WAL writes it), so its pages
+     * are somewhere, and the file is what is left of a damaged database. A {@code -journal} beside a
+     * 0-byte file is, as SQLite itself rules, the remnant of a first transaction (rolled back, or
+     * another process's, still running): SQLite deletes it or waits for it.
      */
     private static Kind emptyOrDamaged(Path file) {
-        for (String suffix : List.of("-wal", "-journal")) {
-            Path companion = StoreFiles.companion(file, suffix);
-            try {
-                if (Files.exists(companion) && Files.size(companion) > 0) {
-                    throw new StorageException(Reason.CORRUPT, file, file + ": the file is empty (0 bytes) but its "
-                            + suffix + " holds " + Files.size(companion) + " bytes: that is a damaged database, not a "
-                            + "new one; refusing to touch it (restore it from a backup, or move both away to start afresh)");
-                }
-            } catch (IOException e) {
-                throw StoreFiles.ioFailure(companion, "looking at the file", e);
+        Path wal = StoreFiles.companion(file, "-wal");
+        try {
+            if (Files.exists(wal) && Files.size(wal) > 0) {
+                throw new StorageException(Reason.CORRUPT, file, file + ": the file is empty (0 bytes) but its -wal "
+                        + "holds " + Files.size(wal) + " bytes: that is a damaged database, not a new one; refusing to "
+                        + "touch it (restore it from a backup, or move both away to start afresh)");
             }
+        } catch (IOException e) {
+            throw StoreFiles.ioFailure(wal, "looking at the file", e);
         }
         return Kind.EMPTY;
     }

@@ -11,18 +11,28 @@ import io.claudesignal.sessions.application.StorageException.Reason;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
+import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Item 6 of issue 13: a 0-byte file is what SQLite (and the Python daemon's test fixtures, which hand
- * the store a fresh temporary file) take for a new, empty database; so does the store. A 0-byte file
- * beside a {@code -wal} or {@code -journal} with content is what is left of a damaged one: refused.
+ * the store a fresh temporary file) take for a new, empty database; so does the store, also beside a
+ * {@code -journal} (SQLite's rule). A 0-byte file beside a {@code -wal} with content is what is left of
+ * a damaged one: refused.
  */
 class EmptyFileTest {
 
@@ -45,6 +55,40 @@ class EmptyFileTest {
         }
         assertThat(mode(file)).isEqualTo("rw-------");
         assertThat(listing(dir)).containsExactly("fresh.db");
+    }
+
+    @Test
+    void severalStoresOpeningOneZeroByteFileAtOnceAllGetTheSameNewDatabase() throws Exception {
+        Path file = dir.resolve("shared.db");
+        Files.createFile(file);
+        int stores = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(stores);
+        CyclicBarrier start = new CyclicBarrier(stores);
+        try {
+            List<Future<String>> created = new ArrayList<>();
+            for (int i = 0; i < stores; i++) {
+                created.add(pool.submit(() -> {
+                    start.await();
+                    try (SqliteStorage storage = SqliteStorage.open(file)) {
+                        return new SessionService(storage.persistence(), Clock.systemUTC(), SessionIdGenerator.random(),
+                                new ContextJson()).create("/p", "t").id().toString();
+                    }
+                }));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<String> f : created) {
+                ids.add(f.get(2, TimeUnit.MINUTES));
+            }
+            try (SqliteStorage storage = SqliteStorage.open(file)) {
+                Sessions sessions = new SessionService(storage.persistence(), Clock.systemUTC(), SessionIdGenerator.random(),
+                        new ContextJson());
+                for (String id : ids) {
+                    assertThat(sessions.get(SessionId.parse(id)).version()).isEqualTo(1);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -76,12 +120,16 @@ class EmptyFileTest {
     }
 
     @Test
-    void aZeroByteFileBesideAJournalWithContentIsRefused() throws Exception {
-        Path file = dir.resolve("lost.db");
+    void aZeroByteFileBesideAJournalIsNewAsSqliteRulesIt() throws Exception {
+        // SQLite: a journal beside a database of 0 pages is the remnant of a first transaction, not a
+        // hot journal; it deletes it. (Another process creating the database in place makes exactly this.)
+        Path file = dir.resolve("fresh.db");
         Files.createFile(file);
-        Files.write(dir.resolve("lost.db-journal"), new byte[512]);
-        assertThatThrownBy(() -> SqliteStorage.open(file))
-                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
-        assertThat(Files.size(file)).isZero();
+        Files.write(dir.resolve("fresh.db-journal"), new byte[512]);
+        try (SqliteStorage storage = SqliteStorage.open(file)) {
+            assertThat((long) storage.database().read(ctx -> Pragmas.number(ctx, "user_version")))
+                    .isEqualTo((long) SchemaGuard.SCHEMA_VERSION);
+        }
+        assertThat(listing(dir)).containsExactly("fresh.db");
     }
 }
