@@ -39,7 +39,7 @@ class UpgradeKillTest {
     private static final int ROWS = 1000;
     private static final Pattern ALLOWED_AFTER_KILL = Pattern.compile(
             "sessions\\.db(-wal|-shm|-journal)?|sessions\\.db\\.pre-upgrade-[0-9T.Z-]+\\.bak"
-                    + "|\\.sessions\\.db\\.(upgrade-trial|backup|new)-\\d+-[0-9a-f-]{36}(-wal|-shm|-journal)?");
+                    + "|\\.sessions\\.db\\.(upgrade-trial|backup|new)-(\\d+-)?[0-9a-f-]{36}(-wal|-shm|-journal)?");
     private static final Pattern ALLOWED_AFTER_OPEN = Pattern.compile(
             "sessions\\.db(-wal|-shm)?|sessions\\.db\\.pre-upgrade-[0-9T.Z-]+\\.bak");
 
