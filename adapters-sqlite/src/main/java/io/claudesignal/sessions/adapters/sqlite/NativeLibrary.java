@@ -104,7 +104,7 @@ final class NativeLibrary {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(StoreFiles.OWNER_ONLY_DIR));
         // A library is code: load it only from directories nobody else can write into.
         for (Path d = dir; d != null && d.startsWith(nativeRoot.getParent()); d = d.getParent()) {
-            if (!private_(d)) {
+            if (!ownedAndPrivate(d)) {
                 return null;
             }
         }
@@ -133,7 +133,7 @@ final class NativeLibrary {
     }
 
     /** Owned by this user; made owner-only (0700) if it was not. Another user's directory is not used. */
-    private static boolean private_(Path dir) throws IOException {
+    private static boolean ownedAndPrivate(Path dir) throws IOException {
         PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attributes.isDirectory() || !attributes.owner().equals(Owners.currentUser().orElse(attributes.owner()))) {
             return false;
