@@ -280,7 +280,8 @@ class SessionStoreTest {
 
     @Test
     void aStoreThatCannotOpenRaisesTheTypedErrorNotGuicesWrapper(@TempDir Path dir) throws Exception {
-        Path file = Files.createFile(dir.resolve("empty.db"));
+        // Not a database (an empty file would be a new one).
+        Path file = Files.writeString(dir.resolve("garbage.db"), "not a database, and longer than a header would be ".repeat(4));
         assertThatThrownBy(() -> SessionStore.openSqlite(file))
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
     }

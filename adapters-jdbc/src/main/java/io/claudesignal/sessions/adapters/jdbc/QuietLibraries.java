@@ -4,6 +4,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
+ * What the libraries under the store do on their own, set before they start.
  * Flyway and jOOQ report routine steps at INFO through java.util.logging, and jOOQ prints a banner:
  * onto the standard error of the CLI and into the daemon's log. Only their warnings are kept. An
  * embedder who configured these loggers (or the jOOQ properties) keeps what they chose.
