@@ -2,6 +2,7 @@ package io.claudesignal.sessions.adapters.jdbc;
 
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -10,6 +11,7 @@ import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DataType;
 import org.jooq.Field;
@@ -66,6 +68,9 @@ public final class SqlTables {
         public final Field<Instant> updatedAt;
         public final Field<Long> version;
         public final Field<String> context;
+        /** Where a forked session came from: both null unless it is a fork. */
+        public final Field<UUID> forkedFromId;
+        public final Field<Long> forkedFromSeq;
         /** Everything but the context, in this order: a list never reads a context. */
         public final List<SelectField<?>> summary;
         /** The whole row, in this order. */
@@ -80,14 +85,18 @@ public final class SqlTables {
             updatedAt = column(table, "updated_at", instant);
             version = bigint(table, "version");
             context = text(table, "context");
+            forkedFromId = column(table, "forked_from_id", uuid);
+            forkedFromSeq = bigint(table, "forked_from_seq");
             summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version);
-            all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context);
+            all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context, forkedFromId,
+                    forkedFromSeq);
         }
 
         public Session toSession(Record r) {
             return new Session(new SessionId(r.get(id)), r.get(projectPath), r.get(threadId),
                     SessionStatus.valueOf(r.get(status)), r.get(context), r.get(createdAt), r.get(updatedAt),
-                    r.get(version));
+                    r.get(version), Optional.ofNullable(r.get(forkedFromId))
+                            .map(parent -> new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq))));
         }
 
         public SessionSummary toSummary(Record r) {
