@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -30,8 +31,8 @@ public final class SqliteModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SqliteStorage storage() {
-        return SqliteStorage.open(file, settings);
+    SqliteStorage storage(StoreMetrics metrics) {
+        return SqliteStorage.open(file, settings, metrics);
     }
 
     @Provides

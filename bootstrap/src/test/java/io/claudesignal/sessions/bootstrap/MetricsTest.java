@@ -64,6 +64,10 @@ class MetricsTest {
         assertThat(registry.find(MicrometerStoreMetrics.OPERATIONS).tag("kind", "create").timer().totalTime(
                 java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
         assertThat(counted(MicrometerStoreMetrics.CONFLICTS, "type", "status_mismatch")).isEqualTo(1);
+        // Every write went through SQLite's group-commit writer, one or more to a transaction.
+        var batches = registry.find(MicrometerStoreMetrics.GROUP_COMMIT_SIZE).summary();
+        assertThat(batches.count()).isPositive();
+        assertThat(batches.max()).isGreaterThanOrEqualTo(1);
         assertThat(counted(MicrometerStoreMetrics.CONFLICTS, "type", "illegal_transition")).isEqualTo(1);
     }
 

@@ -4,6 +4,7 @@ import io.claudesignal.sessions.domain.SessionsException;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.nio.file.Path;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -48,8 +49,11 @@ final class GroupCommitWriter {
     private volatile boolean closed;
     private volatile StorageException failedWrite;
 
-    GroupCommitWriter(Connections connections) {
+    private final StoreMetrics metrics;
+
+    GroupCommitWriter(Connections connections, StoreMetrics metrics) {
         this.connections = connections;
+        this.metrics = metrics;
     }
 
     /**
@@ -245,6 +249,7 @@ final class GroupCommitWriter {
             discardWriter();
             return failAll(done, error);
         }
+        metrics.groupCommit(done.size());
         done.forEach(QueuedWork::deliver);
         return List.of();
     }

@@ -2,6 +2,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlTransactions;
 import java.nio.file.Path;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Function;
@@ -35,8 +36,12 @@ final class SqliteDatabase implements SqlTransactions, AutoCloseable {
     private volatile boolean closed;
 
     SqliteDatabase(Connections connections, int maxReaders) {
+        this(connections, maxReaders, StoreMetrics.NONE);
+    }
+
+    SqliteDatabase(Connections connections, int maxReaders, StoreMetrics metrics) {
         this.connections = connections;
-        this.writer = new GroupCommitWriter(connections);
+        this.writer = new GroupCommitWriter(connections, metrics);
         this.readers = new ReaderPool(connections, maxReaders);
     }
 

@@ -6,6 +6,7 @@ import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -47,6 +48,12 @@ public final class SqliteStorage implements AutoCloseable {
      *                               control character, {@code :memory:}, longer than SQLite takes
      */
     public static SqliteStorage open(Path file, SqliteSettings settings) {
+        return open(file, settings, StoreMetrics.NONE);
+    }
+
+    /** As {@link #open(Path, SqliteSettings)}, reporting the writer's group commits to {@code metrics}. */
+    public static SqliteStorage open(Path file, SqliteSettings settings, StoreMetrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(settings, "settings");
         Path absolute = file.toAbsolutePath().normalize();
@@ -59,7 +66,7 @@ public final class SqliteStorage implements AutoCloseable {
                     + ": the database file is read-only for this user; the store needs to write it");
         }
         SchemaGuard.prepare(absolute, settings);
-        SqliteDatabase db = new SqliteDatabase(new Connections(absolute, settings), settings.readers()).openWriter();
+        SqliteDatabase db = new SqliteDatabase(new Connections(absolute, settings), settings.readers(), metrics).openWriter();
         return new SqliteStorage(db, settings);
     }
 
