@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * archive turns that into mapping one file.
  *
  * <p>Prints nothing; exits 0 when the cache is filled, 1 otherwise (the launcher then runs without
- * one). Not a user command: {@code java -cp sessions.jar io.claudesignal.sessions.cli.StartupCache DIR}.
+ * one). Not a user command: {@code java -cp sessions.jar io.claudesignal.sessions.cli.StartupCache DIR};
+ * with {@code --check} instead of {@code DIR} it only exits 0, for trying an archive.
  */
 public final class StartupCache {
 
@@ -34,6 +35,10 @@ public final class StartupCache {
     public static void main(String[] args) {
         if (args.length != 1) {
             System.exit(ExitCode.USAGE.code());
+        }
+        if (args[0].equals("--check")) {
+            // The launcher's trial of a new archive: the JVM got this far with it mapped.
+            System.exit(0);
         }
         System.setProperty("slf4j.internal.verbosity", "ERROR");
         int code;
