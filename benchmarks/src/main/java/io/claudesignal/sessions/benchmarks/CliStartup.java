@@ -28,7 +28,7 @@ public final class CliStartup {
     static final int SESSIONS = 1_000;
     /** The target: at most 8 times the JVM's own start-up. */
     static final double TARGET_RATIO = 8.0;
-    private static final long TIMEOUT_SECONDS = 120;
+    private static final long TIMEOUT_SECONDS = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CliStartup() {

@@ -23,6 +23,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +86,16 @@ class LauncherTest {
                         out.closeEntry();
                     }
                 }
+            }
+        }
+    }
+
+    /** The links into ~/.m2 go first: JUnit would warn about each when it cleans up. */
+    @AfterEach
+    void removeTheLinks() throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path link : paths.filter(Files::isSymbolicLink).toList()) {
+                Files.delete(link);
             }
         }
     }
