@@ -156,16 +156,17 @@ public final class SessionsCli implements Callable<Integer> {
     static int run(String[] args, Io io) {
         SessionsCli cli = new SessionsCli(io);
         Failures failures = new Failures(cli);
-        CommandLine commandLine = new CommandLine(cli)
-                .setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8))
+        CommandLine commandLine = new CommandLine(cli);
+        // First: picocli applies the settings below to the subcommands present when they are made.
+        for (Class<? extends CliCommand> command : commandsFor(args)) {
+            commandLine.addSubcommand(command);
+        }
+        commandLine.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8))
                 .setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8))
                 // "--merge @FILE" is ours to read: picocli must not expand @-files itself.
                 .setExpandAtFiles(false)
                 .setParameterExceptionHandler(failures)
                 .setExecutionExceptionHandler(failures);
-        for (Class<? extends CliCommand> command : commandsFor(args)) {
-            commandLine.addSubcommand(command);
-        }
         exitCodeList(commandLine);
         int code;
         try {
