@@ -58,7 +58,7 @@ public abstract class SqlSessions implements SessionRepository {
     public void insert(Session session) {
         db.write(ctx -> {
             try {
-                ctx.insertInto(sessions.table).columns(sessions.all)
+                ctx.insertInto(sessions.table).columns(sessions.created)
                         .values(session.id().value(), session.projectPath(), session.threadId(),
                                 session.status().name(), session.createdAt(), session.updatedAt(), session.version(),
                                 session.context())

@@ -2,14 +2,17 @@ package io.claudesignal.sessions.adapters.jdbc;
 
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
+import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DataType;
 import org.jooq.Field;
@@ -20,7 +23,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * The five tables every SQL adapter's migrations create, by name, typed through the dialect (ids and
+ * The tables every SQL adapter's migrations create, by name, typed through the dialect (ids and
  * instants are stored differently), and how a row of each becomes a domain value. Each adapter's
  * generated jOOQ code stays its own (built from its migrations); the shared core needs only these
  * names, which the migrations of both databases spell alike.
@@ -32,6 +35,8 @@ public final class SqlTables {
     public final ActivityLogs activityLogs;
     public final Activities activities;
     public final Transitions transitions;
+    public final Transcripts transcripts;
+    public final TranscriptItems transcriptItems;
 
     public SqlTables(SqlDialect dialect) {
         DataType<UUID> uuid = dialect.uuidType();
@@ -41,6 +46,8 @@ public final class SqlTables {
         activityLogs = new ActivityLogs(uuid);
         activities = new Activities(uuid, instant);
         transitions = new Transitions(uuid, instant);
+        transcripts = new Transcripts(uuid);
+        transcriptItems = new TranscriptItems(uuid, instant);
     }
 
     private static <T> Field<T> column(Table<?> table, String name, DataType<T> type) {
@@ -66,10 +73,15 @@ public final class SqlTables {
         public final Field<Instant> updatedAt;
         public final Field<Long> version;
         public final Field<String> context;
+        /** Set once, on a session made by a fork: its parent, and the parent's last item it was given. */
+        public final Field<UUID> forkedFromId;
+        public final Field<Long> forkedFromSeq;
         /** Everything but the context, in this order: a list never reads a context. */
         public final List<SelectField<?>> summary;
         /** The whole row, in this order. */
         public final List<Field<?>> all;
+        /** What a new session's INSERT writes (a fork's row is written by {@link SqlTranscripts#fork}). */
+        public final List<Field<?>> created;
 
         Sessions(DataType<UUID> uuid, DataType<Instant> instant) {
             id = column(table, "id", uuid);
@@ -80,14 +92,21 @@ public final class SqlTables {
             updatedAt = column(table, "updated_at", instant);
             version = bigint(table, "version");
             context = text(table, "context");
+            forkedFromId = column(table, "forked_from_id", uuid);
+            forkedFromSeq = bigint(table, "forked_from_seq");
             summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version);
-            all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context);
+            created = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context);
+            all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context, forkedFromId,
+                    forkedFromSeq);
         }
 
         public Session toSession(Record r) {
+            UUID parent = r.get(forkedFromId);
+            Optional<ForkOrigin> origin = parent == null ? Optional.empty()
+                    : Optional.of(new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq)));
             return new Session(new SessionId(r.get(id)), r.get(projectPath), r.get(threadId),
                     SessionStatus.valueOf(r.get(status)), r.get(context), r.get(createdAt), r.get(updatedAt),
-                    r.get(version));
+                    r.get(version), origin);
         }
 
         public SessionSummary toSummary(Record r) {
@@ -153,6 +172,44 @@ public final class SqlTables {
 
         public Activity toActivity(SessionId id, Record r) {
             return new Activity(id, r.get(seq), r.get(type), r.get(details), r.get(occurredAt));
+        }
+    }
+
+    /** {@code transcripts}: a session's last transcript number handed out (it only goes up). */
+    public static final class Transcripts {
+        public final Table<Record> table = DSL.table(DSL.name("transcripts"));
+        public final Field<UUID> sessionId;
+        public final Field<Long> lastSeq;
+
+        Transcripts(DataType<UUID> uuid) {
+            sessionId = column(table, "session_id", uuid);
+            lastSeq = bigint(table, "last_seq");
+        }
+    }
+
+    /** {@code transcript_items}: the items, by (session, seq); the item itself last. */
+    public static final class TranscriptItems {
+        public final Table<Record> table = DSL.table(DSL.name("transcript_items"));
+        public final Field<UUID> sessionId;
+        public final Field<Long> seq;
+        public final Field<String> key;
+        public final Field<Instant> appendedAt;
+        public final Field<String> item;
+        /** The whole row, in this order. */
+        public final List<Field<?>> all;
+
+        TranscriptItems(DataType<UUID> uuid, DataType<Instant> instant) {
+            sessionId = column(table, "session_id", uuid);
+            seq = bigint(table, "seq");
+            key = text(table, "item_key");
+            appendedAt = column(table, "appended_at", instant);
+            item = text(table, "item");
+            all = List.of(sessionId, seq, key, appendedAt, item);
+        }
+
+        public TranscriptItem toItem(Record r) {
+            return new TranscriptItem(new SessionId(r.get(sessionId)), r.get(seq), r.get(item),
+                    Optional.ofNullable(r.get(key)), r.get(appendedAt));
         }
     }
 

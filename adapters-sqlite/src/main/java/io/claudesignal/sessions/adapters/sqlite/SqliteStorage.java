@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlRules;
+import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
@@ -28,13 +30,13 @@ public final class SqliteStorage implements AutoCloseable {
 
     private final SqliteDatabase db;
     private final SqliteSessionRepository repository;
-    private final SqliteTranscriptRepository transcripts;
+    private final SqlTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
 
     private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
         this.db = db;
         this.repository = new SqliteSessionRepository(db);
-        this.transcripts = new SqliteTranscriptRepository(db);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(SqliteDialect.INSTANCE));
         this.diagnostics = new SqliteDiagnostics(db, settings);
     }
 
