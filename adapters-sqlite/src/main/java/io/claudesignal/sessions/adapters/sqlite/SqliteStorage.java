@@ -1,7 +1,5 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.adapters.jdbc.SqlRules;
-import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
@@ -30,13 +28,13 @@ public final class SqliteStorage implements AutoCloseable {
 
     private final SqliteDatabase db;
     private final SqliteSessionRepository repository;
-    private final SqlTranscripts transcripts;
+    private final SqliteTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
 
     private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
         this.db = db;
         this.repository = new SqliteSessionRepository(db);
-        this.transcripts = new SqlTranscripts(db, new SqlRules(SqliteDialect.INSTANCE));
+        this.transcripts = new SqliteTranscripts(db);
         this.diagnostics = new SqliteDiagnostics(db, settings);
     }
 
