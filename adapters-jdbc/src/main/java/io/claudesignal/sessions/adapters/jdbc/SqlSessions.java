@@ -58,10 +58,11 @@ public abstract class SqlSessions implements SessionRepository {
     public void insert(Session session) {
         db.write(ctx -> {
             try {
-                ctx.insertInto(sessions.table).columns(sessions.created)
+                ctx.insertInto(sessions.table).columns(sessions.all)
                         .values(session.id().value(), session.projectPath(), session.threadId(),
                                 session.status().name(), session.createdAt(), session.updatedAt(), session.version(),
-                                session.context())
+                                session.context(), session.forkedFrom().map(f -> f.parentId().value()).orElse(null),
+                                session.forkedFrom().map(f -> f.seq()).orElse(null))
                         .execute();
             } catch (DataAccessException e) {
                 if (rules.dialect().isUniqueViolation(e)) {

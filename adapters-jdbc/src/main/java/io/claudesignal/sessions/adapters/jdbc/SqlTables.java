@@ -73,15 +73,13 @@ public final class SqlTables {
         public final Field<Instant> updatedAt;
         public final Field<Long> version;
         public final Field<String> context;
-        /** Set once, on a session made by a fork: its parent, and the parent's last item it was given. */
+        /** Where a forked session came from: both null unless it is a fork. */
         public final Field<UUID> forkedFromId;
         public final Field<Long> forkedFromSeq;
         /** Everything but the context, in this order: a list never reads a context. */
         public final List<SelectField<?>> summary;
         /** The whole row, in this order. */
         public final List<Field<?>> all;
-        /** What a new session's INSERT writes (a fork's row is written by {@link SqlTranscripts#fork}). */
-        public final List<Field<?>> created;
 
         Sessions(DataType<UUID> uuid, DataType<Instant> instant) {
             id = column(table, "id", uuid);
@@ -95,18 +93,15 @@ public final class SqlTables {
             forkedFromId = column(table, "forked_from_id", uuid);
             forkedFromSeq = bigint(table, "forked_from_seq");
             summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version);
-            created = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context);
             all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context, forkedFromId,
                     forkedFromSeq);
         }
 
         public Session toSession(Record r) {
-            UUID parent = r.get(forkedFromId);
-            Optional<ForkOrigin> origin = parent == null ? Optional.empty()
-                    : Optional.of(new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq)));
             return new Session(new SessionId(r.get(id)), r.get(projectPath), r.get(threadId),
                     SessionStatus.valueOf(r.get(status)), r.get(context), r.get(createdAt), r.get(updatedAt),
-                    r.get(version), origin);
+                    r.get(version), Optional.ofNullable(r.get(forkedFromId))
+                            .map(parent -> new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq))));
         }
 
         public SessionSummary toSummary(Record r) {
