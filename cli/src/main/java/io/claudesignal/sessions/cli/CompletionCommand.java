@@ -2,11 +2,10 @@ package io.claudesignal.sessions.cli;
 
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sessions completion bash|zsh}: the shell completion script, made by picocli's own generator
@@ -30,16 +29,15 @@ final class CompletionCommand implements Callable<Integer> {
     @ParentCommand
     SessionsCli cli;
 
-    @Spec
-    CommandSpec spec;
-
     @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
     Shell shell;
 
     @Override
     public Integer call() {
-        String script = AutoComplete.bash("sessions", spec.root().commandLine());
-        cli.io().out().print(IdCompletion.addTo(script, spec.root()));
+        // Every command, not only this run's (SessionsCli adds just the one a command line names).
+        CommandLine all = SessionsCli.everyCommand(cli.io());
+        String script = AutoComplete.bash("sessions", all);
+        cli.io().out().print(IdCompletion.addTo(script, all.getCommandSpec()));
         cli.io().out().flush();
         return ExitCode.OK.code();
     }
