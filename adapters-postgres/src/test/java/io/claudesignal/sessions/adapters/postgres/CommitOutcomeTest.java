@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresServer.class)
 class CommitOutcomeTest {
 
-    private static final int ROUNDS = 10;
+    /** Rounds of the four cases; {@code -Dsessions.commitOutcome.rounds=50} for a long run. */
+    private static final int ROUNDS = Integer.getInteger("sessions.commitOutcome.rounds", 3);
     private static final Pattern HOST_PORT = Pattern.compile("^jdbc:postgresql://([^:/?]+)(?::(\\d+))?(/.*)$");
 
     private String schema;
@@ -81,7 +82,7 @@ class CommitOutcomeTest {
             storage.close();
         }
         storage = PostgresStorage.open(proxiedUrl, PostgresSettings.defaults().withSchema(schema)
-                .withMaxPoolSize(3).withConnectTimeout(Duration.ofMillis(250)));
+                .withMaxPoolSize(3).withConnectTimeout(Duration.ofSeconds(1)));
         sessions = new SessionService(storage.persistence(), Clock.systemUTC(), SessionIdGenerator.random(),
                 new ContextJson(), new SessionsConfig(Actor.CLI, Duration.ofSeconds(30), Duration.ofSeconds(10),
                         SessionsConfig.DEFAULT_ACTIVITY_LIMIT));
