@@ -160,6 +160,7 @@ final class PostgresDatabase implements AutoCloseable {
      */
     private Outcome commitOutcome(long xid, SQLException failure) {
         Exception asking = null;
+        int refused = 0;
         for (int poll = 0; poll < STATUS_POLLS; poll++) {
             String status = null;
             boolean answered = false;
@@ -173,8 +174,8 @@ final class PostgresDatabase implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 asking = e;
-                // A server that was just restarted may refuse the first connections: ask a few times.
-                if (poll >= 2) {
+                // A server that was just restarted may refuse the first connections: ask three times.
+                if (++refused >= 3) {
                     break;
                 }
             }
