@@ -87,12 +87,12 @@ sealed interface ModelOp {
                         .as(Append::new)),
                 net.jqwik.api.Tuple.of(1, Combinators.combine(s, Arbitraries.integers().between(0, 8))
                         .as(Acknowledge::new)),
-                net.jqwik.api.Tuple.of(5, Combinators.combine(s, daemon).as(Claim::new)),
-                net.jqwik.api.Tuple.of(2, daemon.map(Renew::new)),
+                net.jqwik.api.Tuple.of(6, Combinators.combine(s, daemon).as(Claim::new)),
+                net.jqwik.api.Tuple.of(4, daemon.map(Renew::new)),
                 net.jqwik.api.Tuple.of(2, Combinators.combine(s, daemon).as(Release::new)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of(Duration.ofMillis(1), Duration.ofSeconds(20),
+                net.jqwik.api.Tuple.of(4, Arbitraries.of(Duration.ofMillis(1), Duration.ofSeconds(20),
                         Duration.ofSeconds(31)).map(Advance::new)),
-                net.jqwik.api.Tuple.of(2, handle.map(Recover::new)));
-        return op.list().ofMinSize(10).ofMaxSize(maxLength);
+                net.jqwik.api.Tuple.of(3, handle.map(Recover::new)));
+        return op.list().ofMinSize(maxLength / 2).ofMaxSize(maxLength);
     }
 }

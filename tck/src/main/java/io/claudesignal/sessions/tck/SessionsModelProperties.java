@@ -15,6 +15,7 @@ import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.SessionsException;
 import io.claudesignal.sessions.domain.Transition;
@@ -65,7 +66,7 @@ public abstract class SessionsModelProperties {
 
     /** Tries per property: enough variety per build, few enough for a few seconds per adapter. */
     protected static final int TRIES = 20;
-    private static final int SCRIPT_LENGTH = 60;
+    private static final int SCRIPT_LENGTH = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SessionId UNKNOWN = new SessionId(UUID.fromString("00000000-0000-4000-8000-0000000000ff"));
 
@@ -146,10 +147,13 @@ public abstract class SessionsModelProperties {
         }
 
         void play(List<ModelOp> script) {
-            // Three sessions to start with, so that most steps act on a session that exists.
-            script = java.util.stream.Stream.concat(
-                    java.util.stream.Stream.generate(() -> (ModelOp) new ModelOp.Create(true)).limit(3),
-                    script.stream()).toList();
+            // Three sessions to start with, two of them ACTIVE and one claimed by the first daemon, so
+            // that most steps act on a session that exists and lease steps have leases to act on.
+            List<ModelOp> start = List.of(new ModelOp.Create(true), new ModelOp.Create(true), new ModelOp.Create(true),
+                    new ModelOp.Transition(0, 0, null, SessionStatus.ACTIVE),
+                    new ModelOp.Transition(1, 0, SessionStatus.CREATED, SessionStatus.ACTIVE),
+                    new ModelOp.Claim(0, 1));
+            script = java.util.stream.Stream.concat(start.stream(), script.stream()).toList();
             for (int step = 0; step < script.size(); step++) {
                 ModelOp op = script.get(step);
                 try {
