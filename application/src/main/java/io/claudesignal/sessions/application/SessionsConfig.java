@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How one handle on the store behaves: who it writes as, and the lease and activity-log settings.
+ * How one handle on the store behaves: who it writes as, and the lease, activity-log and transcript settings.
  *
  * @param actor             recorded with every status change; a daemon's leases are held in its name
  * @param leaseDuration     how long a lease lasts without renewal; also how long an ACTIVE session
@@ -14,13 +14,19 @@ import java.util.Objects;
  *                          {@code activate} is not undone by a daemon starting at that moment)
  * @param heartbeatInterval how often a daemon renews its leases; well under {@code leaseDuration}
  * @param activityLimit     how many of the newest activities each session's log keeps
+ * @param transcriptItemLimit largest transcript item accepted, in UTF-8 bytes
  */
-public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit) {
+public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
+        int transcriptItemLimit) {
 
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_ACTIVITY_LIMIT = 100;
     public static final int MAX_ACTIVITY_LIMIT = 100_000;
+    /** 1 MiB: a long tool result fits, a runaway one does not fill the disk one turn at a time. */
+    public static final int DEFAULT_TRANSCRIPT_ITEM_LIMIT = 1024 * 1024;
+    /** The largest item limit that may be set: the size of the whole context (see {@code ContextJson}). */
+    public static final int MAX_TRANSCRIPT_ITEM_LIMIT = 16 * 1024 * 1024;
 
     public SessionsConfig {
         Objects.requireNonNull(actor, "actor");
@@ -36,6 +42,15 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
         if (activityLimit < 1 || activityLimit > MAX_ACTIVITY_LIMIT) {
             throw new InvalidInputException("activityLimit", "must be 1 to " + MAX_ACTIVITY_LIMIT + ", was " + activityLimit);
         }
+        if (transcriptItemLimit < 2 || transcriptItemLimit > MAX_TRANSCRIPT_ITEM_LIMIT) {
+            throw new InvalidInputException("transcriptItemLimit", "must be 2 to " + MAX_TRANSCRIPT_ITEM_LIMIT
+                    + " bytes, was " + transcriptItemLimit);
+        }
+    }
+
+    /** With the default transcript item limit. */
+    public SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit) {
+        this(actor, leaseDuration, heartbeatInterval, activityLimit, DEFAULT_TRANSCRIPT_ITEM_LIMIT);
     }
 
     /** The defaults, writing as {@code actor}. */
@@ -54,14 +69,18 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
     }
 
     public SessionsConfig withActor(Actor newActor) {
-        return new SessionsConfig(newActor, leaseDuration, heartbeatInterval, activityLimit);
+        return new SessionsConfig(newActor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit);
     }
 
     public SessionsConfig withLease(Duration duration, Duration heartbeat) {
-        return new SessionsConfig(actor, duration, heartbeat, activityLimit);
+        return new SessionsConfig(actor, duration, heartbeat, activityLimit, transcriptItemLimit);
     }
 
     public SessionsConfig withActivityLimit(int limit) {
-        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit);
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit, transcriptItemLimit);
+    }
+
+    public SessionsConfig withTranscriptItemLimit(int bytes) {
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, bytes);
     }
 }

@@ -1,16 +1,18 @@
 package io.claudesignal.sessions.bootstrap;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Inject;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.SessionService;
 import java.time.Clock;
@@ -20,6 +22,12 @@ import java.util.Objects;
  * The use cases, over whichever adapter module is installed beside this one. The clock and the id
  * generator are bound here; to make them deterministic in a test, override this module
  * ({@code Modules.override(new ApplicationModule()).with(...)}).
+ *
+ * <p>It also binds the {@link SessionStore} as an eager singleton: creating the injector opens the
+ * storage (so a damaged file fails there, not at the first call) and, with a daemon's configuration,
+ * starts the lease heartbeat, with no further call. {@code injector.getInstance(SessionStore.class).close()}
+ * stops the heartbeat and closes the storage. {@link SessionStore#createInjector} creates the injector
+ * with the library's typed errors instead of Guice's {@code CreationException}.
  */
 public final class ApplicationModule extends AbstractModule {
 
@@ -46,6 +54,30 @@ public final class ApplicationModule extends AbstractModule {
     public ApplicationModule(int maxContextBytes, SessionsConfig config) {
         this.maxContextBytes = maxContextBytes;
         this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    protected void configure() {
+        bind(StoreStarter.class).asEagerSingleton();
+    }
+
+    /**
+     * Makes the store when the injector is made. (Binding {@code SessionStore} itself eagerly would have
+     * Guice reflect over all its methods, whose PostgreSQL overloads name classes an embedder on SQLite
+     * does not have; a provider method builds it without that.)
+     */
+    static final class StoreStarter {
+        @Inject
+        StoreStarter(SessionStore store) {
+            Objects.requireNonNull(store, "store");
+        }
+    }
+
+    @Provides
+    @Singleton
+    SessionStore store(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts,
+            SessionsConfig config, StoreResources resources) {
+        return new SessionStore(sessions, maintenance, leases, transcripts, config, resources);
     }
 
     @Provides
@@ -80,6 +112,11 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     Leases leases(SessionService service) {
         return service;
+    }
+
+    @Provides
+    Transcripts transcripts(SessionService service) {
+        return service.transcripts();
     }
 
     @Provides

@@ -3,31 +3,46 @@ package io.claudesignal.sessions.bootstrap;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import io.claudesignal.sessions.adapters.inmemory.InMemorySessionRepository;
+import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import java.util.Objects;
 
-/** Stores sessions in memory: nothing survives the process. For tests and disk-less embedding. */
+/**
+ * Stores sessions in memory: for tests and disk-less embedding. With an {@link InMemoryStorage} of the
+ * caller's, the sessions outlive the store (close it, open another on the same storage: a restart);
+ * without one, nothing survives the store.
+ */
 public final class InMemoryModule extends AbstractModule {
+
+    private final InMemoryStorage storage;
+
+    public InMemoryModule() {
+        this(new InMemoryStorage());
+    }
+
+    public InMemoryModule(InMemoryStorage storage) {
+        this.storage = Objects.requireNonNull(storage, "storage");
+    }
 
     @Provides
     @Singleton
-    InMemorySessionRepository store() {
-        return new InMemorySessionRepository();
+    InMemoryStorage.Handle handle() {
+        return storage.open();
     }
 
     @Provides
-    Persistence persistence(InMemorySessionRepository store) {
-        return Persistence.of(store);
+    Persistence persistence(InMemoryStorage.Handle handle) {
+        return handle.persistence();
     }
 
     @Provides
-    StorageDiagnostics diagnostics(InMemorySessionRepository store) {
-        return store;
+    StorageDiagnostics diagnostics(InMemoryStorage.Handle handle) {
+        return handle.diagnostics();
     }
 
     @Provides
-    StoreResources resources() {
-        return () -> { };
+    StoreResources resources(InMemoryStorage.Handle handle) {
+        return handle::close;
     }
 }

@@ -10,8 +10,9 @@ import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import java.util.Objects;
 
 /**
- * Stores sessions in a PostgreSQL database that several daemons share. The pool is opened, and the
- * schema checked and migrated, when first needed.
+ * Stores sessions in a PostgreSQL database that several daemons share. Beside {@link ApplicationModule},
+ * the pool is opened, and the schema checked and migrated, when the injector is created. Needs the
+ * artifact {@code sessions-adapters-postgres}, which {@code sessions-bootstrap} does not bring.
  */
 public final class PostgresModule extends AbstractModule {
 

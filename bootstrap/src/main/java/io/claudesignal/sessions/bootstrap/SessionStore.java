@@ -5,20 +5,29 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
+import com.google.inject.spi.Message;
+import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A ready-to-use session store for embedders who do not use Guice themselves.
+ * A ready-to-use session store: the ports ({@link #sessions()}, {@link #leases()},
+ * {@link #maintenance()}) over one open storage, and, with a daemon's configuration, the heartbeat
+ * that keeps the daemon's leases alive until the store is closed.
  *
  * <pre>{@code
  * try (SessionStore store = SessionStore.inMemory()) {
@@ -29,31 +38,58 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>Thread-safe; open one per database and share it. Guice users install {@link ApplicationModule}
- * and one adapter module instead.
+ * and one adapter module; the injector then holds one {@code SessionStore}, made (storage opened,
+ * heartbeat started) when the injector is, which they close to release the storage.
+ *
+ * <p>PostgreSQL ({@link #openPostgres}, {@link PostgresModule}) needs
+ * {@code io.claudesignal.sessions:sessions-adapters-postgres} beside {@code sessions-bootstrap}, which
+ * does not bring it; without it {@code openPostgres} raises a {@link StorageException} saying so.
  */
 public final class SessionStore implements AutoCloseable {
 
-    private final Injector injector;
+    private static final String POSTGRES_ADAPTER = "io.claudesignal.sessions.adapters.postgres.PostgresStorage";
+
     private final Sessions sessions;
     private final Maintenance maintenance;
     private final Leases leases;
+    private final Transcripts transcripts;
     private final SessionsConfig config;
+    private final StoreResources resources;
     private final LeaseHeartbeat heartbeat;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SessionStore(Injector injector) {
-        this.injector = injector;
-        this.sessions = injector.getInstance(Sessions.class);
-        this.maintenance = injector.getInstance(Maintenance.class);
-        this.leases = injector.getInstance(Leases.class);
-        this.config = injector.getInstance(SessionsConfig.class);
+    /** Made by {@link ApplicationModule}, which every way of opening a store goes through. */
+    SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts, SessionsConfig config, StoreResources resources) {
+        this.sessions = sessions;
+        this.maintenance = maintenance;
+        this.leases = leases;
+        this.transcripts = transcripts;
+        this.config = config;
+        this.resources = resources;
         // Only a daemon holds leases; the CLI's short runs have nothing to renew.
         this.heartbeat = config.actor().isDaemon() ? LeaseHeartbeat.start(leases, config.heartbeatInterval()) : null;
     }
 
-    /** A store that keeps sessions in memory until it is closed or the process ends. */
+    /** A store that keeps sessions in memory until it is closed or the process ends, as the CLI would write. */
     public static SessionStore inMemory() {
-        return of(new ApplicationModule(), new InMemoryModule());
+        return inMemory(SessionsConfig.cli());
+    }
+
+    /**
+     * A store in memory for the handle {@code config} describes: with {@link SessionsConfig#daemon()} it
+     * claims and renews leases as a daemon on a database would, so a daemon's behaviour can be tested
+     * without a disk.
+     */
+    public static SessionStore inMemory(SessionsConfig config) {
+        return inMemory(new InMemoryStorage(), config);
+    }
+
+    /**
+     * A store on {@code storage}, which outlives it: close the store and open another on the same
+     * storage to test what a restart does (the sessions, their history and leases are still there).
+     */
+    public static SessionStore inMemory(InMemoryStorage storage, SessionsConfig config) {
+        return of(new ApplicationModule(config), new InMemoryModule(storage));
     }
 
     /**
@@ -98,11 +134,12 @@ public final class SessionStore implements AutoCloseable {
      *                          that is newer than this library or not ours
      */
     public static SessionStore openPostgres(String url) {
+        requirePostgresAdapter();
         return openPostgres(url, PostgresSettings.defaults());
     }
 
     public static SessionStore openPostgres(String url, PostgresSettings settings) {
-        return of(new ApplicationModule(), new PostgresModule(url, settings));
+        return openPostgres(url, settings, SessionsConfig.cli());
     }
 
     /**
@@ -113,7 +150,24 @@ public final class SessionStore implements AutoCloseable {
      * the sessions of daemons whose leases expired.
      */
     public static SessionStore openPostgres(String url, PostgresSettings settings, SessionsConfig config) {
+        requirePostgresAdapter();
         return of(new ApplicationModule(config), new PostgresModule(url, settings));
+    }
+
+    /**
+     * {@code sessions-bootstrap} compiles against the PostgreSQL adapter without passing it on; an
+     * embedder who did not add it gets this instead of a {@code NoClassDefFoundError}.
+     */
+    private static void requirePostgresAdapter() {
+        for (String name : new String[] {POSTGRES_ADAPTER, "org.postgresql.Driver", "com.zaxxer.hikari.HikariDataSource"}) {
+            try {
+                Class.forName(name, false, SessionStore.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new StorageException(Reason.UNAVAILABLE, null, "PostgreSQL needs the artifact "
+                        + "io.claudesignal.sessions:sessions-adapters-postgres beside sessions-bootstrap (" + name
+                        + " is not on the class path)", e);
+            }
+        }
     }
 
     /**
@@ -123,8 +177,21 @@ public final class SessionStore implements AutoCloseable {
      * @throws StorageException when the adapter cannot open its storage
      */
     public static SessionStore of(Module application, Module adapter) {
+        return createInjector(application, adapter).getInstance(SessionStore.class);
+    }
+
+    /**
+     * {@code Guice.createInjector(modules)}, with this library's typed errors: the modules include
+     * {@link ApplicationModule} and one adapter module, so the storage is opened here, and a damaged,
+     * foreign, newer or unreadable database raises its {@link StorageException} (any
+     * {@link SessionsException}) itself rather than Guice's {@code CreationException} around it.
+     * {@code injector.getInstance(SessionStore.class).close()} closes what it opened.
+     *
+     * @throws SessionsException when opening the storage fails for a reason the library knows
+     */
+    public static Injector createInjector(Module... modules) {
         try {
-            return new SessionStore(Guice.createInjector(application, adapter));
+            return Guice.createInjector(modules);
         } catch (ProvisionException | CreationException e) {
             throw unwrap(e);
         }
@@ -132,12 +199,19 @@ public final class SessionStore implements AutoCloseable {
 
     /**
      * Guice wraps what a provider throws; callers are promised this library's own typed errors, so the
-     * first one in the cause chain is rethrown as it is.
+     * first one among the causes Guice collected is rethrown as it is.
      */
     static RuntimeException unwrap(RuntimeException guiceError) {
-        for (Throwable t = guiceError; t != null; t = t.getCause()) {
-            if (t instanceof SessionsException typed) {
-                return typed;
+        List<Throwable> causes = new ArrayList<>();
+        causes.add(guiceError);
+        Collection<Message> messages = guiceError instanceof CreationException c ? c.getErrorMessages()
+                : guiceError instanceof ProvisionException p ? p.getErrorMessages() : List.of();
+        messages.forEach(m -> causes.add(m.getCause()));
+        for (Throwable cause : causes) {
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof SessionsException typed) {
+                    return typed;
+                }
             }
         }
         return guiceError;
@@ -156,18 +230,30 @@ public final class SessionStore implements AutoCloseable {
         return leases;
     }
 
+    /**
+     * The sessions' conversation transcripts, through the same handle as {@link #sessions()}: fenced
+     * by its leases, told to its listeners.
+     */
+    public Transcripts transcripts() {
+        return transcripts;
+    }
+
     public SessionsConfig config() {
         return config;
     }
 
-    /** Releases the store's connections and threads; the sessions it returned stay valid values. */
+    /**
+     * Stops the lease heartbeat (a daemon's leases then expire unless released) and releases the
+     * storage's connections and threads; the sessions it returned stay valid values. Closing twice is
+     * harmless.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             if (heartbeat != null) {
                 heartbeat.close();
             }
-            injector.getInstance(StoreResources.class).close();
+            resources.close();
         }
     }
 }

@@ -10,7 +10,10 @@ import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Stores sessions in one SQLite file: the embedded default. The file is opened when first needed. */
+/**
+ * Stores sessions in one SQLite file: the embedded default. Beside {@link ApplicationModule}, the file is
+ * opened when the injector is created (see {@link SessionStore#createInjector} for its typed errors).
+ */
 public final class SqliteModule extends AbstractModule {
 
     private final Path file;

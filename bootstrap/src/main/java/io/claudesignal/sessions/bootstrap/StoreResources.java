@@ -1,8 +1,9 @@
 package io.claudesignal.sessions.bootstrap;
 
 /**
- * What an adapter holds open (connections, threads) and must release when its store is closed. Each
- * adapter module binds one; {@link SessionStore#close()} calls it.
+ * For adapter modules, not embedders: what an adapter holds open (connections, threads) and must
+ * release when its store is closed. Each adapter module binds one; {@link SessionStore#close()}
+ * calls it. Embedders close the {@link SessionStore} (with Guice: the one the injector holds).
  */
 @FunctionalInterface
 public interface StoreResources extends AutoCloseable {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A coding session: a project directory and a Signal thread, the status of the Claude Code process
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param context a JSON object as text; {@code "{}"} when new. Its JSON validity is checked by the
  *                application layer, which owns JSON handling; the domain only refuses what is plainly
  *                not an object.
+ * @param forkedFrom where the session was forked from ({@code Sessions.fork}); empty for a session
+ *                   made by {@code create}. Set once, at creation.
  */
 public record Session(
         SessionId id,
@@ -25,7 +28,8 @@ public record Session(
         String context,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        Optional<ForkOrigin> forkedFrom) {
 
     /** Longest project path accepted, in chars (Linux's PATH_MAX is 4096 bytes). */
     public static final int MAX_PROJECT_PATH_LENGTH = 4096;
@@ -52,11 +56,27 @@ public record Session(
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1, was " + version);
         }
+        Objects.requireNonNull(forkedFrom, "forkedFrom");
+    }
+
+    /** A session that was not forked. */
+    public Session(SessionId id, String projectPath, String threadId, SessionStatus status, String context,
+            Instant createdAt, Instant updatedAt, long version) {
+        this(id, projectPath, threadId, status, context, createdAt, updatedAt, version, Optional.empty());
     }
 
     /** A new session, CREATED, with an empty context, at version 1. */
     public static Session create(SessionId id, String projectPath, String threadId, Instant now) {
         return new Session(id, projectPath, threadId, SessionStatus.CREATED, EMPTY_CONTEXT, now, now, 1);
+    }
+
+    /**
+     * A new CREATED session at version 1 that starts from {@code parent}: same project and thread, a
+     * copy of its context, and {@code forkedFrom} naming it and {@code throughSeq}.
+     */
+    public static Session forkOf(Session parent, SessionId id, long throughSeq, Instant now) {
+        return new Session(id, parent.projectPath, parent.threadId, SessionStatus.CREATED, parent.context, now, now, 1,
+                Optional.of(new ForkOrigin(parent.id, throughSeq)));
     }
 
     /**
@@ -66,12 +86,13 @@ public record Session(
      */
     public Session transitionTo(SessionStatus target, Instant now) {
         checkTransition(id, status, target);
-        return new Session(id, projectPath, threadId, target, context, createdAt, later(now), version + 1);
+        return new Session(id, projectPath, threadId, target, context, createdAt, later(now), version + 1, forkedFrom);
     }
 
     /** This session with its context replaced by {@code newContext} (a JSON object as text). */
     public Session withContext(String newContext, Instant now) {
-        return new Session(id, projectPath, threadId, status, newContext, createdAt, later(now), version + 1);
+        return new Session(id, projectPath, threadId, status, newContext, createdAt, later(now), version + 1,
+                forkedFrom);
     }
 
     /** The session without its context, as lists show it. */

@@ -17,6 +17,11 @@ public record Transition(SessionId sessionId, SessionStatus from, SessionStatus 
     public static final String USER = "user";
     /** {@code recover()} paused a session whose owner was gone. */
     public static final String CRASH_RECOVERY = "crash-recovery";
+    /**
+     * The session was made by {@code Sessions.fork}: its first history entry, CREATED to CREATED
+     * ({@link Session#forkedFrom()} says from where).
+     */
+    public static final String FORK = "fork";
     public static final int MAX_REASON_LENGTH = 64;
 
     public Transition {

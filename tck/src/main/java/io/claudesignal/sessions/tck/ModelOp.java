@@ -2,10 +2,9 @@ package io.claudesignal.sessions.tck;
 
 import io.claudesignal.sessions.domain.SessionStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import java.util.Random;
 
 /**
  * One step of a random script that {@link SessionsModelProperties} plays against an adapter and
@@ -68,31 +67,57 @@ sealed interface ModelOp {
         }
     }
 
-    static Arbitrary<List<ModelOp>> scripts(int maxLength) {
-        Arbitrary<Integer> s = Arbitraries.integers().between(0, SESSIONS);
-        Arbitrary<Integer> handle = Arbitraries.integers().between(0, 2);
-        Arbitrary<Integer> daemon = Arbitraries.integers().between(1, 2);
-        Arbitrary<SessionStatus> status = Arbitraries.of(SessionStatus.class);
-        Arbitrary<ModelOp> op = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.of(true, true, true, false).map(Create::new)),
-                net.jqwik.api.Tuple.of(10, Combinators.combine(s, handle, status.injectNull(0.5), status)
-                        .as(Transition::new)),
-                net.jqwik.api.Tuple.of(6, Combinators.combine(s, handle, Arbitraries.of(Patch.class),
-                        Arbitraries.of(VersionCheck.class)).as(Merge::new)),
-                net.jqwik.api.Tuple.of(2, Combinators.combine(s, handle).as(Delete::new)),
-                net.jqwik.api.Tuple.of(3, s.map(Read::new)),
-                net.jqwik.api.Tuple.of(2, Combinators.combine(status.injectNull(0.5), Arbitraries.integers().between(1, 3))
-                        .as(ListAll::new)),
-                net.jqwik.api.Tuple.of(3, Combinators.combine(s, handle, Arbitraries.of(true, true, false))
-                        .as(Append::new)),
-                net.jqwik.api.Tuple.of(1, Combinators.combine(s, Arbitraries.integers().between(0, 8))
-                        .as(Acknowledge::new)),
-                net.jqwik.api.Tuple.of(6, Combinators.combine(s, daemon).as(Claim::new)),
-                net.jqwik.api.Tuple.of(4, daemon.map(Renew::new)),
-                net.jqwik.api.Tuple.of(2, Combinators.combine(s, daemon).as(Release::new)),
-                net.jqwik.api.Tuple.of(4, Arbitraries.of(Duration.ofMillis(1), Duration.ofSeconds(20),
-                        Duration.ofSeconds(31)).map(Advance::new)),
-                net.jqwik.api.Tuple.of(3, handle.map(Recover::new)));
-        return op.list().ofMinSize(maxLength / 2).ofMaxSize(maxLength);
+    /**
+     * A script of {@code length} random steps drawn from {@code random}; the weights below are how often
+     * each kind of step comes, so that most steps act on sessions that exist and leases that are live.
+     */
+    static List<ModelOp> script(Random random, int length) {
+        List<ModelOp> steps = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+            steps.add(step(random));
+        }
+        return steps;
+    }
+
+    private static ModelOp step(Random r) {
+        // How often each kind of step comes, in the order of the cases below.
+        int[] weights = {6, 10, 6, 2, 3, 2, 3, 1, 6, 4, 2, 4, 3};
+        int pick = r.nextInt(java.util.Arrays.stream(weights).sum());
+        int kind = 0;
+        while (pick >= weights[kind]) {
+            pick -= weights[kind++];
+        }
+        return switch (kind) {
+            case 0 -> new Create(r.nextInt(4) != 0);
+            case 1 -> new Transition(s(r), r.nextInt(3), r.nextBoolean() ? null : status(r), status(r));
+            case 2 -> new Merge(s(r), r.nextInt(3), pick(r, Patch.values()), pick(r, VersionCheck.values()));
+            case 3 -> new Delete(s(r), r.nextInt(3));
+            case 4 -> new Read(s(r));
+            case 5 -> new ListAll(r.nextBoolean() ? null : status(r), 1 + r.nextInt(3));
+            case 6 -> new Append(s(r), r.nextInt(3), r.nextInt(3) != 0);
+            case 7 -> new Acknowledge(s(r), r.nextInt(9));
+            case 8 -> new Claim(s(r), daemon(r));
+            case 9 -> new Renew(daemon(r));
+            case 10 -> new Release(s(r), daemon(r));
+            case 11 -> new Advance(pick(r, new Duration[] {Duration.ofMillis(1), Duration.ofSeconds(20),
+                    Duration.ofSeconds(31)}));
+            default -> new Recover(r.nextInt(3));
+        };
+    }
+
+    private static int s(Random r) {
+        return r.nextInt(SESSIONS + 1);
+    }
+
+    private static int daemon(Random r) {
+        return 1 + r.nextInt(2);
+    }
+
+    private static SessionStatus status(Random r) {
+        return pick(r, SessionStatus.values());
+    }
+
+    private static <T> T pick(Random r, T[] values) {
+        return values[r.nextInt(values.length)];
     }
 }

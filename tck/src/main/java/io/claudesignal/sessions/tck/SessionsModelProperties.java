@@ -7,7 +7,7 @@ import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.out.Persistence;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
@@ -35,45 +35,46 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Model-based tests: random scripts of operations ({@link ModelOp}) played against an adapter and
  * against {@link SessionsModel}, a plain reference implementation of the rules, comparing every answer
  * (the value returned, or the class of the exception thrown; sessions with their versions, statuses and
- * contexts; list pages; histories; leases). They are jqwik properties, which JUnit's {@code @Nested}
- * kits cannot hold (jqwik is an engine of its own), so an adapter runs them with a second small test
- * class, opening its store as for {@link SessionsTck}:
+ * contexts; list pages; histories; leases). An adapter runs them with a second small test class beside
+ * its {@link SessionsTck} test, opening its store the same way:
  *
  * <pre>{@code
  * class InMemorySessionsModelTest extends SessionsModelProperties {
  *     protected Persistence openPersistence() {
- *         return Persistence.of(new InMemorySessionRepository());
+ *         return new InMemorySessionRepository().persistence();
  *     }
  * }
  * }</pre>
  *
- * Each try opens a fresh store. Runs are seeded and reproducible: a failure prints the seed and the
- * shrunk script ({@code @Property(seed = "...")} replays it).
+ * <p>Each script is one JUnit dynamic test on a fresh store, drawn from a seeded {@link Random}: the seed
+ * is printed and in the test's name, and {@code -Dsessions.model.seed=S} plays that one script again.
+ * {@code -Dsessions.model.scripts=N} and {@code -Dsessions.model.steps=N} change how many and how long.
+ * A failure names the seed, the step and the steps so far, and the shortest script found by dropping
+ * steps one at a time that still fails.
  */
 public abstract class SessionsModelProperties {
 
-    /** Tries per property: enough variety per build, few enough for a few seconds per adapter. */
-    protected static final int TRIES = 20;
-    private static final int SCRIPT_LENGTH = 40;
+    /** Scripts per run and steps per script: enough variety per build, a few seconds per adapter. */
+    private static final int SCRIPTS = Integer.getInteger("sessions.model.scripts", 10);
+    private static final int STEPS = Integer.getInteger("sessions.model.steps", 30);
+    /** Replays of a shortened script a failure may cost (each on a fresh store). */
+    private static final int SHRINK_ATTEMPTS = 80;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SessionId UNKNOWN = new SessionId(UUID.fromString("00000000-0000-4000-8000-0000000000ff"));
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private Persistence persistence;
 
-    /** A new, empty store. Called before each try. */
+    /** A new, empty store. Called before each script. */
     protected abstract Persistence openPersistence() throws Exception;
 
     /** A second handle on the same store, as another process would open it; by default the same. */
@@ -81,19 +82,97 @@ public abstract class SessionsModelProperties {
         return persistence;
     }
 
-    /** Closes {@code resource} after the current try, in the reverse order of registration. */
+    /** Closes {@code resource} after the current script, in the reverse order of registration. */
     protected final <T extends AutoCloseable> T closeAfterwards(T resource) {
         opened.push(Objects.requireNonNull(resource, "resource"));
         return resource;
     }
 
-    @BeforeTry
-    final void openStore() throws Exception {
-        persistence = openPersistence();
+    @TestFactory
+    Stream<DynamicTest> everyAnswerIsTheModels() {
+        String fixed = System.getProperty("sessions.model.seed");
+        List<Long> seeds = new ArrayList<>();
+        if (fixed != null && !fixed.isBlank()) {
+            seeds.add(Long.parseLong(fixed.trim()));
+        } else {
+            Random seeder = new Random();
+            for (int i = 0; i < SCRIPTS; i++) {
+                seeds.add(seeder.nextLong());
+            }
+        }
+        return seeds.stream().map(seed -> DynamicTest.dynamicTest("seed " + seed, () -> runScript(seed)));
     }
 
-    @AfterTry
-    final void closeStore() throws Exception {
+    private void runScript(long seed) throws Exception {
+        System.out.println(getClass().getSimpleName() + ": script with seed " + seed
+                + " (replay: -Dsessions.model.seed=" + seed + ")");
+        List<ModelOp> script = Run.withStart(ModelOp.script(new Random(seed), STEPS));
+        Failure failure = play(script);
+        if (failure == null) {
+            return;
+        }
+        Failure shortest = shrink(script, failure);
+        StringBuilder message = new StringBuilder("seed ").append(seed).append(" (-Dsessions.model.seed=")
+                .append(seed).append("): ").append(failure.describe(script));
+        if (shortest != failure) {
+            message.append("\nshortest failing script found: ").append(shortest.describe(shortest.script));
+        }
+        throw new AssertionError(message.toString(), failure.error);
+    }
+
+    /** Plays {@code script} on a fresh store; the first disagreement, or null. */
+    private Failure play(List<ModelOp> script) throws Exception {
+        try {
+            persistence = openPersistence();
+            Run run = new Run(persistence, openSecondHandle());
+            for (int step = 0; step < script.size(); step++) {
+                try {
+                    run.apply(script.get(step));
+                } catch (AssertionError e) {
+                    return new Failure(script, step, e);
+                }
+            }
+            return null;
+        } finally {
+            closeStore();
+        }
+    }
+
+    /** Drops one step at a time (never the set-up steps) while the script still fails. */
+    private Failure shrink(List<ModelOp> script, Failure failure) throws Exception {
+        Failure best = failure;
+        List<ModelOp> current = script.subList(0, failure.step + 1);
+        int attempts = 0;
+        for (int i = current.size() - 2; i >= Run.START.size() && attempts < SHRINK_ATTEMPTS; i--) {
+            if (i >= current.size() - 1) {
+                continue;
+            }
+            List<ModelOp> shorter = new ArrayList<>(current);
+            shorter.remove(i);
+            attempts++;
+            Failure again = play(shorter);
+            if (again != null) {
+                best = again;
+                current = shorter.subList(0, again.step + 1);
+                i = Math.min(i, current.size() - 1);
+            }
+        }
+        return best;
+    }
+
+    private record Failure(List<ModelOp> script, int step, AssertionError error) {
+        String describe(List<ModelOp> steps) {
+            StringBuilder text = new StringBuilder("step ").append(step + 1).append(" of ").append(steps.size())
+                    .append(", ").append(steps.get(step)).append(": ").append(error.getMessage())
+                    .append("\nsteps so far:");
+            for (int i = 0; i <= step; i++) {
+                text.append("\n  ").append(i + 1).append(". ").append(steps.get(i));
+            }
+            return text.toString();
+        }
+    }
+
+    private void closeStore() throws Exception {
         Exception failure = null;
         while (!opened.isEmpty()) {
             try {
@@ -106,23 +185,13 @@ public abstract class SessionsModelProperties {
                 }
             }
         }
+        persistence = null;
         if (failure != null) {
             throw failure;
         }
     }
 
-    @Provide
-    Arbitrary<List<ModelOp>> scripts() {
-        return ModelOp.scripts(SCRIPT_LENGTH);
-    }
-
-    // No edge cases: jqwik's would be scripts of one step on the first enum constants, which test little.
-    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
-    void everyAnswerIsTheModels(@ForAll("scripts") List<ModelOp> script) throws Exception {
-        new Run(persistence, openSecondHandle()).play(script);
-    }
-
-    /** One try: three handles on the store, the model, and the script played step by step. */
+    /** One script: three handles on the store, and the model. */
     private static final class Run {
         final TestClock clock = TestClock.frozen(Instant.parse("2026-01-26T01:58:12.123456Z"));
         final SessionsModel model = new SessionsModel(Kit.LEASE, Kit.ACTIVITY_LIMIT, Kit.MAX_CONTEXT_BYTES);
@@ -146,23 +215,16 @@ public abstract class SessionsModelProperties {
                     new SessionsConfig(actor, Kit.LEASE, Kit.HEARTBEAT, Kit.ACTIVITY_LIMIT));
         }
 
-        void play(List<ModelOp> script) {
-            // Three sessions to start with, two of them ACTIVE and one claimed by the first daemon, so
-            // that most steps act on a session that exists and lease steps have leases to act on.
-            List<ModelOp> start = List.of(new ModelOp.Create(true), new ModelOp.Create(true), new ModelOp.Create(true),
-                    new ModelOp.Transition(0, 0, null, SessionStatus.ACTIVE),
-                    new ModelOp.Transition(1, 0, SessionStatus.CREATED, SessionStatus.ACTIVE),
-                    new ModelOp.Claim(0, 1));
-            script = java.util.stream.Stream.concat(start.stream(), script.stream()).toList();
-            for (int step = 0; step < script.size(); step++) {
-                ModelOp op = script.get(step);
-                try {
-                    apply(op);
-                } catch (AssertionError e) {
-                    throw new AssertionError("step " + (step + 1) + " of " + script.size() + ", " + op + ": "
-                            + e.getMessage(), e);
-                }
-            }
+        /**
+         * Three sessions to start with, two of them ACTIVE and one claimed by the first daemon, so that
+         * most steps act on a session that exists and lease steps have leases to act on.
+         */
+        static final List<ModelOp> START = List.of(new ModelOp.Create(true), new ModelOp.Create(true),
+                new ModelOp.Create(true), new ModelOp.Transition(0, 0, null, SessionStatus.ACTIVE),
+                new ModelOp.Transition(1, 0, SessionStatus.CREATED, SessionStatus.ACTIVE), new ModelOp.Claim(0, 1));
+
+        static List<ModelOp> withStart(List<ModelOp> script) {
+            return Stream.concat(START.stream(), script.stream()).toList();
         }
 
         /** The session a step names: the last number names an id that never existed. */

@@ -50,8 +50,8 @@ import org.junit.jupiter.api.Nested;
  * Every adapter runs the new kit from then on, with no change to its own test.
  *
  * <p>The model-based properties ({@link SessionsModelProperties}: random scripts compared with a
- * reference model) are jqwik properties, which cannot be {@code @Nested} here; an adapter runs them
- * with a second small class that opens its store the same way.
+ * reference model) open a fresh store per script rather than per test, so they are not a kit here; an
+ * adapter runs them with a second small class that opens its store the same way.
  */
 public abstract class SessionsTck {
 

@@ -1,22 +1,21 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
-import io.claudesignal.sessions.application.port.out.Write;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
-import io.claudesignal.sessions.domain.LeaseHeldException;
-import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.Session;
@@ -60,12 +59,24 @@ public final class InMemorySessionRepository
     private final Map<SessionId, Log> logs = new HashMap<>();
     // Only for stamping "recovered_at", which a database does in its own query language.
     private final ContextJson json = new ContextJson();
+    // Under this store's lock, so that deleting or forking a session and its transcript is one step.
+    private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
 
     /** One session's activity log: the newest entries, the last sequence number, the marker. */
     private static final class Log {
         final ArrayDeque<Activity> entries = new ArrayDeque<>();
         long lastSeq;
         long acknowledgedSeq;
+    }
+
+    /** The transcripts of these sessions. */
+    public InMemoryTranscriptRepository transcripts() {
+        return transcripts;
+    }
+
+    /** Every port over this store. */
+    public Persistence persistence() {
+        return Persistence.of(this, transcripts);
     }
 
     @Override
@@ -116,7 +127,7 @@ public final class InMemorySessionRepository
     }
 
     @Override
-    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
         return update(id, current -> {
             if (current.status() != expected) {
                 throw new StatusMismatchException(id, expected, current.status());
@@ -126,7 +137,7 @@ public final class InMemorySessionRepository
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change, Write write) {
+    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         lock.writeLock().lock();
         try {
             Session current = existing(id);
@@ -155,6 +166,7 @@ public final class InMemorySessionRepository
             histories.remove(id);
             leases.remove(id);
             logs.remove(id);
+            transcripts.forget(id);
         } finally {
             lock.writeLock().unlock();
         }
@@ -189,7 +201,7 @@ public final class InMemorySessionRepository
                     Session paused = new Session(s.id(), s.projectPath(), s.threadId(), SessionStatus.PAUSED, stamped,
                             s.createdAt(), at, s.version() + 1);
                     byId.put(s.id(), paused);
-                    Write write = new Write(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
+                    WriteContext write = new WriteContext(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
                     recovered.add(recordStatusChange(s, paused, write));
                 }
             }
@@ -205,20 +217,8 @@ public final class InMemorySessionRepository
     public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
         lock.writeLock().lock();
         try {
-            Session session = existing(id);
-            if (session.status() != SessionStatus.ACTIVE) {
-                throw new StatusMismatchException(id, SessionStatus.ACTIVE, session.status());
-            }
-            Lease current = leases.get(id);
-            Lease claimed;
-            if (current != null && current.isLiveAt(now)) {
-                if (!current.owner().equals(owner)) {
-                    throw new LeaseHeldException(current);
-                }
-                claimed = new Lease(id, owner, current.token(), expiresAt);
-            } else {
-                claimed = new Lease(id, owner, token, expiresAt);
-            }
+            Lease claimed = Lease.decideClaim(id, existing(id).status(), Optional.ofNullable(leases.get(id)), owner, token,
+                    now, expiresAt);
             leases.put(id, claimed);
             return claimed;
         } finally {
@@ -269,7 +269,7 @@ public final class InMemorySessionRepository
     // ---- activity log ----
 
     @Override
-    public Activity append(SessionId id, String type, String details, Write write, int keep) {
+    public Activity append(SessionId id, String type, String details, WriteContext write, int keep) {
         lock.writeLock().lock();
         try {
             existing(id);
@@ -333,7 +333,21 @@ public final class InMemorySessionRepository
 
     // ---- shared rules ----
 
-    private Session existing(SessionId id) {
+    ReadWriteLock lock() {
+        return lock;
+    }
+
+    /** Stores a forked session with its first history entry; the caller holds the write lock. */
+    void insertForked(Session child, Transition entry) {
+        if (byId.containsKey(child.id())) {
+            throw new DuplicateSessionException(child.id());
+        }
+        byId.put(child.id(), child);
+        byAge.put(key(child), child.id());
+        histories.computeIfAbsent(child.id(), k -> new ArrayList<>()).add(entry);
+    }
+
+    Session existing(SessionId id) {
         Session current = byId.get(id);
         if (current == null) {
             throw new SessionNotFoundException(id);
@@ -342,14 +356,12 @@ public final class InMemorySessionRepository
     }
 
     /** Refuses a fenced write whose lease no longer holds. */
-    private void admit(SessionId id, Write write) {
-        if (!write.admittedBy(Optional.ofNullable(leases.get(id)))) {
-            throw new LeaseLostException(write.fence().orElseThrow());
-        }
+    void admit(SessionId id, WriteContext write) {
+        write.requireAdmittedBy(Optional.ofNullable(leases.get(id)));
     }
 
     /** The history entry and lease rule of a status change; returns the entry, or null when none. */
-    private Transition recordStatusChange(Session before, Session after, Write write) {
+    private Transition recordStatusChange(Session before, Session after, WriteContext write) {
         if (after.status() != SessionStatus.ACTIVE) {
             leases.remove(after.id());
         }

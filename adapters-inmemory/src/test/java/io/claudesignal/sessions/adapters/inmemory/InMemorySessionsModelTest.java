@@ -8,6 +8,6 @@ class InMemorySessionsModelTest extends SessionsModelProperties {
 
     @Override
     protected Persistence openPersistence() {
-        return Persistence.of(new InMemorySessionRepository());
+        return new InMemorySessionRepository().persistence();
     }
 }

@@ -8,6 +8,6 @@ class InMemorySessionsTckTest extends SessionsTck {
 
     @Override
     protected Persistence openPersistence() {
-        return Persistence.of(new InMemorySessionRepository());
+        return new InMemorySessionRepository().persistence();
     }
 }

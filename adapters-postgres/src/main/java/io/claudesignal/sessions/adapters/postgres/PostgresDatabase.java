@@ -2,8 +2,9 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.adapters.jdbc.SqlTransactions;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,7 +24,7 @@ import org.jooq.impl.DSL;
  * runs in autocommit, where each statement reads one consistent snapshot. A COMMIT whose answer is
  * lost (the connection died) is settled by asking the server for the transaction's status.
  */
-final class PostgresDatabase implements AutoCloseable {
+final class PostgresDatabase implements SqlTransactions, AutoCloseable {
 
     /** Tries of one write before contention is reported as {@link Reason#BUSY}. */
     static final int ATTEMPTS = 8;
@@ -91,7 +92,8 @@ final class PostgresDatabase implements AutoCloseable {
      * fails during COMMIT, the outcome is asked on a fresh connection: committed returns normally,
      * aborted fails as usual, and an outcome that cannot be learnt is {@link Reason#COMMIT_UNKNOWN}.
      */
-    <T> T write(Function<DSLContext, T> work) {
+    @Override
+    public <T> T write(Function<DSLContext, T> work) {
         for (int attempt = 1; ; attempt++) {
             ensureOpen();
             try (Connection connection = pool.getConnection()) {
@@ -203,7 +205,8 @@ final class PostgresDatabase implements AutoCloseable {
     }
 
     /** Runs {@code work} in autocommit: each statement reads one consistent snapshot. */
-    <T> T read(Function<DSLContext, T> work) {
+    @Override
+    public <T> T read(Function<DSLContext, T> work) {
         ensureOpen();
         try (Connection connection = pool.getConnection()) {
             return work.apply(context(connection));

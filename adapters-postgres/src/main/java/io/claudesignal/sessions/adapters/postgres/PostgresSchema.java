@@ -1,8 +1,8 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.NewerSchemaException;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.util.List;
 import java.util.OptionalLong;
 import org.flywaydb.core.Flyway;
@@ -19,7 +19,7 @@ import org.jooq.impl.DSL;
 final class PostgresSchema {
 
     /** The schema version this code writes: the highest migration in db/migration/postgres. */
-    static final long VERSION = 1;
+    static final long VERSION = 2;
 
     static final String HISTORY_TABLE = "flyway_schema_history";
 

@@ -3,11 +3,11 @@ package io.claudesignal.sessions.adapters.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudesignal.sessions.application.SessionsConfig;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Session;

@@ -2,32 +2,14 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.tck.SessionsModelProperties;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The PostgreSQL adapter against the model of the rules, each try in a schema of its own (dropped
- * afterwards); the second daemon works through a second pool on the same schema. jqwik does not run
- * JUnit's conditions, so a hook of its own skips the properties when there is no server, as
- * {@link PostgresServer} skips the JUnit tests (and fails them under {@code CI=true}).
+ * The PostgreSQL adapter against the model of the rules, each script in a schema of its own (dropped
+ * afterwards); the second daemon works through a second pool on the same schema.
  */
-@AddLifecycleHook(PostgresSessionsModelTest.ServerAvailable.class)
+@ExtendWith(PostgresServer.class)
 class PostgresSessionsModelTest extends SessionsModelProperties {
-
-    static final class ServerAvailable implements SkipExecutionHook {
-        @Override
-        public SkipResult shouldBeSkipped(LifecycleContext context) {
-            String reason = PostgresServer.unavailableReason();
-            if (reason == null) {
-                return SkipResult.doNotSkip();
-            }
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException("CI=true and " + reason + ": the PostgreSQL properties must run");
-            }
-            return SkipResult.skip("PostgreSQL tests skipped: " + reason);
-        }
-    }
 
     private PostgresSettings settings;
 

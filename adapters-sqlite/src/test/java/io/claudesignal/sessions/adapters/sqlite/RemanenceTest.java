@@ -3,7 +3,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.tck.TestClock;
@@ -58,6 +58,36 @@ class RemanenceTest {
         }
         assertThat(filesContaining(deletedMarker)).isEmpty();
         assertThat(filesContaining(removedMarker)).isEmpty();
+    }
+
+    @Test
+    void poppedClearedAndDeletedTranscriptItemsAreInNoFileAfterACheckpoint() throws Exception {
+        Path db = dir.resolve("sessions.db");
+        String popped = "POPPED-" + UUID.randomUUID();
+        String cleared = "CLEARED-" + UUID.randomUUID();
+        String deleted = "GONE-" + UUID.randomUUID();
+        try (SqliteStorage storage = SqliteStorage.open(db)) {
+            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
+                    SessionIdGenerator.random(), new ContextJson());
+            Session kept = sessions.create("/home/ana/kept", "+15551234567");
+            Session doomed = sessions.create("/home/ana/secret", "+15551234567");
+            for (int i = 0; i < 20; i++) {
+                sessions.transcripts().append(kept.id(), "{\"filler\":\"" + "f".repeat(3000) + "\"}");
+            }
+            sessions.transcripts().append(kept.id(), "{\"content\":\"" + (cleared + " ").repeat(200) + "\"}", cleared);
+            sessions.transcripts().append(kept.id(), "{\"content\":\"" + (popped + " ").repeat(200) + "\"}", popped);
+            sessions.transcripts().append(doomed.id(), "{\"content\":\"" + (deleted + " ").repeat(200) + "\"}", deleted);
+            assertThat(filesContaining(popped)).isNotEmpty();
+
+            sessions.transcripts().popLast(kept.id());
+            sessions.transcripts().clear(kept.id());
+            sessions.terminate(doomed.id());
+            sessions.delete(doomed.id());
+            checkpointTruncate(db);
+            assertThat(filesContaining(popped)).as("a popped item and its key").isEmpty();
+            assertThat(filesContaining(cleared)).as("a cleared item and its key").isEmpty();
+            assertThat(filesContaining(deleted)).as("the items of a deleted session").isEmpty();
+        }
     }
 
     @Test

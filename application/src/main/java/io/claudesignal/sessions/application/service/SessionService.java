@@ -9,14 +9,17 @@ import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Subscription;
+import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -56,6 +59,8 @@ public final class SessionService implements Sessions, Leases {
     private final SessionRepository repository;
     private final LeaseRepository leaseStore;
     private final ActivityRepository activityLog;
+    private final TranscriptRepository transcriptStore;
+    private final TranscriptService transcripts;
     private final Clock clock;
     private final SessionIdGenerator ids;
     private final ContextJson json;
@@ -76,6 +81,8 @@ public final class SessionService implements Sessions, Leases {
         this.ids = Objects.requireNonNull(ids, "ids");
         this.json = Objects.requireNonNull(json, "json");
         this.config = Objects.requireNonNull(config, "config");
+        this.transcriptStore = persistence.transcripts();
+        this.transcripts = new TranscriptService(this, transcriptStore, json, config.transcriptItemLimit());
     }
 
     /** A handle for the command-line tool, with the default settings. */
@@ -85,6 +92,11 @@ public final class SessionService implements Sessions, Leases {
 
     public SessionsConfig config() {
         return config;
+    }
+
+    /** The transcripts, through this handle: fenced by its leases, told to its listeners. */
+    public Transcripts transcripts() {
+        return transcripts;
     }
 
     @Override
@@ -122,7 +134,7 @@ public final class SessionService implements Sessions, Leases {
     public Session transition(SessionId id, SessionStatus expected, SessionStatus target, String reason) {
         Objects.requireNonNull(id, "id");
         Session.checkTransition(id, expected, target);
-        Write write = write(id, reason);
+        WriteContext write = write(id, reason);
         Session changed = fenced(write, w -> repository.compareAndSetStatus(id, expected, target, w));
         afterTransition(changed, expected, write);
         return changed;
@@ -132,7 +144,7 @@ public final class SessionService implements Sessions, Leases {
     public Session transition(SessionId id, SessionStatus target) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
-        Write write = write(id, Transition.USER);
+        WriteContext write = write(id, Transition.USER);
         SessionStatus[] from = new SessionStatus[1];
         Session changed = fenced(write, w -> repository.update(id, current -> {
             from[0] = current.status();
@@ -142,7 +154,7 @@ public final class SessionService implements Sessions, Leases {
         return changed;
     }
 
-    private void afterTransition(Session changed, SessionStatus from, Write write) {
+    private void afterTransition(Session changed, SessionStatus from, WriteContext write) {
         if (changed.status() != SessionStatus.ACTIVE) {
             held.remove(changed.id()); // the store dropped the lease in the same step
         }
@@ -166,7 +178,7 @@ public final class SessionService implements Sessions, Leases {
         Objects.requireNonNull(id, "id");
         // Parsed before the store is touched: a bad patch costs no lock and no read.
         ObjectNode patch = json.parsePatch(mergePatch);
-        Write write = write(id, Transition.USER);
+        WriteContext write = write(id, Transition.USER);
         boolean[] changed = new boolean[1];
         Session result = fenced(write, w -> repository.update(id, current -> {
             if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
@@ -237,6 +249,22 @@ public final class SessionService implements Sessions, Leases {
         }
         activityLog.acknowledge(id, throughSeq);
         return activityLog.catchUp(id);
+    }
+
+    @Override
+    public Session fork(SessionId id, long throughSeq) {
+        Objects.requireNonNull(id, "id");
+        if (throughSeq < 0) {
+            throw new InvalidInputException("throughSeq", "must not be negative, was " + throughSeq);
+        }
+        // Project and thread never change, so reading them before the step is safe; the store copies
+        // the context and the items in the step itself.
+        Session parent = get(id);
+        // The parent is not written, so its lease does not fence this; the child is new and has none.
+        WriteContext write = new WriteContext(now(), config.actor(), Transition.FORK, Optional.empty());
+        Session child = transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, write.at()), write);
+        publish(new SessionEvent.Forked(child));
+        return child;
     }
 
     @Override
@@ -315,13 +343,13 @@ public final class SessionService implements Sessions, Leases {
     }
 
     /** A write now by this handle's actor, fenced by the lease it holds (or held and lost) on the session. */
-    private Write write(SessionId id, String reason) {
+    WriteContext write(SessionId id, String reason) {
         Lease fence = held.get(id);
-        return new Write(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
+        return new WriteContext(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
     }
 
     /** Runs a fenced write; a refused fence means the lease is gone, so it is forgotten and told. */
-    private <T> T fenced(Write write, Function<Write, T> step) {
+    <T> T fenced(WriteContext write, Function<WriteContext, T> step) {
         try {
             return step.apply(write);
         } catch (LeaseLostException e) {
@@ -341,7 +369,7 @@ public final class SessionService implements Sessions, Leases {
         return token;
     }
 
-    private void publish(SessionEvent event) {
+    void publish(SessionEvent event) {
         for (SessionListener listener : listeners) {
             try {
                 listener.on(event);

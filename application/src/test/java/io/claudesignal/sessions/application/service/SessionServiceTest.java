@@ -12,7 +12,9 @@ import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Subscription;
 import io.claudesignal.sessions.application.port.out.PageCursor;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.IllegalTransitionException;
@@ -73,8 +75,16 @@ class SessionServiceTest {
     private SessionService daemon;
 
     private SessionService service(Actor actor) {
-        return new SessionService(Persistence.of(store), clock, SessionIdGenerator.random(), new ContextJson(1024, 8),
+        return new SessionService(Persistence.of(store, noTranscripts()), clock, SessionIdGenerator.random(), new ContextJson(1024, 8),
                 SessionsConfig.of(actor).withLease(LEASE, Duration.ofSeconds(10)).withActivityLimit(5));
+    }
+
+    /** These rules never reach the transcript port: any call to it fails the test. */
+    private static TranscriptRepository noTranscripts() {
+        return (TranscriptRepository) java.lang.reflect.Proxy.newProxyInstance(TranscriptRepository.class.getClassLoader(),
+                new Class<?>[] {TranscriptRepository.class}, (proxy, method, args) -> {
+                    throw new AssertionError("unexpected transcript call: " + method.getName());
+                });
     }
 
     @BeforeEach

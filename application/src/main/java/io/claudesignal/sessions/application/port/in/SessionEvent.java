@@ -4,7 +4,10 @@ import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
+import java.util.List;
+import java.util.Objects;
 
 /** Something that happened to a session, told to listeners after it was committed. */
 public sealed interface SessionEvent {
@@ -37,6 +40,26 @@ public sealed interface SessionEvent {
         @Override
         public SessionId sessionId() {
             return activity.sessionId();
+        }
+    }
+
+    /**
+     * The session's transcript changed: {@code appended} holds the items added (empty for a removal, or
+     * for an idempotent append that found its key), {@code removed} how many items were removed.
+     */
+    record TranscriptChanged(SessionId sessionId, List<TranscriptItem> appended, long removed)
+            implements SessionEvent {
+        public TranscriptChanged {
+            Objects.requireNonNull(sessionId, "sessionId");
+            appended = List.copyOf(appended);
+        }
+    }
+
+    /** A session was made by {@code Sessions.fork}; {@code session.forkedFrom()} names its parent. */
+    record Forked(Session session) implements SessionEvent {
+        @Override
+        public SessionId sessionId() {
+            return session.id();
         }
     }
 

@@ -21,9 +21,9 @@ import java.util.Optional;
  * <p>Every method is atomic, and safe to call from many threads and, with a shared database, from
  * many processes: each write checks the state it expects in the same step that writes, so two racing
  * writers never both win and no change is lost; the loser gets a {@link ConflictException}. Every
- * method may also throw {@link io.claudesignal.sessions.application.StorageException} when the store
+ * method may also throw {@link io.claudesignal.sessions.domain.StorageException} when the store
  * itself fails; nothing was written then, unless its reason is
- * {@link io.claudesignal.sessions.application.StorageException.Reason#COMMIT_UNKNOWN}: the change may
+ * {@link io.claudesignal.sessions.domain.StorageException.Reason#COMMIT_UNKNOWN}: the change may
  * or may not have been written, so read it back before repeating it. A daemon's writes to a session it holds a lease on are
  * fenced by that lease (see {@link Leases}): a write whose lease was lost is refused with a
  * {@link io.claudesignal.sessions.domain.LeaseLostException}.
@@ -183,6 +183,19 @@ public interface Sessions {
      * @throws SessionNotFoundException when there is no such session
      */
     CatchUp acknowledge(SessionId id, long throughSeq);
+
+    /**
+     * Starts a new session from this one: CREATED, with the same project and thread, a copy of the
+     * context, and the transcript items numbered up to {@code throughSeq}, keeping their numbers (its
+     * own items are numbered on from there). The parent is untouched. The new session's
+     * {@link Session#forkedFrom()} names the parent and {@code throughSeq}, and its history starts with
+     * a {@link Transition#FORK} entry. All in one atomic step.
+     *
+     * @param throughSeq 0 to copy the context only; at most the number of the parent's newest item
+     * @throws InvalidInputException    when {@code throughSeq} is negative or above the newest item
+     * @throws SessionNotFoundException when there is no such session
+     */
+    Session fork(SessionId id, long throughSeq);
 
     /** Registers a listener for every later change made through this handle; close to stop. */
     Subscription subscribe(SessionListener listener);

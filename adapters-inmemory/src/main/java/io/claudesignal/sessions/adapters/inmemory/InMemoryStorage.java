@@ -1,0 +1,86 @@
+package io.claudesignal.sessions.adapters.inmemory;
+
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
+import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.LeaseRepository;
+import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Sessions in memory that outlive the stores opened on them, the way a database file outlives the
+ * processes that open it: a test opens a store on it, closes it (a daemon stopping or dying), opens
+ * another on the same storage and sees what the first left, leases included, so restarts and
+ * recovery can be tested without a disk. Several handles may be open at once, like several processes
+ * on one file. Nothing survives the JVM.
+ */
+public final class InMemoryStorage {
+
+    private final InMemorySessionRepository data = new InMemorySessionRepository();
+
+    /** Opens a handle on these sessions; its ports work until it is closed. */
+    public Handle open() {
+        return new Handle(data);
+    }
+
+    /**
+     * One open store on the storage. After {@link #close()} every call through its ports raises
+     * {@link StorageException} with {@link Reason#CLOSED}, as a closed database store does; other
+     * handles, and the sessions, are unaffected.
+     */
+    public static final class Handle implements AutoCloseable {
+
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private final Persistence persistence;
+        private final StorageDiagnostics diagnostics;
+
+        private Handle(InMemorySessionRepository data) {
+            this.persistence = new Persistence(guard(SessionRepository.class, data), guard(LeaseRepository.class, data),
+                    guard(ActivityRepository.class, data), guard(TranscriptRepository.class, data.transcripts()));
+            this.diagnostics = guard(StorageDiagnostics.class, data);
+        }
+
+        public Persistence persistence() {
+            return persistence;
+        }
+
+        public StorageDiagnostics diagnostics() {
+            return diagnostics;
+        }
+
+        public boolean isClosed() {
+            return closed.get();
+        }
+
+        @Override
+        public void close() {
+            closed.set(true);
+        }
+
+        /** The port, refusing every call once this handle is closed (one check for all the ports' methods). */
+        private <T> T guard(Class<T> port, T target) {
+            return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, (proxy, method, args) -> {
+                if (method.getDeclaringClass() == Object.class) {
+                    return switch (method.getName()) {
+                        case "equals" -> proxy == args[0];
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        default -> "in-memory " + port.getSimpleName();
+                    };
+                }
+                if (closed.get()) {
+                    throw new StorageException(Reason.CLOSED, null, "the in-memory store is closed");
+                }
+                try {
+                    return method.invoke(target, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            }));
+        }
+    }
+}

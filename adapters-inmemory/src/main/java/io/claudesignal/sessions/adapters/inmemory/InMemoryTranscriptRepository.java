@@ -1,0 +1,193 @@
+package io.claudesignal.sessions.adapters.inmemory;
+
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
+import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.TranscriptItem;
+import io.claudesignal.sessions.domain.Transition;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
+
+/**
+ * The transcripts of an {@link InMemorySessionRepository}'s sessions, under its lock: a session and
+ * its transcript are deleted, and a fork is made, in one step. Items by number in a sorted map, so a
+ * window is a seek, as in a database index.
+ */
+public final class InMemoryTranscriptRepository implements TranscriptRepository {
+
+    private final InMemorySessionRepository sessions;
+    private final Map<SessionId, Transcript> transcripts = new HashMap<>();
+
+    /** One session's items, their keys, and the last number handed out (which pops do not take back). */
+    private static final class Transcript {
+        final NavigableMap<Long, TranscriptItem> items = new TreeMap<>();
+        final Map<String, TranscriptItem> byKey = new HashMap<>();
+        long lastSeq;
+    }
+
+    InMemoryTranscriptRepository(InMemorySessionRepository sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write) {
+        return write(() -> {
+            sessions.existing(id);
+            sessions.admit(id, write);
+            Transcript t = transcripts.computeIfAbsent(id, k -> new Transcript());
+            if (key.isPresent()) {
+                TranscriptItem existing = t.byKey.get(key.get());
+                if (existing != null) {
+                    return new Appended(List.of(existing), false);
+                }
+            }
+            List<TranscriptItem> appended = new ArrayList<>(itemsJson.size());
+            for (String json : itemsJson) {
+                TranscriptItem item = new TranscriptItem(id, t.lastSeq + 1, json, key, write.at());
+                t.lastSeq = item.seq();
+                t.items.put(item.seq(), item);
+                key.ifPresent(k -> t.byKey.put(k, item));
+                appended.add(item);
+            }
+            return new Appended(appended, true);
+        });
+    }
+
+    @Override
+    public List<TranscriptItem> tail(SessionId id, int limit) {
+        return read(() -> {
+            sessions.existing(id);
+            Transcript t = transcripts.get(id);
+            if (t == null) {
+                return List.of();
+            }
+            List<TranscriptItem> newest = new ArrayList<>(Math.min(limit, t.items.size()));
+            for (TranscriptItem item : t.items.descendingMap().values()) {
+                if (newest.size() == limit) {
+                    break;
+                }
+                newest.add(item);
+            }
+            Collections.reverse(newest);
+            return List.copyOf(newest);
+        });
+    }
+
+    @Override
+    public List<TranscriptItem> after(SessionId id, long afterSeq, int limit) {
+        return read(() -> {
+            sessions.existing(id);
+            Transcript t = transcripts.get(id);
+            if (t == null) {
+                return List.of();
+            }
+            return t.items.tailMap(afterSeq, false).values().stream().limit(limit).toList();
+        });
+    }
+
+    @Override
+    public Optional<TranscriptItem> popLast(SessionId id, WriteContext write) {
+        return write(() -> {
+            sessions.existing(id);
+            sessions.admit(id, write);
+            Transcript t = transcripts.get(id);
+            if (t == null || t.items.isEmpty()) {
+                return Optional.empty();
+            }
+            TranscriptItem last = t.items.pollLastEntry().getValue();
+            last.key().ifPresent(t.byKey::remove);
+            return Optional.of(last);
+        });
+    }
+
+    @Override
+    public long clear(SessionId id, WriteContext write) {
+        return write(() -> {
+            sessions.existing(id);
+            sessions.admit(id, write);
+            Transcript t = transcripts.get(id);
+            if (t == null) {
+                return 0L;
+            }
+            long removed = t.items.size();
+            t.items.clear();
+            t.byKey.clear();
+            return removed;
+        });
+    }
+
+    @Override
+    public long count(SessionId id) {
+        return read(() -> {
+            sessions.existing(id);
+            Transcript t = transcripts.get(id);
+            return t == null ? 0L : (long) t.items.size();
+        });
+    }
+
+    @Override
+    public Session fork(Session child, WriteContext write) {
+        long through = child.forkedFrom().orElseThrow().seq();
+        SessionId parentId = child.forkedFrom().get().parentId();
+        return write(() -> {
+            Session parent = sessions.existing(parentId);
+            Transcript source = transcripts.get(parentId);
+            long newest = source == null || source.items.isEmpty() ? 0 : source.items.lastKey();
+            if (through > newest) {
+                throw new InvalidInputException("throughSeq", "is past the newest item of " + parentId + " ("
+                        + newest + "), was " + through);
+            }
+            Session stored = new Session(child.id(), child.projectPath(), child.threadId(), child.status(),
+                    parent.context(), child.createdAt(), child.updatedAt(), child.version(), child.forkedFrom());
+            sessions.insertForked(stored, new Transition(stored.id(), SessionStatus.CREATED, SessionStatus.CREATED,
+                    write.at(), write.reason(), write.actor()));
+            Transcript copy = new Transcript();
+            copy.lastSeq = through;
+            if (source != null) {
+                for (TranscriptItem item : source.items.headMap(through, true).values()) {
+                    TranscriptItem copied = new TranscriptItem(stored.id(), item.seq(), item.json(), item.key(), item.at());
+                    copy.items.put(copied.seq(), copied);
+                    copied.key().ifPresent(k -> copy.byKey.put(k, copied));
+                }
+            }
+            transcripts.put(stored.id(), copy);
+            return stored;
+        });
+    }
+
+    /** Drops a deleted session's transcript; the caller holds the write lock. */
+    void forget(SessionId id) {
+        transcripts.remove(id);
+    }
+
+    private <T> T write(Supplier<T> step) {
+        Lock lock = sessions.lock().writeLock();
+        lock.lock();
+        try {
+            return step.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T read(Supplier<T> step) {
+        Lock lock = sessions.lock().readLock();
+        lock.lock();
+        try {
+            return step.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

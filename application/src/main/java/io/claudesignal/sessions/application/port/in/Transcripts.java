@@ -1,0 +1,79 @@
+package io.claudesignal.sessions.application.port.in;
+
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.TranscriptItem;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Each session's conversation transcript: append-only JSON items, numbered 1, 2, 3... in append order,
+ * read in windows. Kept beside the session rather than in its context, so that an append or a window
+ * costs the same at the 10th item and at the 100,000th.
+ *
+ * <p>A number is never reused: after {@link #popLast} or {@link #clear} the next item takes the next
+ * number, so a reader paging with {@link #after} never misses one; without pops there are no gaps.
+ *
+ * <p>Every write is atomic, fenced by the daemon's lease on the session like every other write (a
+ * {@link io.claudesignal.sessions.domain.LeaseLostException} when it was lost), and told to listeners
+ * ({@link SessionEvent.TranscriptChanged}) after it committed. Every method throws
+ * {@link SessionNotFoundException} for an unknown session and may throw
+ * {@link io.claudesignal.sessions.domain.StorageException} when the store itself fails.
+ */
+public interface Transcripts {
+
+    /**
+     * Appends one item, stored byte for byte as given (key order, number text, escapes).
+     *
+     * @param itemJson one JSON object, any shape (role, content, tool use...)
+     * @throws InvalidInputException when it is not one JSON object, or is over the item limit
+     *                               ({@link io.claudesignal.sessions.application.SessionsConfig#transcriptItemLimit()},
+     *                               1 MiB by default)
+     */
+    TranscriptItem append(SessionId id, String itemJson);
+
+    /**
+     * As {@link #append(SessionId, String)}, idempotent per session and {@code key}: when the session
+     * holds an item with that key, that item is returned and nothing is written. A daemon retrying
+     * after a crash, or the same message delivered twice, appends once, also when both race.
+     *
+     * @throws InvalidInputException also for a blank or over-long key
+     */
+    TranscriptItem append(SessionId id, String itemJson, String key);
+
+    /**
+     * Appends the items in one atomic step, with consecutive numbers.
+     *
+     * @throws InvalidInputException when any of them is refused (then none is written)
+     */
+    List<TranscriptItem> appendAll(SessionId id, List<String> itemsJson);
+
+    /**
+     * The newest {@code limit} items, oldest first.
+     *
+     * @throws InvalidInputException when {@code limit} is not positive
+     */
+    List<TranscriptItem> tail(SessionId id, int limit);
+
+    /**
+     * The items numbered above {@code afterSeq}, oldest first, at most {@code limit}: forward paging,
+     * {@code after(id, 0, n)} being the start and the last item's number the next page's {@code afterSeq}.
+     *
+     * @throws InvalidInputException when {@code afterSeq} is negative or {@code limit} not positive
+     */
+    List<TranscriptItem> after(SessionId id, long afterSeq, int limit);
+
+    /** Removes and returns the newest item (undoing a turn); empty when there is none. */
+    Optional<TranscriptItem> popLast(SessionId id);
+
+    /**
+     * Removes every item, their bytes overwritten as for a deleted session.
+     *
+     * @return how many were removed
+     */
+    long clear(SessionId id);
+
+    /** How many items the session holds. */
+    long count(SessionId id);
+}

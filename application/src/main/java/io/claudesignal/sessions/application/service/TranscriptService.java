@@ -1,0 +1,120 @@
+package io.claudesignal.sessions.application.service;
+
+import io.claudesignal.sessions.application.port.in.SessionEvent;
+import io.claudesignal.sessions.application.port.in.Transcripts;
+import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.TranscriptItem;
+import io.claudesignal.sessions.domain.Transition;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The use cases of {@link Transcripts}: validation here, before the store is touched; the writes go
+ * through the {@link SessionService} that made it, so that they are fenced by the leases it holds and
+ * told to its listeners.
+ */
+final class TranscriptService implements Transcripts {
+
+    private final SessionService owner;
+    private final TranscriptRepository store;
+    private final ContextJson json;
+    private final int itemLimit;
+
+    TranscriptService(SessionService owner, TranscriptRepository store, ContextJson json, int itemLimit) {
+        this.owner = owner;
+        this.store = store;
+        this.json = json;
+        this.itemLimit = itemLimit;
+    }
+
+    @Override
+    public TranscriptItem append(SessionId id, String itemJson) {
+        requireItem(itemJson);
+        return appendChecked(id, List.of(itemJson), Optional.empty()).get(0);
+    }
+
+    @Override
+    public TranscriptItem append(SessionId id, String itemJson, String key) {
+        TranscriptItem.validateKey(key);
+        requireItem(itemJson);
+        return appendChecked(id, List.of(itemJson), Optional.of(key)).get(0);
+    }
+
+    @Override
+    public List<TranscriptItem> appendAll(SessionId id, List<String> itemsJson) {
+        Objects.requireNonNull(itemsJson, "itemsJson");
+        itemsJson.forEach(this::requireItem);
+        if (itemsJson.isEmpty()) {
+            Objects.requireNonNull(id, "id");
+            count(id); // an unknown session is refused, even with nothing to append
+            return List.of();
+        }
+        return appendChecked(id, itemsJson, Optional.empty());
+    }
+
+    private List<TranscriptItem> appendChecked(SessionId id, List<String> items, Optional<String> key) {
+        Objects.requireNonNull(id, "id");
+        TranscriptRepository.Appended appended = owner.fenced(owner.write(id, Transition.USER),
+                w -> store.append(id, List.copyOf(items), key, w));
+        // An idempotent append that found its key changed nothing: there is nothing to tell.
+        if (appended.written()) {
+            owner.publish(new SessionEvent.TranscriptChanged(id, appended.items(), 0));
+        }
+        return appended.items();
+    }
+
+    @Override
+    public List<TranscriptItem> tail(SessionId id, int limit) {
+        Objects.requireNonNull(id, "id");
+        requirePositive(limit);
+        return store.tail(id, limit);
+    }
+
+    @Override
+    public List<TranscriptItem> after(SessionId id, long afterSeq, int limit) {
+        Objects.requireNonNull(id, "id");
+        if (afterSeq < 0) {
+            throw new InvalidInputException("afterSeq", "must not be negative, was " + afterSeq);
+        }
+        requirePositive(limit);
+        return store.after(id, afterSeq, limit);
+    }
+
+    @Override
+    public Optional<TranscriptItem> popLast(SessionId id) {
+        Objects.requireNonNull(id, "id");
+        Optional<TranscriptItem> popped = owner.fenced(owner.write(id, Transition.USER), w -> store.popLast(id, w));
+        popped.ifPresent(item -> owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), 1)));
+        return popped;
+    }
+
+    @Override
+    public long clear(SessionId id) {
+        Objects.requireNonNull(id, "id");
+        long removed = owner.fenced(owner.write(id, Transition.USER), w -> store.clear(id, w));
+        if (removed > 0) {
+            owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), removed));
+        }
+        return removed;
+    }
+
+    @Override
+    public long count(SessionId id) {
+        return store.count(Objects.requireNonNull(id, "id"));
+    }
+
+    // Checked, not rewritten: the item is stored as the caller wrote it. Before the store is touched.
+    private void requireItem(String item) {
+        json.requireObject("item", item, itemLimit);
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit < 1) {
+            throw new InvalidInputException("limit", "must be positive, was " + limit);
+        }
+    }
+}
