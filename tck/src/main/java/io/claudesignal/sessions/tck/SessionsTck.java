@@ -48,6 +48,10 @@ import org.junit.jupiter.api.Nested;
  *   <li>add one line to this class: {@code @Nested class Transcript extends TranscriptKit {}}.</li>
  * </ol>
  * Every adapter runs the new kit from then on, with no change to its own test.
+ *
+ * <p>The model-based properties ({@link SessionsModelProperties}: random scripts compared with a
+ * reference model) open a fresh store per script rather than per test, so they are not a kit here; an
+ * adapter runs them with a second small class that opens its store the same way.
  */
 public abstract class SessionsTck {
 
