@@ -34,6 +34,8 @@ public class StorageException extends SessionsException {
         UNAVAILABLE,
         /** The store was closed. */
         CLOSED,
+        /** The store does not do this (a backup of a database server: use the server's own tools). */
+        UNSUPPORTED,
         /** Anything else the storage engine reported. */
         OTHER
     }

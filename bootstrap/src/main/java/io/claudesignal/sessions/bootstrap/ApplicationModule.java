@@ -12,6 +12,7 @@ import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.service.ContextJson;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.SessionService;
@@ -128,7 +129,8 @@ public final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Maintenance maintenance(StorageDiagnostics diagnostics) {
-        return new MaintenanceService(diagnostics);
+    Maintenance maintenance(StorageDiagnostics diagnostics, StoreOperations operations, Persistence persistence,
+            ContextJson json) {
+        return new MaintenanceService(diagnostics, operations, persistence, json);
     }
 }

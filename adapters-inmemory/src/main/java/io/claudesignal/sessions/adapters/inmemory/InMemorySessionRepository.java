@@ -54,18 +54,18 @@ public final class InMemorySessionRepository
             Comparator.comparing(PageCursor::createdAt).thenComparing(PageCursor::id).reversed();
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Map<SessionId, Session> byId = new HashMap<>();
-    private final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
-    private final Map<SessionId, List<Transition>> histories = new HashMap<>();
-    private final Map<SessionId, Lease> leases = new HashMap<>();
-    private final Map<SessionId, Log> logs = new HashMap<>();
+    final Map<SessionId, Session> byId = new HashMap<>();
+    final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
+    final Map<SessionId, List<Transition>> histories = new HashMap<>();
+    final Map<SessionId, Lease> leases = new HashMap<>();
+    final Map<SessionId, Log> logs = new HashMap<>();
     // Only for stamping "recovered_at", which a database does in its own query language.
     private final ContextJson json = new ContextJson();
     // Under this store's lock, so that deleting or forking a session and its transcript is one step.
     private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
 
     /** One session's activity log: the newest entries, the last sequence number, the marker. */
-    private static final class Log {
+    static final class Log {
         final ArrayDeque<Activity> entries = new ArrayDeque<>();
         long lastSeq;
         long acknowledgedSeq;
@@ -201,7 +201,7 @@ public final class InMemorySessionRepository
                             now.truncatedTo(ChronoUnit.MICROS).toString());
                     Instant at = now.isAfter(s.updatedAt()) ? now : s.updatedAt();
                     Session paused = new Session(s.id(), s.projectPath(), s.threadId(), SessionStatus.PAUSED, stamped,
-                            s.createdAt(), at, s.version() + 1);
+                            s.createdAt(), at, s.version() + 1, s.forkedFrom(), s.pinned());
                     byId.put(s.id(), paused);
                     Write write = new Write(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
                     recovered.add(recordStatusChange(s, paused, write));
@@ -402,7 +402,7 @@ public final class InMemorySessionRepository
         }
     }
 
-    private static PageCursor key(Session s) {
+    static PageCursor key(Session s) {
         return new PageCursor(s.createdAt(), s.id());
     }
 

@@ -57,7 +57,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
 
     /** Everything but the context: a list never reads a context. */
     private static final List<SelectField<?>> SUMMARY = List.of(SESSIONS.ID, SESSIONS.PROJECT_PATH, SESSIONS.THREAD_ID,
-            SESSIONS.STATUS, SESSIONS.CREATED_AT, SESSIONS.UPDATED_AT, SESSIONS.VERSION);
+            SESSIONS.STATUS, SESSIONS.CREATED_AT, SESSIONS.UPDATED_AT, SESSIONS.VERSION, SESSIONS.PINNED);
 
     /** Only to stamp recovered contexts: it keeps their text as it is (order of keys, numbers). */
     private static final ContextJson CONTEXT_JSON = new ContextJson();
@@ -441,7 +441,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
         return new Activity(new SessionId(r.getSessionId()), r.getSeq(), r.getType(), r.getDetails(), r.getOccurredAt());
     }
 
-    private static SessionsRecord toRecord(Session s) {
+    static SessionsRecord toRecord(Session s) {
         SessionsRecord r = new SessionsRecord();
         r.setId(s.id().value());
         r.setProjectPath(s.projectPath());
@@ -451,6 +451,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
         r.setUpdatedAt(s.updatedAt());
         r.setVersion(s.version());
         r.setContext(s.context());
+        r.setPinned(s.pinned());
         s.forkedFrom().ifPresent(origin -> {
             r.setForkedFromId(origin.parentId().value());
             r.setForkedFromSeq(origin.seq());
@@ -458,16 +459,17 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
         return r;
     }
 
-    private static Session toSession(SessionsRecord r) {
+    static Session toSession(SessionsRecord r) {
         return new Session(new SessionId(r.getId()), r.getProjectPath(), r.getThreadId(),
                 SessionStatus.valueOf(r.getStatus()), r.getContext(), r.getCreatedAt(), r.getUpdatedAt(), r.getVersion(),
                 Optional.ofNullable(r.getForkedFromId())
-                        .map(parent -> new ForkOrigin(new SessionId(parent), r.getForkedFromSeq())));
+                        .map(parent -> new ForkOrigin(new SessionId(parent), r.getForkedFromSeq())),
+                r.getPinned());
     }
 
-    private static SessionSummary toSummary(Record r) {
+    static SessionSummary toSummary(Record r) {
         return new SessionSummary(new SessionId(r.get(SESSIONS.ID)), r.get(SESSIONS.PROJECT_PATH),
                 r.get(SESSIONS.THREAD_ID), SessionStatus.valueOf(r.get(SESSIONS.STATUS)), r.get(SESSIONS.CREATED_AT),
-                r.get(SESSIONS.UPDATED_AT), r.get(SESSIONS.VERSION));
+                r.get(SESSIONS.UPDATED_AT), r.get(SESSIONS.VERSION), r.get(SESSIONS.PINNED));
     }
 }

@@ -5,6 +5,7 @@ import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import java.util.Objects;
 
@@ -26,12 +27,14 @@ public final class PostgresStorage implements AutoCloseable {
     private final PostgresSessionRepository repository;
     private final PostgresTranscriptRepository transcripts;
     private final PostgresDiagnostics diagnostics;
+    private final PostgresOperations operations;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
         this.repository = new PostgresSessionRepository(db);
         this.transcripts = new PostgresTranscriptRepository(db);
         this.diagnostics = new PostgresDiagnostics(db, settings);
+        this.operations = new PostgresOperations(db);
     }
 
     /**
@@ -85,6 +88,11 @@ public final class PostgresStorage implements AutoCloseable {
 
     public StorageDiagnostics diagnostics() {
         return diagnostics;
+    }
+
+    /** Pinning, purge, export and import and sizes over this schema; backup is refused (use pg_dump). */
+    public StoreOperations operations() {
+        return operations;
     }
 
     PostgresDatabase databaseForTests() {

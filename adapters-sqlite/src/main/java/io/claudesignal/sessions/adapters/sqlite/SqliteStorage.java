@@ -4,6 +4,7 @@ import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +28,14 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteSessionRepository repository;
     private final SqliteTranscriptRepository transcripts;
     private final SqliteDiagnostics diagnostics;
+    private final SqliteOperations operations;
 
     private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
         this.db = db;
         this.repository = new SqliteSessionRepository(db);
         this.transcripts = new SqliteTranscriptRepository(db);
         this.diagnostics = new SqliteDiagnostics(db, settings);
+        this.operations = new SqliteOperations(db, settings);
     }
 
     /**
@@ -85,6 +88,11 @@ public final class SqliteStorage implements AutoCloseable {
 
     public StorageDiagnostics diagnostics() {
         return diagnostics;
+    }
+
+    /** Pinning, purge, export and import, sizes and online backup over this file. */
+    public StoreOperations operations() {
+        return operations;
     }
 
     @Override
