@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.cli;
 
+import io.claudesignal.sessions.application.port.in.StoreSizes;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Transition;
@@ -47,6 +48,7 @@ final class HumanOutput implements Output {
         line(label("created") + s.createdAt());
         line(label("updated") + s.updatedAt());
         line(label("version") + s.version());
+        line(label("pinned") + (s.pinned() ? "yes (kept by purge)" : "no"));
         s.forkedFrom().ifPresent(origin -> line(label("forked") + "from " + origin.parentId() + " at item #" + origin.seq()));
         if (withContext) {
             String indent = " ".repeat(LABEL_WIDTH);
@@ -70,7 +72,8 @@ final class HumanOutput implements Output {
             List<String[]> rows = new ArrayList<>();
             for (SessionSummary s : page.sessions()) {
                 rows.add(new String[] {
-                    s.id().toString(), s.status().name(), seconds(s.updatedAt()), s.threadId(), s.projectPath()});
+                    s.id().toString(), s.status().name() + (s.pinned() ? " pinned" : ""), seconds(s.updatedAt()),
+                    s.threadId(), s.projectPath()});
             }
             String[] header = {"ID", "STATUS", "UPDATED", "THREAD", "PROJECT"};
             int[] widths = new int[header.length];
@@ -160,7 +163,7 @@ final class HumanOutput implements Output {
     }
 
     @Override
-    public void health(HealthReport report) {
+    public void health(HealthReport report, Optional<StoreSizes> sizes) {
         int width = 0;
         for (HealthCheck check : report.checks()) {
             width = Math.max(width, check.name().length());
@@ -169,6 +172,11 @@ final class HumanOutput implements Output {
             String verdict = check.ok() ? style.green("ok  ") : style.red("FAIL");
             line(verdict + "  " + pad(check.name(), width) + "  " + check.detail());
         }
+        sizes.ifPresent(s -> line(style.dim("sizes") + "  " + s.sessions() + " session(s) ("
+                + s.sessionsByStatus().entrySet().stream().filter(e -> e.getValue() > 0).sorted(java.util.Map.Entry.comparingByKey())
+                        .map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", "))
+                + "), " + s.transcriptItems() + " transcript item(s)"
+                + (s.fileBytes().isPresent() ? ", " + s.fileBytes().getAsLong() + " bytes on disk" : "")));
         if (report.ok()) {
             line(report.checks().isEmpty() ? "nothing to check" : "all is well");
         }

@@ -72,6 +72,12 @@ import picocli.CommandLine.Spec;
             CatchUpCommand.class,
             TranscriptCommand.class,
             ForkCommand.class,
+            PinCommand.Pin.class,
+            PinCommand.Unpin.class,
+            PurgeCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
+            BackupCommand.class,
             CheckCommand.class,
             DemoCommand.class
         })
@@ -201,6 +207,17 @@ public final class SessionsCli implements Callable<Integer> {
     boolean debug() {
         return debug;
     }
+
+    /**
+     * The progress display of a long command: never with {@code --json} or when standard error is not a
+     * terminal, so scripts and pipes see only the command's own output.
+     */
+    ProgressDisplay progress() {
+        return json || !io.terminal() ? ProgressDisplay.NONE : progressDisplay;
+    }
+
+    /** The display used on a terminal; replaceable (a bar library plugs in here). */
+    ProgressDisplay progressDisplay = ProgressDisplay.NONE;
 
     Style style() {
         return Style.forTerminal(io.terminal(), io.env());
