@@ -23,6 +23,8 @@ import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,11 +80,14 @@ final class PostgresOperations implements StoreOperations {
         // SKIP LOCKED: two purges (two daemons) take disjoint batches instead of queueing behind each
         // other, and a row a daemon is writing is left for the next batch. The condition is checked
         // again by the DELETE on the row it deletes; the cascade removes what the session owns.
-        return db.write(ctx -> ctx.deleteFrom(SESSIONS)
-                .where(SESSIONS.ID.in(DSL.select(SESSIONS.ID).from(SESSIONS).where(purgeable(cutoff))
-                        .orderBy(SESSIONS.UPDATED_AT, SESSIONS.ID).limit(limit).forUpdate().skipLocked()))
-                .and(purgeable(cutoff))
-                .execute());
+        // A CTE, so that the batch is chosen (and locked) once and its LIMIT holds whatever plan the
+        // server picks for the DELETE.
+        OffsetDateTime before = cutoff.atOffset(ZoneOffset.UTC);
+        return db.write(ctx -> ctx.execute("WITH batch AS (SELECT id FROM sessions"
+                + " WHERE status = 'TERMINATED' AND NOT pinned AND updated_at < ?"
+                + " ORDER BY updated_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " DELETE FROM sessions s USING batch WHERE s.id = batch.id"
+                + " AND s.status = 'TERMINATED' AND NOT s.pinned AND s.updated_at < ?", before, limit, before));
     }
 
     @Override
