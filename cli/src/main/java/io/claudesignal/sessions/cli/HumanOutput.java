@@ -18,6 +18,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import io.claudesignal.sessions.domain.SessionStatus;
 
 /** Readable text: a labelled block for a session, a table for a list. */
 final class HumanOutput implements Output {
@@ -172,15 +175,24 @@ final class HumanOutput implements Output {
             String verdict = check.ok() ? style.green("ok  ") : style.red("FAIL");
             line(verdict + "  " + pad(check.name(), width) + "  " + check.detail());
         }
-        sizes.ifPresent(s -> line(style.dim("sizes") + "  " + s.sessions() + " session(s) ("
-                + s.sessionsByStatus().entrySet().stream().filter(e -> e.getValue() > 0).sorted(java.util.Map.Entry.comparingByKey())
-                        .map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", "))
-                + "), " + s.transcriptItems() + " transcript item(s)"
-                + (s.fileBytes().isPresent() ? ", " + s.fileBytes().getAsLong() + " bytes on disk" : "")));
+        sizes.ifPresent(s -> line(style.dim("sizes") + "  " + describe(s)));
         if (report.ok()) {
             line(report.checks().isEmpty() ? "nothing to check" : "all is well");
         }
         out.flush();
+    }
+
+    /** "3 session(s): 2 CREATED, 1 TERMINATED, 5 transcript item(s), 106496 bytes on disk". */
+    private static String describe(StoreSizes sizes) {
+        StringBuilder text = new StringBuilder(sizes.sessions() + " session(s)");
+        String byStatus = Arrays.stream(SessionStatus.values()).filter(st -> sizes.sessionsByStatus().get(st) > 0)
+                .map(st -> sizes.sessionsByStatus().get(st) + " " + st.name()).collect(Collectors.joining(", "));
+        if (!byStatus.isEmpty()) {
+            text.append(" (").append(byStatus).append(')');
+        }
+        text.append(", ").append(sizes.transcriptItems()).append(" transcript item(s)");
+        sizes.fileBytes().ifPresent(bytes -> text.append(", ").append(bytes).append(" bytes on disk"));
+        return text.toString();
     }
 
     @Override

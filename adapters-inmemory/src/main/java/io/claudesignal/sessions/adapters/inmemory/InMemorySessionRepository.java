@@ -19,6 +19,7 @@ import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.in.HealthCheck;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -74,6 +75,11 @@ public final class InMemorySessionRepository
     /** The transcripts of these sessions. */
     public InMemoryTranscriptRepository transcripts() {
         return transcripts;
+    }
+
+    /** Pinning, purge, export and import and sizes over these sessions (backup is refused: no file). */
+    public StoreOperations operations() {
+        return new InMemoryOperations(this);
     }
 
     /** Every port over this store. */

@@ -23,8 +23,6 @@ import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,12 +80,12 @@ final class PostgresOperations implements StoreOperations {
         // again by the DELETE on the row it deletes; the cascade removes what the session owns.
         // A CTE, so that the batch is chosen (and locked) once and its LIMIT holds whatever plan the
         // server picks for the DELETE.
-        OffsetDateTime before = cutoff.atOffset(ZoneOffset.UTC);
+        String before = cutoff.toString();
         return db.write(ctx -> ctx.execute("WITH batch AS (SELECT id FROM sessions"
-                + " WHERE status = 'TERMINATED' AND NOT pinned AND updated_at < ?"
+                + " WHERE status = 'TERMINATED' AND NOT pinned AND updated_at < CAST(? AS timestamptz)"
                 + " ORDER BY updated_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " DELETE FROM sessions s USING batch WHERE s.id = batch.id"
-                + " AND s.status = 'TERMINATED' AND NOT s.pinned AND s.updated_at < ?", before, limit, before));
+                + " AND s.status = 'TERMINATED' AND NOT s.pinned AND s.updated_at < CAST(? AS timestamptz)", before, limit, before));
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,6 +69,8 @@ final class ImportLines {
                 }
                 progress.advanced(lines, -1);
             }
+        } catch (CharacterCodingException e) {
+            throw new ImportLineException(lines + 1, imported, "not valid UTF-8", e);
         } catch (IOException e) {
             throw new StorageException(StorageException.Reason.IO, null,
                     "reading the import failed after line " + lines + ": " + e.getMessage(), e);
