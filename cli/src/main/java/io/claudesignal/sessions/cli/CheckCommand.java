@@ -2,7 +2,7 @@ package io.claudesignal.sessions.cli;
 
 import java.util.Optional;
 import io.claudesignal.sessions.application.port.in.StoreSizes;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import java.util.List;
 import picocli.CommandLine.Command;

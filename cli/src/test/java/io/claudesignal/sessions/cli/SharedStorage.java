@@ -6,7 +6,7 @@ import io.claudesignal.sessions.adapters.inmemory.InMemorySessionRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.bootstrap.ApplicationModule;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import io.claudesignal.sessions.bootstrap.StoreResources;

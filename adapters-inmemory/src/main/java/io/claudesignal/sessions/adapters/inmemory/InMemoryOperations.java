@@ -1,8 +1,8 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Activity;

@@ -7,9 +7,10 @@ import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSCRIPTS
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSCRIPT_ITEMS;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSITIONS;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.adapters.jdbc.SqlTables;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Activity;
@@ -37,6 +38,8 @@ import org.jooq.impl.DSL;
 final class PostgresOperations implements StoreOperations {
 
     private static final int ROWS_PER_INSERT = 1000;
+    /** The shared SQL core's mapping of a sessions row. */
+    private static final SqlTables.Sessions ROWS = new SqlTables(PostgresDialect.INSTANCE).sessions;
 
     private final PostgresDatabase db;
 
@@ -48,7 +51,7 @@ final class PostgresOperations implements StoreOperations {
     public Session setPinned(SessionId id, boolean pinned) {
         return db.write(ctx -> ctx.update(SESSIONS).set(SESSIONS.PINNED, pinned).where(SESSIONS.ID.eq(id.value()))
                 .returning().fetchOptional()
-                .map(PostgresSessionRepository::toSession)
+                .map(ROWS::toSession)
                 .orElseThrow(() -> new SessionNotFoundException(id)));
     }
 
@@ -70,7 +73,7 @@ final class PostgresOperations implements StoreOperations {
                 .from(SESSIONS).where(condition)
                 .orderBy(SESSIONS.UPDATED_AT, SESSIONS.ID)
                 .limit(limit)
-                .fetch(PostgresSessionRepository::toSummary));
+                .fetch(ROWS::toSummary));
     }
 
     @Override
@@ -100,7 +103,7 @@ final class PostgresOperations implements StoreOperations {
 
     private static Optional<SessionArchive> read(DSLContext ctx, SessionId id) {
         Optional<Session> session = ctx.selectFrom(SESSIONS).where(SESSIONS.ID.eq(id.value())).fetchOptional()
-                .map(PostgresSessionRepository::toSession);
+                .map(ROWS::toSession);
         if (session.isEmpty()) {
             return Optional.empty();
         }
@@ -126,7 +129,14 @@ final class PostgresOperations implements StoreOperations {
         db.write(ctx -> {
             // ON CONFLICT DO NOTHING: of two imports racing for one session exactly one inserts it, and
             // the other learns so without an error that would abort its transaction.
-            int inserted = ctx.insertInto(SESSIONS).set(PostgresSessionRepository.toRecord(s))
+            int inserted = ctx.insertInto(SESSIONS)
+                    .set(SESSIONS.ID, s.id().value()).set(SESSIONS.PROJECT_PATH, s.projectPath())
+                    .set(SESSIONS.THREAD_ID, s.threadId()).set(SESSIONS.STATUS, s.status().name())
+                    .set(SESSIONS.CREATED_AT, s.createdAt()).set(SESSIONS.UPDATED_AT, s.updatedAt())
+                    .set(SESSIONS.VERSION, s.version()).set(SESSIONS.CONTEXT, s.context())
+                    .set(SESSIONS.FORKED_FROM_ID, s.forkedFrom().map(f -> f.parentId().value()).orElse(null))
+                    .set(SESSIONS.FORKED_FROM_SEQ, s.forkedFrom().map(f -> f.seq()).orElse(null))
+                    .set(SESSIONS.PINNED, s.pinned())
                     .onConflict(SESSIONS.ID).doNothing().execute();
             if (inserted == 0) {
                 throw new DuplicateSessionException(s.id());

@@ -7,9 +7,9 @@ import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSCRIPTS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSCRIPT_ITEMS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Activity;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.InvalidInputException;

@@ -5,7 +5,7 @@ import io.claudesignal.sessions.application.port.in.ExportRequest;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.PurgeRequest;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Session;

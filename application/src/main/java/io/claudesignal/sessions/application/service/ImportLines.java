@@ -1,10 +1,11 @@
 package io.claudesignal.sessions.application.service;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.in.ImportLineException;
 import io.claudesignal.sessions.application.port.in.ImportReport;
 import io.claudesignal.sessions.application.port.in.Progress;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Activity;

@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.application.service;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.in.ExportReport;
 import io.claudesignal.sessions.application.port.in.ExportRequest;
 import io.claudesignal.sessions.application.port.in.HealthReport;

@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.application.port.in;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
