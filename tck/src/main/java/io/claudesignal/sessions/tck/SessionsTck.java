@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Nested;
  * repeat several rounds; they fail if a store checks a status or version in one step and writes in
  * another.
  *
- * <p><b>Adding a kit</b> (the transcript kit of the next feature is one):
+ * <p><b>Adding a kit</b> (as the transcript kits were added):
  * <ol>
  *   <li>write {@code public abstract class TranscriptKit extends Kit} in this package, with its
  *       {@code @Test} methods using the fixture of {@link Kit} ({@code sessions}, {@code clock},
@@ -148,6 +148,7 @@ public abstract class SessionsTck {
     @Nested class Recovery extends RecoveryKit {}
     @Nested class ActivityLog extends ActivityLogKit {}
     @Nested class Listeners extends ListenersKit {}
-    // The transcript kit goes here: @Nested class Transcript extends TranscriptKit {}
+    @Nested class Transcript extends TranscriptKit {}
+    @Nested class Fork extends ForkKit {}
     @Nested class Operations extends OperationsKit {}
 }
