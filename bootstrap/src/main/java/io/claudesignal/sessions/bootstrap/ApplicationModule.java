@@ -13,6 +13,7 @@ import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
@@ -135,7 +136,8 @@ public final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Maintenance maintenance(StorageDiagnostics diagnostics) {
-        return new MaintenanceService(diagnostics);
+    Maintenance maintenance(StorageDiagnostics diagnostics, StoreOperations operations, Persistence persistence,
+            ContextJson json) {
+        return new MaintenanceService(diagnostics, operations, persistence, json);
     }
 }

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import java.util.Objects;
 
 /**
@@ -39,6 +40,11 @@ public final class InMemoryModule extends AbstractModule {
     @Provides
     StorageDiagnostics diagnostics(InMemoryStorage.Handle handle) {
         return handle.diagnostics();
+    }
+
+    @Provides
+    StoreOperations operations(InMemoryStorage.Handle handle) {
+        return handle.operations();
     }
 
     @Provides

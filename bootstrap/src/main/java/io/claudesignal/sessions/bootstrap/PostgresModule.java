@@ -7,6 +7,7 @@ import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
 import io.claudesignal.sessions.adapters.postgres.PostgresStorage;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import java.util.Objects;
 
 /**
@@ -45,6 +46,11 @@ public final class PostgresModule extends AbstractModule {
     @Provides
     StorageDiagnostics diagnostics(PostgresStorage storage) {
         return storage.diagnostics();
+    }
+
+    @Provides
+    StoreOperations operations(PostgresStorage storage) {
+        return storage.operations();
     }
 
     @Provides

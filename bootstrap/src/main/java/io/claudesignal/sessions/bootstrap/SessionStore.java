@@ -135,10 +135,11 @@ public final class SessionStore implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         SqliteStorage storage = SqliteStorage.open(file, settings);
         try {
+            ContextJson json = new ContextJson(ContextJson.DEFAULT_MAX_BYTES, ContextJson.DEFAULT_MAX_DEPTH);
             SessionService service = new SessionService(storage.persistence(), Clock.systemUTC(),
-                    SessionIdGenerator.random(),
-                    new ContextJson(ContextJson.DEFAULT_MAX_BYTES, ContextJson.DEFAULT_MAX_DEPTH), config);
-            return new SessionStore(service, new MaintenanceService(storage.diagnostics()), service,
+                    SessionIdGenerator.random(), json, config);
+            return new SessionStore(service, new MaintenanceService(storage.diagnostics(), storage.operations(),
+                    storage.persistence(), json), service,
                     service.transcripts(), config, storage::close);
         } catch (RuntimeException | Error e) {
             storage.close();

@@ -8,6 +8,7 @@ import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -43,6 +44,11 @@ public final class SqliteModule extends AbstractModule {
     @Provides
     StorageDiagnostics diagnostics(SqliteStorage storage) {
         return storage.diagnostics();
+    }
+
+    @Provides
+    StoreOperations operations(SqliteStorage storage) {
+        return storage.operations();
     }
 
     @Provides

@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.cli;
 
+import java.util.Optional;
+import io.claudesignal.sessions.application.port.in.StoreSizes;
 import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import java.util.List;
@@ -10,10 +12,19 @@ import picocli.CommandLine.Command;
                 + "every finding. Exit 0 only when all is well, else 6.")
 final class CheckCommand extends CliCommand {
 
+    /** The sizes, unless the store is too broken to count: then the check's findings say why. */
+    private Optional<StoreSizes> sizes(HealthReport report) {
+        try {
+            return Optional.of(cli.store().maintenance().sizes());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     ExitCode execute() {
         HealthReport report = cli.store().maintenance().check();
-        output().health(report);
+        output().health(report, sizes(report));
         if (report.ok()) {
             return ExitCode.OK;
         }

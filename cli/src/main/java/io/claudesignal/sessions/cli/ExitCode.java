@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.cli;
 
+import io.claudesignal.sessions.application.port.in.ImportLineException;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.ConflictException;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -53,7 +54,7 @@ public enum ExitCode {
         if (decisive instanceof ConflictException) {
             return CONFLICT;
         }
-        if (decisive instanceof InvalidInputException) {
+        if (decisive instanceof InvalidInputException || decisive instanceof ImportLineException) {
             return INVALID_INPUT;
         }
         if (decisive instanceof StorageException) {

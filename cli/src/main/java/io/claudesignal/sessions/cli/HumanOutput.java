@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.cli;
 
+import io.claudesignal.sessions.application.port.in.StoreSizes;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Transition;
@@ -17,6 +18,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import io.claudesignal.sessions.domain.SessionStatus;
 
 /** Readable text: a labelled block for a session, a table for a list. */
 final class HumanOutput implements Output {
@@ -47,6 +51,7 @@ final class HumanOutput implements Output {
         line(label("created") + s.createdAt());
         line(label("updated") + s.updatedAt());
         line(label("version") + s.version());
+        line(label("pinned") + (s.pinned() ? "yes (kept by purge)" : "no"));
         s.forkedFrom().ifPresent(origin -> line(label("forked") + "from " + origin.parentId() + " at item #" + origin.seq()));
         if (withContext) {
             String indent = " ".repeat(LABEL_WIDTH);
@@ -70,7 +75,8 @@ final class HumanOutput implements Output {
             List<String[]> rows = new ArrayList<>();
             for (SessionSummary s : page.sessions()) {
                 rows.add(new String[] {
-                    longIds ? s.id().toString() : shortId(s.id()), s.status().name(), seconds(s.updatedAt()), s.threadId(), s.projectPath()});
+                    longIds ? s.id().toString() : shortId(s.id()), s.status().name() + (s.pinned() ? " pinned" : ""),
+                    seconds(s.updatedAt()), s.threadId(), s.projectPath()});
             }
             String[] header = {"ID", "STATUS", "UPDATED", "THREAD", "PROJECT"};
             int[] widths = new int[header.length];
@@ -167,7 +173,7 @@ final class HumanOutput implements Output {
     }
 
     @Override
-    public void health(HealthReport report) {
+    public void health(HealthReport report, Optional<StoreSizes> sizes) {
         int width = 0;
         for (HealthCheck check : report.checks()) {
             width = Math.max(width, check.name().length());
@@ -176,10 +182,24 @@ final class HumanOutput implements Output {
             String verdict = check.ok() ? style.green("ok  ") : style.red("FAIL");
             line(verdict + "  " + pad(check.name(), width) + "  " + check.detail());
         }
+        sizes.ifPresent(s -> line(style.dim("sizes") + "  " + describe(s)));
         if (report.ok()) {
             line(report.checks().isEmpty() ? "nothing to check" : "all is well");
         }
         out.flush();
+    }
+
+    /** "3 session(s): 2 CREATED, 1 TERMINATED, 5 transcript item(s), 106496 bytes on disk". */
+    private static String describe(StoreSizes sizes) {
+        StringBuilder text = new StringBuilder(sizes.sessions() + " session(s)");
+        String byStatus = Arrays.stream(SessionStatus.values()).filter(st -> sizes.sessionsByStatus().get(st) > 0)
+                .map(st -> sizes.sessionsByStatus().get(st) + " " + st.name()).collect(Collectors.joining(", "));
+        if (!byStatus.isEmpty()) {
+            text.append(" (").append(byStatus).append(')');
+        }
+        text.append(", ").append(sizes.transcriptItems()).append(" transcript item(s)");
+        sizes.fileBytes().ifPresent(bytes -> text.append(", ").append(bytes).append(" bytes on disk"));
+        return text.toString();
     }
 
     @Override

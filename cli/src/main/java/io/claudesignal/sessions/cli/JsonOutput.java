@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.cli;
 
+import io.claudesignal.sessions.application.port.in.StoreSizes;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Transition;
@@ -53,7 +54,7 @@ final class JsonOutput implements Output {
     }
 
     @Override
-    public void health(HealthReport report) {
+    public void health(HealthReport report, Optional<StoreSizes> sizes) {
         ObjectNode root = JsonText.object();
         root.put("ok", report.ok());
         ArrayNode checks = root.putArray("checks");
@@ -62,6 +63,11 @@ final class JsonOutput implements Output {
             node.put("name", check.name());
             node.put("ok", check.ok());
             node.put("detail", check.detail());
+        }
+        if (sizes.isPresent()) {
+            root.set("sizes", OperationsOutput.sizes(sizes.get()));
+        } else {
+            root.putNull("sizes");
         }
         print(out, root);
     }

@@ -74,6 +74,7 @@ final class JsonText {
         node.put("createdAt", s.createdAt().toString());
         node.put("updatedAt", s.updatedAt().toString());
         node.put("version", s.version());
+        node.put("pinned", s.pinned());
         return node;
     }
 

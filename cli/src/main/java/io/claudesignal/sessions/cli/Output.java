@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.cli;
 
+import io.claudesignal.sessions.application.port.in.StoreSizes;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Transition;
@@ -35,7 +36,8 @@ interface Output {
 
     void deleted(SessionId id);
 
-    void health(HealthReport report);
+    /** The findings of a check, and the store's sizes when they could be read. */
+    void health(HealthReport report, Optional<StoreSizes> sizes);
 
     /** A session's status changes, oldest first. */
     void history(SessionId id, List<Transition> history);

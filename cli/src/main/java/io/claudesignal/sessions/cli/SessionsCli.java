@@ -83,6 +83,12 @@ public final class SessionsCli implements Callable<Integer> {
             CatchUpCommand.class,
             TranscriptCommand.class,
             ForkCommand.class,
+            PinCommand.Pin.class,
+            PinCommand.Unpin.class,
+            PurgeCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
+            BackupCommand.class,
             CheckCommand.class,
             DemoCommand.class,
             CompletionCommand.class,
@@ -264,6 +270,17 @@ public final class SessionsCli implements Callable<Integer> {
     boolean debug() {
         return debug;
     }
+
+    /**
+     * The progress display of a long command: never with {@code --json} or when standard error is not a
+     * terminal, so scripts and pipes see only the command's own output.
+     */
+    ProgressDisplay progress() {
+        return json || !io.terminal() ? ProgressDisplay.NONE : progressDisplay;
+    }
+
+    /** The display used on a terminal; replaceable (a bar library plugs in here). */
+    ProgressDisplay progressDisplay = ProgressDisplay.NONE;
 
     Style style() {
         return Style.forTerminal(io.terminal(), io.env());

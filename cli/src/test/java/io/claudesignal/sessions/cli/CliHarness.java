@@ -20,9 +20,9 @@ final class CliHarness {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> SESSION_FIELDS =
-            List.of("id", "projectPath", "threadId", "status", "context", "createdAt", "updatedAt", "version");
+            List.of("id", "projectPath", "threadId", "status", "context", "createdAt", "updatedAt", "version", "pinned");
     static final List<String> SUMMARY_FIELDS =
-            List.of("id", "projectPath", "threadId", "status", "createdAt", "updatedAt", "version");
+            List.of("id", "projectPath", "threadId", "status", "createdAt", "updatedAt", "version", "pinned");
 
     record Result(int code, String out, String err) {
 

@@ -510,13 +510,14 @@ class SessionsCliTest {
         void reportsEveryFindingForPeople() {
             storage.diagnostics = () -> List.of(HealthCheck.ok("integrity", "fine"), HealthCheck.ok("schema", "version 1"));
             String out = cli.run("check").succeeds().out();
-            assertThat(out).isEqualTo("ok    integrity  fine\nok    schema     version 1\nall is well\n");
+            assertThat(out).isEqualTo("ok    integrity  fine\nok    schema     version 1\n"
+                    + "sizes  0 session(s), 0 transcript item(s)\nall is well\n");
         }
 
         @Test
         void reportsEveryFindingAsJson() {
             JsonNode report = cli.run("check", "--json").succeeds().json();
-            assertThat(CliHarness.fieldNames(report)).containsExactly("ok", "checks");
+            assertThat(CliHarness.fieldNames(report)).containsExactly("ok", "checks", "sizes");
             assertThat(report.get("ok").asBoolean()).isTrue();
             assertThat(report.get("checks").size()).isPositive();
             for (JsonNode check : report.get("checks")) {

@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import io.claudesignal.sessions.adapters.inmemory.InMemorySessionRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.bootstrap.ApplicationModule;
 import io.claudesignal.sessions.bootstrap.SessionStore;
@@ -42,6 +43,11 @@ final class SharedStorage implements StoreOpener {
             @Provides
             Persistence persistence() {
                 return repository.persistence();
+            }
+
+            @Provides
+            StoreOperations operations() {
+                return repository.operations();
             }
 
             @Provides

@@ -19,6 +19,8 @@ import java.util.Optional;
  *                not an object.
  * @param forkedFrom where the session was forked from ({@code Sessions.fork}); empty for a session
  *                   made by {@code create}. Set once, at creation.
+ * @param pinned     kept by retention whatever its age ({@code Maintenance.pin}); an operator's flag,
+ *                   not the session's content, so setting it changes neither version nor updatedAt
  */
 public record Session(
         SessionId id,
@@ -29,7 +31,8 @@ public record Session(
         Instant createdAt,
         Instant updatedAt,
         long version,
-        Optional<ForkOrigin> forkedFrom) {
+        Optional<ForkOrigin> forkedFrom,
+        boolean pinned) {
 
     /** Longest project path accepted, in chars (Linux's PATH_MAX is 4096 bytes). */
     public static final int MAX_PROJECT_PATH_LENGTH = 4096;
@@ -59,6 +62,12 @@ public record Session(
         Objects.requireNonNull(forkedFrom, "forkedFrom");
     }
 
+    /** A session that is not pinned. */
+    public Session(SessionId id, String projectPath, String threadId, SessionStatus status, String context,
+            Instant createdAt, Instant updatedAt, long version, Optional<ForkOrigin> forkedFrom) {
+        this(id, projectPath, threadId, status, context, createdAt, updatedAt, version, forkedFrom, false);
+    }
+
     /** A session that was not forked. */
     public Session(SessionId id, String projectPath, String threadId, SessionStatus status, String context,
             Instant createdAt, Instant updatedAt, long version) {
@@ -86,18 +95,24 @@ public record Session(
      */
     public Session transitionTo(SessionStatus target, Instant now) {
         checkTransition(id, status, target);
-        return new Session(id, projectPath, threadId, target, context, createdAt, later(now), version + 1, forkedFrom);
+        return new Session(id, projectPath, threadId, target, context, createdAt, later(now), version + 1, forkedFrom,
+                pinned);
     }
 
     /** This session with its context replaced by {@code newContext} (a JSON object as text). */
     public Session withContext(String newContext, Instant now) {
         return new Session(id, projectPath, threadId, status, newContext, createdAt, later(now), version + 1,
-                forkedFrom);
+                forkedFrom, pinned);
+    }
+
+    /** This session pinned or not; nothing else changes (see {@link #pinned()}). */
+    public Session withPinned(boolean pin) {
+        return new Session(id, projectPath, threadId, status, context, createdAt, updatedAt, version, forkedFrom, pin);
     }
 
     /** The session without its context, as lists show it. */
     public SessionSummary summary() {
-        return new SessionSummary(id, projectPath, threadId, status, createdAt, updatedAt, version);
+        return new SessionSummary(id, projectPath, threadId, status, createdAt, updatedAt, version, pinned);
     }
 
     /** Refuses a pair of statuses the lifecycle does not allow. */

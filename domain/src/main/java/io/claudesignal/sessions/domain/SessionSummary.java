@@ -3,7 +3,11 @@ package io.claudesignal.sessions.domain;
 import java.time.Instant;
 import java.util.Objects;
 
-/** A session without its context: what a list shows, cheap to read whatever the context's size. */
+/**
+ * A session without its context: what a list shows, cheap to read whatever the context's size.
+ *
+ * @param pinned kept by retention whatever its age (see {@link Session#pinned()})
+ */
 public record SessionSummary(
         SessionId id,
         String projectPath,
@@ -11,7 +15,8 @@ public record SessionSummary(
         SessionStatus status,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        boolean pinned) {
 
     public SessionSummary {
         Objects.requireNonNull(id, "id");
@@ -20,5 +25,11 @@ public record SessionSummary(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** A summary of a session that is not pinned. */
+    public SessionSummary(SessionId id, String projectPath, String threadId, SessionStatus status, Instant createdAt,
+            Instant updatedAt, long version) {
+        this(id, projectPath, threadId, status, createdAt, updatedAt, version, false);
     }
 }

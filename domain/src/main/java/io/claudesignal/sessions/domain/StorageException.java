@@ -39,6 +39,8 @@ public class StorageException extends SessionsException {
         COMMIT_UNKNOWN,
         /** The store was closed. */
         CLOSED,
+        /** The store does not do this (a backup of a database server: use the server's own tools). */
+        UNSUPPORTED,
         /** Anything else the storage engine reported. */
         OTHER
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
@@ -95,6 +96,15 @@ public abstract class Kit {
     /** Racers alternate between the two handles, so that a race also runs between connections. */
     protected Sessions onHandle(int racer, Sessions first, Sessions second) {
         return racer % 2 == 0 ? first : second;
+    }
+
+    /** The store operations of this test's store; see {@link SessionsTck#operations()}. */
+    protected StoreOperations operations() {
+        return tck.operations();
+    }
+
+    protected StoreOperations secondOperations() throws Exception {
+        return tck.secondOperations();
     }
 
     protected Sessions secondService() throws Exception {

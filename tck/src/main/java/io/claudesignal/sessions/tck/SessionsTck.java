@@ -2,6 +2,7 @@ package io.claudesignal.sessions.tck;
 
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -89,6 +90,20 @@ public abstract class SessionsTck {
         return resource;
     }
 
+    /**
+     * The store operations (pin, purge, export and import) over the store {@link #openPersistence()}
+     * opened for this test. Every adapter provides them; the {@link OperationsKit} fails until it does.
+     */
+    protected StoreOperations operations() {
+        throw new UnsupportedOperationException(getClass().getName()
+                + " must override SessionsTck.operations() with the store operations of its store");
+    }
+
+    /** The store operations of a second handle (as another process would open it). By default, the same. */
+    protected StoreOperations secondOperations() throws Exception {
+        return operations();
+    }
+
     /** The store of the current test. */
     public final Persistence persistence() {
         return persistence;
@@ -140,4 +155,5 @@ public abstract class SessionsTck {
     @Nested class Transcript extends TranscriptKit {}
     @Nested class Fork extends ForkKit {}
     @Nested class ShortIds extends ShortIdsKit {}
+    @Nested class Operations extends OperationsKit {}
 }

@@ -17,6 +17,7 @@ import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.Session;
@@ -54,18 +55,18 @@ public final class InMemorySessionRepository
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     // Sorted like the SQL stores' primary keys, so that a prefix is one range of it.
-    private final NavigableMap<SessionId, Session> byId = new TreeMap<>();
-    private final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
-    private final Map<SessionId, List<Transition>> histories = new HashMap<>();
-    private final Map<SessionId, Lease> leases = new HashMap<>();
-    private final Map<SessionId, Log> logs = new HashMap<>();
+    final NavigableMap<SessionId, Session> byId = new TreeMap<>();
+    final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
+    final Map<SessionId, List<Transition>> histories = new HashMap<>();
+    final Map<SessionId, Lease> leases = new HashMap<>();
+    final Map<SessionId, Log> logs = new HashMap<>();
     // Only for stamping "recovered_at", which a database does in its own query language.
     private final ContextJson json = new ContextJson();
     // Under this store's lock, so that deleting or forking a session and its transcript is one step.
     private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
 
     /** One session's activity log: the newest entries, the last sequence number, the marker. */
-    private static final class Log {
+    static final class Log {
         final ArrayDeque<Activity> entries = new ArrayDeque<>();
         long lastSeq;
         long acknowledgedSeq;
@@ -74,6 +75,11 @@ public final class InMemorySessionRepository
     /** The transcripts of these sessions. */
     public InMemoryTranscriptRepository transcripts() {
         return transcripts;
+    }
+
+    /** Pinning, purge, export and import and sizes over these sessions (backup is refused: no file). */
+    public StoreOperations operations() {
+        return new InMemoryOperations(this);
     }
 
     /** Every port over this store. */
@@ -211,7 +217,7 @@ public final class InMemorySessionRepository
                             now.truncatedTo(ChronoUnit.MICROS).toString());
                     Instant at = now.isAfter(s.updatedAt()) ? now : s.updatedAt();
                     Session paused = new Session(s.id(), s.projectPath(), s.threadId(), SessionStatus.PAUSED, stamped,
-                            s.createdAt(), at, s.version() + 1);
+                            s.createdAt(), at, s.version() + 1, s.forkedFrom(), s.pinned());
                     byId.put(s.id(), paused);
                     WriteContext write = new WriteContext(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
                     recovered.add(recordStatusChange(s, paused, write));
@@ -398,7 +404,7 @@ public final class InMemorySessionRepository
         }
     }
 
-    private static PageCursor key(Session s) {
+    static PageCursor key(Session s) {
         return new PageCursor(s.createdAt(), s.id());
     }
 

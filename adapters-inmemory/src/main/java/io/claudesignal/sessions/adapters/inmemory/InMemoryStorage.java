@@ -7,6 +7,7 @@ import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -38,11 +39,13 @@ public final class InMemoryStorage {
         private final AtomicBoolean closed = new AtomicBoolean();
         private final Persistence persistence;
         private final StorageDiagnostics diagnostics;
+        private final StoreOperations operations;
 
         private Handle(InMemorySessionRepository data) {
             this.persistence = new Persistence(guard(SessionRepository.class, data), guard(LeaseRepository.class, data),
                     guard(ActivityRepository.class, data), guard(TranscriptRepository.class, data.transcripts()));
             this.diagnostics = guard(StorageDiagnostics.class, data);
+            this.operations = guard(StoreOperations.class, new InMemoryOperations(data));
         }
 
         public Persistence persistence() {
@@ -51,6 +54,11 @@ public final class InMemoryStorage {
 
         public StorageDiagnostics diagnostics() {
             return diagnostics;
+        }
+
+        /** Pinning, purge, export and import and sizes; backup is refused (there is no file). */
+        public StoreOperations operations() {
+            return operations;
         }
 
         public boolean isClosed() {

@@ -27,10 +27,10 @@ import java.util.function.Supplier;
 public final class InMemoryTranscriptRepository implements TranscriptRepository {
 
     private final InMemorySessionRepository sessions;
-    private final Map<SessionId, Transcript> transcripts = new HashMap<>();
+    final Map<SessionId, Transcript> transcripts = new HashMap<>();
 
     /** One session's items, their keys, and the last number handed out (which pops do not take back). */
-    private static final class Transcript {
+    static final class Transcript {
         final NavigableMap<Long, TranscriptItem> items = new TreeMap<>();
         final Map<String, TranscriptItem> byKey = new HashMap<>();
         long lastSeq;

@@ -63,7 +63,7 @@ public abstract class SqlSessions implements SessionRepository {
                         .values(session.id().value(), session.projectPath(), session.threadId(),
                                 session.status().name(), session.createdAt(), session.updatedAt(), session.version(),
                                 session.context(), session.forkedFrom().map(f -> f.parentId().value()).orElse(null),
-                                session.forkedFrom().map(f -> f.seq()).orElse(null))
+                                session.forkedFrom().map(f -> f.seq()).orElse(null), session.pinned())
                         .execute();
             } catch (DataAccessException e) {
                 if (rules.dialect().isUniqueViolation(e)) {

@@ -76,6 +76,8 @@ public final class SqlTables {
         /** Where a forked session came from: both null unless it is a fork. */
         public final Field<UUID> forkedFromId;
         public final Field<Long> forkedFromSeq;
+        /** Kept by retention whatever its age: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL. */
+        public final Field<Boolean> pinned;
         /** Everything but the context, in this order: a list never reads a context. */
         public final List<SelectField<?>> summary;
         /** The whole row, in this order. */
@@ -92,21 +94,24 @@ public final class SqlTables {
             context = text(table, "context");
             forkedFromId = column(table, "forked_from_id", uuid);
             forkedFromSeq = bigint(table, "forked_from_seq");
-            summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version);
+            pinned = column(table, "pinned", SQLDataType.BOOLEAN);
+            summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, pinned);
             all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context, forkedFromId,
-                    forkedFromSeq);
+                    forkedFromSeq, pinned);
         }
 
         public Session toSession(Record r) {
             return new Session(new SessionId(r.get(id)), r.get(projectPath), r.get(threadId),
                     SessionStatus.valueOf(r.get(status)), r.get(context), r.get(createdAt), r.get(updatedAt),
                     r.get(version), Optional.ofNullable(r.get(forkedFromId))
-                            .map(parent -> new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq))));
+                            .map(parent -> new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq))),
+                    Boolean.TRUE.equals(r.get(pinned)));
         }
 
         public SessionSummary toSummary(Record r) {
             return new SessionSummary(new SessionId(r.get(id)), r.get(projectPath), r.get(threadId),
-                    SessionStatus.valueOf(r.get(status)), r.get(createdAt), r.get(updatedAt), r.get(version));
+                    SessionStatus.valueOf(r.get(status)), r.get(createdAt), r.get(updatedAt), r.get(version),
+                    Boolean.TRUE.equals(r.get(pinned)));
         }
     }
 

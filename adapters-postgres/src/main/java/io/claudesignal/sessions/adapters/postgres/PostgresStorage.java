@@ -8,6 +8,7 @@ import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import java.util.Objects;
 
@@ -29,12 +30,14 @@ public final class PostgresStorage implements AutoCloseable {
     private final PostgresSessionRepository repository;
     private final SqlTranscripts transcripts;
     private final PostgresDiagnostics diagnostics;
+    private final PostgresOperations operations;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
         this.repository = new PostgresSessionRepository(db);
         this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.INSTANCE));
         this.diagnostics = new PostgresDiagnostics(db, settings);
+        this.operations = new PostgresOperations(db);
     }
 
     /**
@@ -88,6 +91,11 @@ public final class PostgresStorage implements AutoCloseable {
 
     public StorageDiagnostics diagnostics() {
         return diagnostics;
+    }
+
+    /** Pinning, purge, export and import and sizes over this schema; backup is refused (use pg_dump). */
+    public StoreOperations operations() {
+        return operations;
     }
 
     PostgresDatabase databaseForTests() {

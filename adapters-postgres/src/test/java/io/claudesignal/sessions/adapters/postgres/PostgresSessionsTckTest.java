@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.postgres;
 
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.tck.SessionsTck;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -14,21 +15,36 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PostgresSessionsTckTest extends SessionsTck {
 
     private PostgresSettings settings;
+    private PostgresStorage storage;
+    private PostgresStorage second;
 
     @Override
     protected Persistence openPersistence() {
         String schema = PostgresServer.freshSchema();
         closeAfterwards(() -> PostgresServer.dropSchema(schema)); // registered first, so closed after the stores
         settings = PostgresSettings.defaults().withSchema(schema);
-        return open();
+        storage = open();
+        second = null;
+        return storage.persistence();
     }
 
     @Override
     protected Persistence openSecondHandle() {
-        return open();
+        second = open();
+        return second.persistence();
     }
 
-    private Persistence open() {
-        return closeAfterwards(PostgresStorage.open(PostgresServer.url(), settings)).persistence();
+    @Override
+    protected StoreOperations operations() {
+        return storage.operations();
+    }
+
+    @Override
+    protected StoreOperations secondOperations() {
+        return (second != null ? second : storage).operations();
+    }
+
+    private PostgresStorage open() {
+        return closeAfterwards(PostgresStorage.open(PostgresServer.url(), settings));
     }
 }

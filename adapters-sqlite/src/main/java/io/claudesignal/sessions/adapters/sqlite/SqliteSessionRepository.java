@@ -44,7 +44,7 @@ final class SqliteSessionRepository extends SqlSessions {
 
     /** Everything but the context: a list never reads a context's pages. Read by position in findPage. */
     private static final List<SelectField<?>> SUMMARY = List.of(SESSIONS.ID, SESSIONS.PROJECT_PATH, SESSIONS.THREAD_ID,
-            SESSIONS.STATUS, SESSIONS.CREATED_AT, SESSIONS.UPDATED_AT, SESSIONS.VERSION);
+            SESSIONS.STATUS, SESSIONS.CREATED_AT, SESSIONS.UPDATED_AT, SESSIONS.VERSION, SESSIONS.PINNED);
 
     // The hot paths, rendered once (see PrerenderedStatement). Columns are read by position, in the table's order.
     private static final DSLContext RENDER = SqliteDatabase.renderer();
@@ -132,7 +132,7 @@ final class SqliteSessionRepository extends SqlSessions {
                 while (rows.next()) {
                     summaries.add(new SessionSummary(new SessionId(UUIDS.from(rows.getString(1))), rows.getString(2),
                             rows.getString(3), SessionStatus.valueOf(rows.getString(4)), INSTANTS.from(rows.getString(5)),
-                            INSTANTS.from(rows.getString(6)), rows.getLong(7)));
+                            INSTANTS.from(rows.getString(6)), rows.getLong(7), rows.getInt(8) != 0));
                 }
                 return summaries;
             } catch (SQLException e) {
@@ -265,7 +265,7 @@ final class SqliteSessionRepository extends SqlSessions {
         }
     }
 
-    private static Optional<Session> load(DSLContext ctx, SessionId id) {
+    static Optional<Session> load(DSLContext ctx, SessionId id) {
         return fetchSession(FIND, ctx, UUIDS.to(id.value()));
     }
 
@@ -278,13 +278,13 @@ final class SqliteSessionRepository extends SqlSessions {
         }
     }
 
-    /** A whole row, its columns in the table's order (id, project_path, ..., version, context, forked_from_*). */
+    /** A whole row, its columns in the table's order (id, project_path, ..., version, context, forked_from_*, pinned). */
     private static Session toSession(ResultSet r) throws SQLException {
         String forkedFrom = r.getString(9);
         Optional<ForkOrigin> origin = forkedFrom == null ? Optional.empty()
                 : Optional.of(new ForkOrigin(new SessionId(UUIDS.from(forkedFrom)), r.getLong(10)));
         return new Session(new SessionId(UUIDS.from(r.getString(1))), r.getString(2), r.getString(3),
                 SessionStatus.valueOf(r.getString(4)), r.getString(8), INSTANTS.from(r.getString(5)),
-                INSTANTS.from(r.getString(6)), r.getLong(7), origin);
+                INSTANTS.from(r.getString(6)), r.getLong(7), origin, r.getInt(11) != 0);
     }
 }

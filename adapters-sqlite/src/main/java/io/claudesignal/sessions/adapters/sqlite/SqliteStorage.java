@@ -5,6 +5,7 @@ import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.nio.file.Files;
@@ -31,12 +32,14 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteSessionRepository repository;
     private final SqliteTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
+    private final SqliteOperations operations;
 
     private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
         this.db = db;
         this.repository = new SqliteSessionRepository(db);
         this.transcripts = new SqliteTranscripts(db);
         this.diagnostics = new SqliteDiagnostics(db, settings);
+        this.operations = new SqliteOperations(db, settings);
     }
 
     /**
@@ -94,6 +97,11 @@ public final class SqliteStorage implements AutoCloseable {
 
     public StorageDiagnostics diagnostics() {
         return diagnostics;
+    }
+
+    /** Pinning, purge, export and import, sizes and online backup over this file. */
+    public StoreOperations operations() {
+        return operations;
     }
 
     @Override

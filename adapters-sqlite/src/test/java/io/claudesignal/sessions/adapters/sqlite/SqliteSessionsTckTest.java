@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.tck.SessionsTck;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,13 +16,29 @@ class SqliteSessionsTckTest extends SessionsTck {
     @TempDir
     Path dir;
 
+    private SqliteStorage storage;
+    private SqliteStorage second;
+
     @Override
     protected Persistence openPersistence() {
-        return closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db"))).persistence();
+        storage = closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db")));
+        second = null;
+        return storage.persistence();
     }
 
     @Override
     protected Persistence openSecondHandle() {
-        return closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db"))).persistence();
+        second = closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db")));
+        return second.persistence();
+    }
+
+    @Override
+    protected StoreOperations operations() {
+        return storage.operations();
+    }
+
+    @Override
+    protected StoreOperations secondOperations() {
+        return (second != null ? second : storage).operations();
     }
 }

@@ -1,0 +1,137 @@
+package io.claudesignal.sessions.application.service;
+
+import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.application.port.in.ImportLineException;
+import io.claudesignal.sessions.application.port.in.ImportReport;
+import io.claudesignal.sessions.application.port.in.Progress;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.application.port.out.SessionArchive;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionsException;
+import io.claudesignal.sessions.domain.TranscriptItem;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The import side of {@link ExportFormat}: line by line, one transaction per session. */
+final class ImportLines {
+
+    /** How the store's copy of a session is written, to compare it with a line's. */
+    @FunctionalInterface
+    interface LineWriter {
+        long write(Writer out, SessionId id, SessionArchive archive) throws IOException;
+    }
+
+    private final ExportFormat format;
+    private final StoreOperations operations;
+    private final ContextJson json;
+    private final LineWriter stored;
+
+    ImportLines(ExportFormat format, StoreOperations operations, ContextJson json, LineWriter stored) {
+        this.format = format;
+        this.operations = operations;
+        this.json = json;
+        this.stored = stored;
+    }
+
+    ImportReport run(Reader in, Progress progress) {
+        long lines = 0;
+        long imported = 0;
+        long unchanged = 0;
+        List<SessionId> conflicts = new ArrayList<>();
+        BufferedReader reader = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
+        try {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                ExportFormat.Parsed parsed = parse(line, lines, imported);
+                try {
+                    operations.restore(parsed.archive(), parsed.items());
+                    imported++;
+                } catch (DuplicateSessionException exists) {
+                    if (sameAsStored(parsed)) {
+                        unchanged++;
+                    } else {
+                        conflicts.add(parsed.archive().session().id());
+                    }
+                }
+                progress.advanced(lines, -1);
+            }
+        } catch (CharacterCodingException e) {
+            throw new ImportLineException(lines + 1, imported, "not valid UTF-8", e);
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Reason.IO, null,
+                    "reading the import failed after line " + lines + ": " + e.getMessage(), e);
+        }
+        return new ImportReport(lines, imported, unchanged, conflicts);
+    }
+
+    /** The line as a session, checked as the store would check each part when written by the API. */
+    private ExportFormat.Parsed parse(String line, long number, long imported) {
+        try {
+            ExportFormat.Parsed parsed = format.read(line);
+            check(parsed);
+            return parsed;
+        } catch (IOException | IllegalArgumentException | SessionsException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new ImportLineException(number, imported, reason, e);
+        }
+    }
+
+    private void check(ExportFormat.Parsed parsed) {
+        SessionArchive archive = parsed.archive();
+        json.requireObject("context", archive.session().context(), json.maxBytes());
+        long previous = 0;
+        for (Activity a : archive.activities()) {
+            json.requireObject("activities.entries.details", a.details(), json.maxBytes());
+            if (a.seq() <= previous || a.seq() > archive.activityLastSeq()) {
+                throw new IllegalArgumentException("activity " + a.seq() + " out of order or above lastSeq "
+                        + archive.activityLastSeq());
+            }
+            previous = a.seq();
+        }
+        previous = 0;
+        Set<String> keys = new HashSet<>();
+        for (TranscriptItem item : parsed.items()) {
+            json.requireObject("transcript.items.item", item.json(), json.maxBytes());
+            if (item.seq() <= previous || item.seq() > archive.transcriptLastSeq()) {
+                throw new IllegalArgumentException("transcript item " + item.seq() + " out of order or above lastSeq "
+                        + archive.transcriptLastSeq());
+            }
+            previous = item.seq();
+            Optional<String> key = item.key();
+            if (key.isPresent()) {
+                TranscriptItem.validateKey(key.get());
+                if (!keys.add(key.get())) {
+                    throw new IllegalArgumentException("transcript key \"" + key.get() + "\" used twice");
+                }
+            }
+        }
+    }
+
+    /** Whether the stored session is the line's, compared as the export writes both. */
+    private boolean sameAsStored(ExportFormat.Parsed parsed) throws IOException {
+        Optional<SessionArchive> current = operations.archive(parsed.archive().session().id());
+        if (current.isEmpty()) {
+            return false;
+        }
+        StringWriter theirs = new StringWriter();
+        format.write(theirs, parsed.archive(), seq -> parsed.items().stream().filter(i -> i.seq() > seq).toList());
+        StringWriter ours = new StringWriter();
+        stored.write(ours, current.get().session().id(), current.get());
+        return theirs.toString().equals(ours.toString());
+    }
+}
