@@ -2,6 +2,7 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.ACTIVITIES;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.ACTIVITY_LOGS;
+import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.DAEMONS;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.LEASES;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.SESSIONS;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSITIONS;
@@ -31,10 +32,16 @@ import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.StatusMismatchException;
 import io.claudesignal.sessions.domain.Transition;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -44,6 +51,7 @@ import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * The persistence ports on one PostgreSQL schema, shared by any number of processes and hosts. Each
@@ -63,9 +71,11 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     private static final ContextJson CONTEXT_JSON = new ContextJson();
 
     private final PostgresDatabase db;
+    private final PostgresNameLocks nameLocks;
 
-    PostgresSessionRepository(PostgresDatabase db) {
+    PostgresSessionRepository(PostgresDatabase db, PostgresNameLocks nameLocks) {
         this.db = db;
+        this.nameLocks = nameLocks;
     }
 
     @Override
@@ -111,7 +121,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
         return db.write(ctx -> {
             Optional<SessionStatus> locked = lock(ctx, id);
-            admit(ctx, id, write);
+            admit(db, ctx, id, write);
             SessionStatus actual = locked.orElseThrow(() -> new SessionNotFoundException(id));
             // The expected status is also checked by the statement that writes.
             SessionsRecord changed = ctx.update(SESSIONS)
@@ -135,7 +145,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
             Session current = ctx.selectFrom(SESSIONS).where(SESSIONS.ID.eq(id.value())).forUpdate().fetchOptional()
                     .map(PostgresSessionRepository::toSession)
                     .orElseThrow(() -> new SessionNotFoundException(id));
-            admit(ctx, id, write);
+            admit(db, ctx, id, write);
             Session next = change.apply(current);
             if (next == current) {
                 return current;
@@ -189,9 +199,11 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     }
 
     @Override
-    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
-        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+    public List<Transition> recoverAbandoned(Clock clock, Duration grace, Actor actor) {
         return db.write(ctx -> {
+            Instant now = leaseNow(ctx, clock);
+            Instant at = now;
+            Instant unownedBefore = now.minus(grace);
             Condition abandoned = SESSIONS.STATUS.eq(SessionStatus.ACTIVE.name()).and(DSL.or(
                     DSL.notExists(DSL.selectOne().from(LEASES).where(LEASES.SESSION_ID.eq(SESSIONS.ID)))
                             .and(SESSIONS.UPDATED_AT.le(unownedBefore)),
@@ -234,9 +246,66 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     // ---- leases ----
 
     @Override
-    public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
+    public long startIncarnation(Actor owner, Clock clock) {
+        AutoCloseable hold = nameLocks.acquire(owner);
+        try {
+            return db.write(ctx -> {
+                Instant now = leaseNow(ctx, clock);
+                // One statement: two starts under one name (two handles of one process) number apart.
+                long next = ctx.insertInto(DAEMONS)
+                        .set(DAEMONS.NAME, owner.value()).set(DAEMONS.INCARNATION, 1L).set(DAEMONS.STARTED_AT, now)
+                        .onConflict(DAEMONS.NAME).doUpdate()
+                        .set(DAEMONS.INCARNATION, DAEMONS.INCARNATION.plus(1)).set(DAEMONS.STARTED_AT, now)
+                        .returning(DAEMONS.INCARNATION)
+                        .fetchSingle().getIncarnation();
+                // Under the sessions' locks, in id order, as every change to a lease is made.
+                List<UUID> owned = ctx.select(SESSIONS.ID).from(SESSIONS)
+                        .join(LEASES).on(LEASES.SESSION_ID.eq(SESSIONS.ID))
+                        .where(LEASES.OWNER.eq(owner.value()))
+                        .orderBy(SESSIONS.ID)
+                        .forUpdate().of(SESSIONS)
+                        .fetch(SESSIONS.ID);
+                if (!owned.isEmpty()) {
+                    ctx.update(LEASES).set(LEASES.TOKEN, FENCED_TOKEN).set(LEASES.EXPIRES_AT, FENCED_EXPIRY)
+                            .where(LEASES.OWNER.eq(owner.value()).and(LEASES.SESSION_ID.in(owned)))
+                            .execute();
+                }
+                return next;
+            });
+        } catch (RuntimeException e) {
+            try {
+                hold.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public long incarnation(Actor owner) {
+        return db.read(ctx -> ctx.select(DAEMONS.INCARNATION).from(DAEMONS).where(DAEMONS.NAME.eq(owner.value()))
+                .fetchOptional(DAEMONS.INCARNATION).orElse(0L));
+    }
+
+    @Override
+    public String storeTag() {
+        return LeaseRepository.tagOf(nameLocks.location());
+    }
+
+    @Override
+    public Lease claim(SessionId id, Actor owner, long incarnation, long token, Clock clock, Duration duration) {
         return db.write(ctx -> {
             SessionStatus status = lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
+            // Read under the session's lock; a start of a newer incarnation commits before or after.
+            long newest = ctx.select(DAEMONS.INCARNATION).from(DAEMONS).where(DAEMONS.NAME.eq(owner.value()))
+                    .fetchOptional(DAEMONS.INCARNATION).orElse(0L);
+            if (newest > incarnation) {
+                throw new LeaseLostException(new Lease(id, owner, token, FENCED_EXPIRY),
+                        "fenced by a newer incarnation of " + owner + " (incarnation " + newest + ")");
+            }
+            Instant now = leaseNow(ctx, clock);
+            Instant expiresAt = now.plus(duration);
             if (status != SessionStatus.ACTIVE) {
                 throw new StatusMismatchException(id, SessionStatus.ACTIVE, status);
             }
@@ -259,22 +328,32 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     }
 
     @Override
-    public List<Lease> renew(Actor owner, Instant now, Instant expiresAt) {
+    public List<Lease> renew(Actor owner, long incarnation, Collection<Lease> held, Clock clock, Duration duration) {
+        if (held.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Long> tokens = new HashMap<>();
+        held.forEach(l -> tokens.put(l.sessionId().value(), l.token()));
         return db.write(ctx -> {
             // The sessions' locks first, in id order (so two renewals never deadlock): a recovery
             // deciding whether these leases expired sees them either before or after, never half-way.
-            List<UUID> live = ctx.select(SESSIONS.ID).from(SESSIONS)
+            // Each held claim whose token is still the stored one, expired or not: nobody took it.
+            List<UUID> ours = ctx.select(SESSIONS.ID, LEASES.TOKEN).from(SESSIONS)
                     .join(LEASES).on(LEASES.SESSION_ID.eq(SESSIONS.ID))
-                    .where(LEASES.OWNER.eq(owner.value()).and(LEASES.EXPIRES_AT.gt(now)))
+                    .where(LEASES.OWNER.eq(owner.value()).and(SESSIONS.ID.eq(DSL.any(tokens.keySet().toArray(UUID[]::new)))))
                     .orderBy(SESSIONS.ID)
                     .forUpdate().of(SESSIONS)
-                    .fetch(SESSIONS.ID);
-            if (live.isEmpty()) {
-                return List.of();
+                    .fetch(r -> r.value2().equals(tokens.get(r.value1())) ? r.value1() : null)
+                    .stream().filter(Objects::nonNull).toList();
+            long newest = ctx.select(DAEMONS.INCARNATION).from(DAEMONS).where(DAEMONS.NAME.eq(owner.value()))
+                    .fetchOptional(DAEMONS.INCARNATION).orElse(0L);
+            if (ours.isEmpty() || newest > incarnation) {
+                return List.<Lease>of();
             }
+            Instant expiresAt = leaseNow(ctx, clock).plus(duration);
             return ctx.update(LEASES)
                     .set(LEASES.EXPIRES_AT, expiresAt)
-                    .where(LEASES.SESSION_ID.in(live).and(LEASES.OWNER.eq(owner.value())).and(LEASES.EXPIRES_AT.gt(now)))
+                    .where(LEASES.SESSION_ID.in(ours).and(LEASES.OWNER.eq(owner.value())))
                     .returning()
                     .fetch(PostgresSessionRepository::toLease);
         });
@@ -303,7 +382,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
     public Activity append(SessionId id, String type, String details, Write write, int keep) {
         return db.write(ctx -> {
             lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-            admit(ctx, id, write);
+            admit(db, ctx, id, write);
             long seq = ctx.insertInto(ACTIVITY_LOGS)
                     .set(ACTIVITY_LOGS.SESSION_ID, id.value())
                     .set(ACTIVITY_LOGS.LAST_SEQ, 1L)
@@ -398,11 +477,29 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
                 .map(SessionStatus::valueOf);
     }
 
-    /** Refuses a fenced write whose lease no longer holds; read under the session's lock. */
-    static void admit(DSLContext ctx, SessionId id, Write write) {
-        if (write.fence().isPresent() && !write.admittedBy(findLease(ctx, id))) {
+    /**
+     * Refuses a fenced write whose lease no longer holds; read under the session's lock, its expiry
+     * compared with lease time (the server's clock, unless the settings say otherwise).
+     */
+    static void admit(PostgresDatabase db, DSLContext ctx, SessionId id, Write write) {
+        if (write.fence().isPresent()
+                && !write.admittedBy(findLease(ctx, id), db.leaseTimeFromServer() ? serverNow(ctx) : write.at())) {
             throw new LeaseLostException(write.fence().get());
         }
+    }
+
+    /**
+     * The server's clock now ({@code clock_timestamp()}: the moment of the call, not the start of the
+     * transaction, which may have waited for a lock), to the microsecond PostgreSQL keeps.
+     */
+    static Instant serverNow(DSLContext ctx) {
+        return ctx.select(DSL.field("clock_timestamp()", SQLDataType.TIMESTAMPWITHTIMEZONE)).fetchSingle().value1()
+                .toInstant();
+    }
+
+    /** Lease time for a step that decides about expiry: the server's, or the caller's clock. */
+    private Instant leaseNow(DSLContext ctx, Clock clock) {
+        return (db.leaseTimeFromServer() ? serverNow(ctx) : clock.instant()).truncatedTo(ChronoUnit.MICROS);
     }
 
     /** The history entry and lease rule of a status change, in the transaction that made it. */

@@ -26,10 +26,12 @@ public final class PostgresStorage implements AutoCloseable {
     private final PostgresSessionRepository repository;
     private final PostgresTranscriptRepository transcripts;
     private final PostgresDiagnostics diagnostics;
+    private final PostgresNameLocks daemonNames;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
-        this.repository = new PostgresSessionRepository(db);
+        this.daemonNames = new PostgresNameLocks(db.url(), settings.schema());
+        this.repository = new PostgresSessionRepository(db, daemonNames);
         this.transcripts = new PostgresTranscriptRepository(db);
         this.diagnostics = new PostgresDiagnostics(db, settings);
     }
@@ -93,6 +95,10 @@ public final class PostgresStorage implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        try {
+            db.close();
+        } finally {
+            daemonNames.close(); // after the pool: a successor must not start under a live handle
+        }
     }
 }

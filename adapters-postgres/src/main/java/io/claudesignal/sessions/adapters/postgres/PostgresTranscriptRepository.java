@@ -47,7 +47,7 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
         UUID uuid = id.value();
         return db.write(ctx -> {
             PostgresSessionRepository.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-            PostgresSessionRepository.admit(ctx, id, write);
+            PostgresSessionRepository.admit(db, ctx, id, write);
             if (key.isPresent()) {
                 Optional<TranscriptItem> existing = ctx.selectFrom(TRANSCRIPT_ITEMS)
                         .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(uuid).and(TRANSCRIPT_ITEMS.ITEM_KEY.eq(key.get())))
@@ -108,7 +108,7 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
     public Optional<TranscriptItem> popLast(SessionId id, Write write) {
         return db.write(ctx -> {
             PostgresSessionRepository.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-            PostgresSessionRepository.admit(ctx, id, write);
+            PostgresSessionRepository.admit(db, ctx, id, write);
             Optional<TranscriptItem> last = ctx.selectFrom(TRANSCRIPT_ITEMS)
                     .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()))
                     .orderBy(TRANSCRIPT_ITEMS.SEQ.desc())
@@ -125,7 +125,7 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
     public long clear(SessionId id, Write write) {
         return db.write(ctx -> {
             PostgresSessionRepository.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-            PostgresSessionRepository.admit(ctx, id, write);
+            PostgresSessionRepository.admit(db, ctx, id, write);
             // The counter row stays: the next item takes the next number.
             return (long) ctx.deleteFrom(TRANSCRIPT_ITEMS).where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value())).execute();
         });

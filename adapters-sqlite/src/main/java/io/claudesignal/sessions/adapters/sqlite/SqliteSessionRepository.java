@@ -2,6 +2,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.ACTIVITIES;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.ACTIVITY_LOGS;
+import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.DAEMONS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.LEASES;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.SESSIONS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
@@ -35,7 +36,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,10 +101,16 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     private static final UuidTextConverter UUIDS = new UuidTextConverter();
     private static final InstantTextConverter INSTANTS = new InstantTextConverter();
 
-    private final SqliteDatabase db;
+    /** Ids bound per statement when renewing: well under SQLite's limit of bound parameters. */
+    private static final int RENEW_CHUNK = 500;
 
-    SqliteSessionRepository(SqliteDatabase db) {
+    private final SqliteDatabase db;
+    // Holds a daemon's name for this process until the storage closes (see DaemonNameLocks).
+    private final java.util.function.Function<Actor, AutoCloseable> nameLocks;
+
+    SqliteSessionRepository(SqliteDatabase db, java.util.function.Function<Actor, AutoCloseable> nameLocks) {
         this.db = db;
+        this.nameLocks = nameLocks;
     }
 
     @Override
@@ -263,8 +274,11 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     }
 
     @Override
-    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
+    public List<Transition> recoverAbandoned(Clock clock, Duration grace, Actor actor) {
         return db.write(ctx -> {
+            // The host's clock, shared by every process on it, read once the write lock is held.
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            Instant unownedBefore = now.minus(grace);
             // Evaluated three times in this one IMMEDIATE transaction, so always on the same rows.
             Condition abandoned = SESSIONS.STATUS.eq(SessionStatus.ACTIVE.name()).and(DSL.or(
                     LEASES.SESSION_ID.isNull().and(SESSIONS.UPDATED_AT.le(unownedBefore)),
@@ -305,8 +319,59 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     // ---- leases ----
 
     @Override
-    public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
+    public long startIncarnation(Actor owner, Clock clock) {
+        AutoCloseable hold = nameLocks.apply(owner);
+        try {
+            return db.write(ctx -> {
+                Instant now = clock.instant();
+                long next = ctx.select(DAEMONS.INCARNATION).from(DAEMONS).where(DAEMONS.NAME.eq(owner.value()))
+                        .fetchOptional(DAEMONS.INCARNATION).orElse(0L) + 1;
+                ctx.insertInto(DAEMONS).set(DAEMONS.NAME, owner.value()).set(DAEMONS.INCARNATION, next)
+                        .set(DAEMONS.STARTED_AT, now)
+                        .onConflict(DAEMONS.NAME).doUpdate()
+                        .set(DAEMONS.INCARNATION, next).set(DAEMONS.STARTED_AT, now)
+                        .execute();
+                ctx.update(LEASES).set(LEASES.TOKEN, FENCED_TOKEN).set(LEASES.EXPIRES_AT, FENCED_EXPIRY)
+                        .where(LEASES.OWNER.eq(owner.value()))
+                        .execute();
+                return next;
+            });
+        } catch (RuntimeException e) {
+            closeQuietly(hold, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource, RuntimeException failure) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public long incarnation(Actor owner) {
+        return db.read(ctx -> ctx.select(DAEMONS.INCARNATION).from(DAEMONS).where(DAEMONS.NAME.eq(owner.value()))
+                .fetchOptional(DAEMONS.INCARNATION).orElse(0L));
+    }
+
+    @Override
+    public String storeTag() {
+        return LeaseRepository.tagOf(db.file().toString());
+    }
+
+    @Override
+    public Lease claim(SessionId id, Actor owner, long incarnation, long token, Clock clock, Duration duration) {
         return db.write(ctx -> {
+            Instant now = clock.instant();
+            Instant expiresAt = now.plus(duration);
+            long newest = ctx.select(DAEMONS.INCARNATION).from(DAEMONS).where(DAEMONS.NAME.eq(owner.value()))
+                    .fetchOptional(DAEMONS.INCARNATION).orElse(0L);
+            if (newest > incarnation) {
+                throw new LeaseLostException(new Lease(id, owner, token, FENCED_EXPIRY),
+                        "fenced by a newer incarnation of " + owner + " (incarnation " + newest + ")");
+            }
             String status = ctx.select(SESSIONS.STATUS).from(SESSIONS).where(SESSIONS.ID.eq(id.value()))
                     .fetchOptional(SESSIONS.STATUS).orElseThrow(() -> new SessionNotFoundException(id));
             if (!SessionStatus.ACTIVE.name().equals(status)) {
@@ -331,12 +396,38 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
     }
 
     @Override
-    public List<Lease> renew(Actor owner, Instant now, Instant expiresAt) {
-        return db.write(ctx -> ctx.update(LEASES)
-                .set(LEASES.EXPIRES_AT, expiresAt)
-                .where(LEASES.OWNER.eq(owner.value()).and(LEASES.EXPIRES_AT.gt(now)))
-                .returning()
-                .fetch(SqliteSessionRepository::toLease));
+    public List<Lease> renew(Actor owner, long incarnation, Collection<Lease> held, Clock clock, Duration duration) {
+        if (held.isEmpty()) {
+            return List.of();
+        }
+        return db.write(ctx -> {
+            long newest = ctx.select(DAEMONS.INCARNATION).from(DAEMONS).where(DAEMONS.NAME.eq(owner.value()))
+                    .fetchOptional(DAEMONS.INCARNATION).orElse(0L);
+            if (newest > incarnation) {
+                return List.<Lease>of();
+            }
+            Instant expiresAt = clock.instant().plus(duration);
+            Map<UUID, Long> tokens = new HashMap<>();
+            held.forEach(l -> tokens.put(l.sessionId().value(), l.token()));
+            List<Lease> renewed = new ArrayList<>();
+            List<UUID> ids = List.copyOf(tokens.keySet());
+            for (int from = 0; from < ids.size(); from += RENEW_CHUNK) {
+                // Each held claim whose token is still the stored one, expired or not: nobody took it.
+                List<UUID> ours = ctx.selectFrom(LEASES)
+                        .where(LEASES.OWNER.eq(owner.value())
+                                .and(LEASES.SESSION_ID.in(ids.subList(from, Math.min(ids.size(), from + RENEW_CHUNK)))))
+                        .fetch(SqliteSessionRepository::toLease).stream()
+                        .filter(l -> tokens.get(l.sessionId().value()) == l.token())
+                        .map(l -> l.sessionId().value()).toList();
+                if (!ours.isEmpty()) {
+                    renewed.addAll(ctx.update(LEASES).set(LEASES.EXPIRES_AT, expiresAt)
+                            .where(LEASES.OWNER.eq(owner.value()).and(LEASES.SESSION_ID.in(ours)))
+                            .returning()
+                            .fetch(SqliteSessionRepository::toLease));
+                }
+            }
+            return renewed;
+        });
     }
 
     @Override

@@ -27,10 +27,12 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteSessionRepository repository;
     private final SqliteTranscriptRepository transcripts;
     private final SqliteDiagnostics diagnostics;
+    private final DaemonNameLocks daemonNames;
 
     private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
         this.db = db;
-        this.repository = new SqliteSessionRepository(db);
+        this.daemonNames = new DaemonNameLocks(db.file());
+        this.repository = new SqliteSessionRepository(db, daemonNames::acquire);
         this.transcripts = new SqliteTranscriptRepository(db);
         this.diagnostics = new SqliteDiagnostics(db, settings);
     }
@@ -89,6 +91,10 @@ public final class SqliteStorage implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        try {
+            db.close();
+        } finally {
+            daemonNames.close(); // after the last write: a successor must not start under a live handle
+        }
     }
 }

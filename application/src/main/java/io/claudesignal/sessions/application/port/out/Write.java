@@ -34,6 +34,14 @@ public record Write(Instant at, Actor actor, String reason, Optional<Lease> fenc
      * without a fence does; a fenced one only under the same, unexpired claim.
      */
     public boolean admittedBy(Optional<Lease> stored) {
-        return fence.isEmpty() || stored.filter(s -> s.sameClaimAs(fence.get()) && s.isLiveAt(at)).isPresent();
+        return admittedBy(stored, at);
+    }
+
+    /**
+     * As {@link #admittedBy(Optional)}, with the lease's expiry compared with {@code now}: the store's
+     * own clock, read in the write's transaction, where the store has one every client shares.
+     */
+    public boolean admittedBy(Optional<Lease> stored, Instant now) {
+        return fence.isEmpty() || stored.filter(s -> s.sameClaimAs(fence.get()) && s.isLiveAt(now)).isPresent();
     }
 }
