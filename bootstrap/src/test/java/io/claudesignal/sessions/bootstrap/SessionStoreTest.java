@@ -30,8 +30,10 @@ import io.claudesignal.sessions.domain.TranscriptItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -96,7 +98,8 @@ class SessionStoreTest {
         }
         try (SqliteStorage storage = SqliteStorage.open(file)) {
             Instant past = Instant.now().minusSeconds(3600);
-            storage.persistence().leases().claim(orphan, Actor.daemon("dead"), 1, past, past.plusSeconds(30));
+            storage.persistence().leases().claim(orphan, Actor.daemon("dead"), 1, 1, Clock.fixed(past, ZoneOffset.UTC),
+                    Duration.ofSeconds(30));
         }
         List<SessionEvent> events = new CopyOnWriteArrayList<>();
         SessionsConfig daemon = SessionsConfig.daemon().withLease(Duration.ofMillis(600), Duration.ofMillis(100));

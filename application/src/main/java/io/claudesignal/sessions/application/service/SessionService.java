@@ -364,19 +364,48 @@ public final class SessionService implements Sessions, Leases {
     }
 
     /**
-     * Runs a fenced write; a refused fence means the lease is gone, so it is forgotten and told, and the
-     * refusal says what happened to it, as the store recorded it.
+     * Runs a fenced write. A lease that ran out but that nobody took (its token still the stored one: a
+     * late heartbeat, a clock that stepped forward) is renewed and the write tried once more, as the
+     * heartbeat would have; nothing was written by the refused attempt. A lease that is really gone is
+     * forgotten and told, and the refusal says what happened to it, as the store recorded it.
      */
     <T> T fenced(Write write, Function<Write, T> step) {
         try {
             return step.apply(write);
         } catch (LeaseLostException e) {
-            write.fence().filter(lease -> held.remove(lease.sessionId(), lease)).ifPresent(lease -> {
-                lost.put(lease.sessionId(), lease);
-                publish(new SessionEvent.LeaseLost(lease));
-            });
-            throw new LeaseLostException(e.lost(), LeaseLoss.explain(e.lost(), leaseStore, repository));
+            Optional<Lease> renewed = write.fence().flatMap(this::renewUntaken);
+            if (renewed.isPresent()) {
+                return fencedOnce(new Write(write.at(), write.actor(), write.reason(), renewed), step);
+            }
+            throw lose(write, e);
         }
+    }
+
+    private <T> T fencedOnce(Write write, Function<Write, T> step) {
+        try {
+            return step.apply(write);
+        } catch (LeaseLostException e) {
+            throw lose(write, e);
+        }
+    }
+
+    private LeaseLostException lose(Write write, LeaseLostException refusal) {
+        write.fence().filter(lease -> held.remove(lease.sessionId(), lease)).ifPresent(lease -> {
+            lost.put(lease.sessionId(), lease);
+            publish(new SessionEvent.LeaseLost(lease));
+        });
+        return new LeaseLostException(refusal.lost(), LeaseLoss.explain(refusal.lost(), leaseStore, repository));
+    }
+
+    /** Renews {@code lease} if this handle holds it and the store still has it as this claim. */
+    private Optional<Lease> renewUntaken(Lease lease) {
+        if (incarnation == 0 || !lease.sameClaimAs(held.get(lease.sessionId()))) {
+            return Optional.empty();
+        }
+        Optional<Lease> fresh = leaseStore.renew(config.actor(), incarnation, List.of(lease), clock,
+                config.leaseDuration()).stream().findFirst();
+        fresh.ifPresent(f -> held.replace(lease.sessionId(), held.get(lease.sessionId()), f));
+        return fresh;
     }
 
     private long newToken() {
