@@ -10,6 +10,7 @@ import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.StorageException.Reason;
 import io.claudesignal.sessions.application.StorageException;
 import io.claudesignal.sessions.application.port.in.HealthCheck;
@@ -205,7 +206,8 @@ class SessionStoreTest {
             Session s = store.sessions().activate(store.sessions().create("/p", "t").id());
             store.leases().claim(s.id());
             Thread.sleep(1800);
-            assertThat(store.config()).isEqualTo(daemon);
+            assertThat(store.config().leaseDuration()).isEqualTo(daemon.leaseDuration());
+            assertThat(store.config().actor().value()).startsWith(daemon.actor().value() + "@memory-");
             assertThat(store.sessions().appendActivity(s.id(), "edit", "{}").seq()).isEqualTo(1);
         }
     }
@@ -293,5 +295,19 @@ class SessionStoreTest {
         SessionStore store = SessionStore.inMemory();
         store.close();
         store.close();
+    }
+
+    @Test
+    void theDefaultDaemonNameIsTheHostAndTheDatabase(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sessions.db");
+        try (SessionStore store = SessionStore.openSqlite(file, SqliteSettings.defaults(), SessionsConfig.daemon())) {
+            String tag = LeaseRepository.tagOf(file.toAbsolutePath().normalize().toString());
+            assertThat(store.config().actor()).isEqualTo(Actor.daemon(SessionsConfig.hostName() + "@" + tag));
+            // The name's lock beside the database, held while the store is open.
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".lock")))
+                        .singleElement().satisfies(n -> assertThat(n).startsWith("sessions.db.daemon-"));
+            }
+        }
     }
 }
