@@ -1,7 +1,7 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -41,7 +41,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     @Override
-    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, Write write) {
+    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write) {
         return write(() -> {
             sessions.existing(id);
             sessions.admit(id, write);
@@ -97,7 +97,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     @Override
-    public Optional<TranscriptItem> popLast(SessionId id, Write write) {
+    public Optional<TranscriptItem> popLast(SessionId id, WriteContext write) {
         return write(() -> {
             sessions.existing(id);
             sessions.admit(id, write);
@@ -112,7 +112,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     @Override
-    public long clear(SessionId id, Write write) {
+    public long clear(SessionId id, WriteContext write) {
         return write(() -> {
             sessions.existing(id);
             sessions.admit(id, write);
@@ -137,7 +137,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     @Override
-    public Session fork(Session child, Write write) {
+    public Session fork(Session child, WriteContext write) {
         long through = child.forkedFrom().orElseThrow().seq();
         SessionId parentId = child.forkedFrom().get().parentId();
         return write(() -> {

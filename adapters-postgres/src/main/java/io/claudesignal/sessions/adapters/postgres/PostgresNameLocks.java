@@ -1,7 +1,8 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
+import io.claudesignal.sessions.adapters.jdbc.DaemonNames;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.DaemonRunningException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ import java.util.Properties;
  * <p>Advisory locks belong to a connection; within one JVM a second handle under the same name shares
  * the first one's (counted here) and, as a newer incarnation, fences it.
  */
-final class PostgresNameLocks {
+final class PostgresNameLocks implements DaemonNames {
 
     private static final Map<String, Held> HELD = new HashMap<>();
 
@@ -45,13 +46,15 @@ final class PostgresNameLocks {
     }
 
     /** {@code host:port/database/schema}: where the names are, without user or password. */
-    String location() {
+    @Override
+    public String location() {
         String rest = url.jdbc().replaceFirst("(?i)^jdbc:postgresql://", "");
         int query = rest.indexOf('?');
         return (query >= 0 ? rest.substring(0, query) : rest) + "/" + schema;
     }
 
-    synchronized AutoCloseable acquire(Actor daemon) {
+    @Override
+    public synchronized AutoCloseable hold(Actor daemon) {
         if (closed) {
             throw new StorageException(StorageException.Reason.CLOSED, null, url + ": the store is closed");
         }

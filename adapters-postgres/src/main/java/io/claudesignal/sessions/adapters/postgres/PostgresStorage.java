@@ -1,7 +1,8 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.NewerSchemaException;
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
@@ -82,7 +83,7 @@ public final class PostgresStorage implements AutoCloseable {
 
     /** The sessions, leases and activity-log ports, all over this database. */
     public Persistence persistence() {
-        return Persistence.of(repository, transcripts);
+        return repository.persistence(transcripts);
     }
 
     public StorageDiagnostics diagnostics() {

@@ -1,8 +1,9 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import io.claudesignal.sessions.adapters.jdbc.DaemonNames;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.DaemonRunningException;
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -27,7 +28,7 @@ import java.util.Map;
  * <p>OS locks belong to the process, not to a handle: within one JVM, a second handle under the same
  * name shares the first one's lock (counted here) and, as a newer incarnation, fences it.
  */
-final class DaemonNameLocks {
+final class DaemonNameLocks implements DaemonNames {
 
     private static final Map<Path, Held> HELD = new HashMap<>();
 
@@ -40,7 +41,8 @@ final class DaemonNameLocks {
     }
 
     /** Takes the name's lock for this storage; refused while another process holds it. */
-    synchronized AutoCloseable acquire(Actor daemon) {
+    @Override
+    public synchronized AutoCloseable hold(Actor daemon) {
         if (closed) {
             throw new StorageException(StorageException.Reason.CLOSED, database, "the store is closed");
         }
@@ -74,6 +76,12 @@ final class DaemonNameLocks {
         };
         mine.add(release);
         return release;
+    }
+
+    /** The database file's absolute, normalized path. */
+    @Override
+    public String location() {
+        return database.toString();
     }
 
     /** Releases every name this storage holds. */

@@ -11,6 +11,7 @@ import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Subscription;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
@@ -18,7 +19,7 @@ import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.DaemonRequiredException;
@@ -145,7 +146,7 @@ public final class SessionService implements Sessions, Leases {
     public Session transition(SessionId id, SessionStatus expected, SessionStatus target, String reason) {
         Objects.requireNonNull(id, "id");
         Session.checkTransition(id, expected, target);
-        Write write = write(id, reason);
+        WriteContext write = write(id, reason);
         Session changed = fenced(write, w -> repository.compareAndSetStatus(id, expected, target, w));
         afterTransition(changed, expected, write);
         return changed;
@@ -155,7 +156,7 @@ public final class SessionService implements Sessions, Leases {
     public Session transition(SessionId id, SessionStatus target) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
-        Write write = write(id, Transition.USER);
+        WriteContext write = write(id, Transition.USER);
         SessionStatus[] from = new SessionStatus[1];
         Session changed = fenced(write, w -> repository.update(id, current -> {
             from[0] = current.status();
@@ -165,7 +166,7 @@ public final class SessionService implements Sessions, Leases {
         return changed;
     }
 
-    private void afterTransition(Session changed, SessionStatus from, Write write) {
+    private void afterTransition(Session changed, SessionStatus from, WriteContext write) {
         if (changed.status() != SessionStatus.ACTIVE) {
             held.remove(changed.id()); // the store dropped the lease in the same step
         }
@@ -189,7 +190,7 @@ public final class SessionService implements Sessions, Leases {
         Objects.requireNonNull(id, "id");
         // Parsed before the store is touched: a bad patch costs no lock and no read.
         ObjectNode patch = json.parsePatch(mergePatch);
-        Write write = write(id, Transition.USER);
+        WriteContext write = write(id, Transition.USER);
         boolean[] changed = new boolean[1];
         Session result = fenced(write, w -> repository.update(id, current -> {
             if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
@@ -271,7 +272,7 @@ public final class SessionService implements Sessions, Leases {
         // the context and the items in the step itself.
         Session parent = get(id);
         // The parent is not written, so its lease does not fence this; the child is new and has none.
-        Write write = new Write(now(), config.actor(), Transition.FORK, Optional.empty());
+        WriteContext write = new WriteContext(now(), config.actor(), Transition.FORK, Optional.empty());
         Session child = transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, write.at()), write);
         publish(new SessionEvent.Forked(child));
         return child;
@@ -358,9 +359,9 @@ public final class SessionService implements Sessions, Leases {
     }
 
     /** A write now by this handle's actor, fenced by the lease it holds (or held and lost) on the session. */
-    Write write(SessionId id, String reason) {
+    WriteContext write(SessionId id, String reason) {
         Lease fence = held.get(id);
-        return new Write(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
+        return new WriteContext(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
     }
 
     /**
@@ -369,19 +370,19 @@ public final class SessionService implements Sessions, Leases {
      * heartbeat would have; nothing was written by the refused attempt. A lease that is really gone is
      * forgotten and told, and the refusal says what happened to it, as the store recorded it.
      */
-    <T> T fenced(Write write, Function<Write, T> step) {
+    <T> T fenced(WriteContext write, Function<WriteContext, T> step) {
         try {
             return step.apply(write);
         } catch (LeaseLostException e) {
             Optional<Lease> renewed = write.fence().flatMap(this::renewUntaken);
             if (renewed.isPresent()) {
-                return fencedOnce(new Write(write.at(), write.actor(), write.reason(), renewed), step);
+                return fencedOnce(new WriteContext(write.at(), write.actor(), write.reason(), renewed), step);
             }
             throw lose(write, e);
         }
     }
 
-    private <T> T fencedOnce(Write write, Function<Write, T> step) {
+    private <T> T fencedOnce(WriteContext write, Function<WriteContext, T> step) {
         try {
             return step.apply(write);
         } catch (LeaseLostException e) {
@@ -389,7 +390,7 @@ public final class SessionService implements Sessions, Leases {
         }
     }
 
-    private LeaseLostException lose(Write write, LeaseLostException refusal) {
+    private LeaseLostException lose(WriteContext write, LeaseLostException refusal) {
         write.fence().filter(lease -> held.remove(lease.sessionId(), lease)).ifPresent(lease -> {
             lost.put(lease.sessionId(), lease);
             publish(new SessionEvent.LeaseLost(lease));

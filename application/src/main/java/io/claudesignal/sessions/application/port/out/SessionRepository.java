@@ -29,7 +29,7 @@ public interface SessionRepository {
     /**
      * Stores a new session.
      *
-     * @throws DuplicateSessionException when a session with its id exists already
+     * @throws io.claudesignal.sessions.domain.DuplicateSessionException when a session with its id exists already
      */
     void insert(Session session);
 
@@ -49,7 +49,7 @@ public interface SessionRepository {
      * @throws LeaseLostException       when the write is fenced and the lease no longer holds
      * @throws SessionNotFoundException when there is no such session
      */
-    Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write);
+    Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write);
 
     /**
      * Reads the session, applies {@code change} and writes its result, with no other write to that
@@ -66,7 +66,7 @@ public interface SessionRepository {
      * @throws StaleVersionException    when the stored version moved between read and write (a store
      *                                  that locks the row for the whole step never raises it)
      */
-    Session update(SessionId id, UnaryOperator<Session> change, Write write);
+    Session update(SessionId id, UnaryOperator<Session> change, WriteContext write);
 
     /**
      * Deletes the session if it is in {@code required} status, erasing its context.
