@@ -52,12 +52,14 @@ public final class SqlLeases implements LeaseRepository {
                 Instant now = rules.leaseNow(ctx, clock);
                 // One statement: two starts under one name (two handles of one process) number apart,
                 // and where rows are locked, a claim that read the old number has committed first.
-                long next = ctx.insertInto(daemons.table)
+                ctx.insertInto(daemons.table)
                         .set(daemons.name, owner.value()).set(daemons.incarnation, 1L).set(daemons.startedAt, now)
                         .onConflict(daemons.name).doUpdate()
                         .set(daemons.incarnation, daemons.incarnation.plus(1)).set(daemons.startedAt, now)
-                        .returning(daemons.incarnation)
-                        .fetchSingle(daemons.incarnation);
+                        .execute();
+                // Read back in the same transaction, which holds the row now (no RETURNING: sqlite-jdbc
+                // gives no row for an upsert that took the UPDATE path).
+                long next = newest(ctx, owner, false);
                 Condition owned = leases.owner.eq(owner.value());
                 if (rules.dialect().locksRows()) {
                     // Under the sessions' locks, in id order, as every change to a lease is made.
