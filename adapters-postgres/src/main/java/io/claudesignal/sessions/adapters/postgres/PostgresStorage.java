@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlRules;
+import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.domain.NewerSchemaException;
 import io.claudesignal.sessions.domain.StorageException;
@@ -25,7 +27,7 @@ public final class PostgresStorage implements AutoCloseable {
 
     private final PostgresDatabase db;
     private final PostgresSessionRepository repository;
-    private final PostgresTranscriptRepository transcripts;
+    private final SqlTranscripts transcripts;
     private final PostgresDiagnostics diagnostics;
     private final PostgresNameLocks daemonNames;
 
@@ -33,7 +35,7 @@ public final class PostgresStorage implements AutoCloseable {
         this.db = db;
         this.daemonNames = new PostgresNameLocks(db.url(), settings.schema());
         this.repository = new PostgresSessionRepository(db, daemonNames);
-        this.transcripts = new PostgresTranscriptRepository(db);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.of(db)));
         this.diagnostics = new PostgresDiagnostics(db, settings);
     }
 

@@ -28,7 +28,7 @@ public final class SqliteStorage implements AutoCloseable {
 
     private final SqliteDatabase db;
     private final SqliteSessionRepository repository;
-    private final SqliteTranscriptRepository transcripts;
+    private final SqliteTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
     private final DaemonNameLocks daemonNames;
 
@@ -36,7 +36,7 @@ public final class SqliteStorage implements AutoCloseable {
         this.db = db;
         this.daemonNames = new DaemonNameLocks(db.file());
         this.repository = new SqliteSessionRepository(db, daemonNames);
-        this.transcripts = new SqliteTranscriptRepository(db);
+        this.transcripts = new SqliteTranscripts(db);
         this.diagnostics = new SqliteDiagnostics(db, settings);
     }
 
