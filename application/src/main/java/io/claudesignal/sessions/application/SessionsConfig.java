@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param heartbeatInterval how often a daemon renews its leases; well under {@code leaseDuration}
  * @param activityLimit     how many of the newest activities each session's log keeps
  * @param transcriptItemLimit largest transcript item accepted, in UTF-8 bytes
+ * @param storeNamesDaemon  true for {@link #daemon()}: the store completes the daemon's name with its own
+ *                          tag ({@code daemon:<host>@<store tag>}), see {@link #daemon()}
  */
 public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
-        int transcriptItemLimit) {
+        int transcriptItemLimit, boolean storeNamesDaemon) {
 
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
@@ -53,6 +55,12 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
         this(actor, leaseDuration, heartbeatInterval, activityLimit, DEFAULT_TRANSCRIPT_ITEM_LIMIT);
     }
 
+    /** With the name of a daemon given in full ({@code actor}). */
+    public SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
+            int transcriptItemLimit) {
+        this(actor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit, false);
+    }
+
     /** The defaults, writing as {@code actor}. */
     public static SessionsConfig of(Actor actor) {
         return new SessionsConfig(actor, DEFAULT_LEASE_DURATION, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_ACTIVITY_LIMIT);
@@ -63,9 +71,56 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
         return of(Actor.CLI);
     }
 
-    /** The defaults for a daemon, under a new identity for this process start. */
+    /**
+     * The defaults for the daemon named {@code name} ({@code daemon:<name>}). The name stays the same
+     * across restarts; each start is a new incarnation that fences the older ones at once (their
+     * sessions are returned by the first {@code recover()}). Two live processes must not share a name
+     * on one database: the second one's open is refused with a
+     * {@link io.claudesignal.sessions.domain.DaemonRunningException}.
+     */
+    public static SessionsConfig daemon(String name) {
+        return of(Actor.daemon(name));
+    }
+
+    /**
+     * The defaults for a daemon named after this host and the database: {@code daemon:<host>@<tag>},
+     * where {@code <host>} is {@link #hostName()} and {@code <tag>} the store's tag (8 hex digits of
+     * the SHA-256 of the SQLite file's real path, or of PostgreSQL's {@code host:port/database/schema};
+     * see {@code docs/leases.md}). Stable across restarts on one host, like {@link #daemon(String)}.
+     * {@link #actor()} says {@code daemon:<host>} until a store completes it.
+     */
     public static SessionsConfig daemon() {
-        return of(Actor.newDaemonInstance());
+        SessionsConfig base = of(Actor.daemon(hostName()));
+        return new SessionsConfig(base.actor, base.leaseDuration, base.heartbeatInterval, base.activityLimit,
+                base.transcriptItemLimit, true);
+    }
+
+    /**
+     * This host's name as a daemon's default name uses it: {@code $HOSTNAME}, else the name the
+     * network configuration gives, else {@code localhost}; cut to 64 characters.
+     */
+    public static String hostName() {
+        String name = System.getenv("HOSTNAME");
+        if (name == null || name.isBlank()) {
+            try {
+                name = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException | RuntimeException e) {
+                name = null;
+            }
+        }
+        if (name == null || name.isBlank() || !name.codePoints().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            name = "localhost";
+        }
+        return name.length() > 64 ? name.substring(0, 64) : name;
+    }
+
+    /** This configuration with the daemon's name completed by the store's tag (only for {@link #daemon()}). */
+    public SessionsConfig forStore(String storeTag) {
+        if (!storeNamesDaemon) {
+            return this;
+        }
+        return new SessionsConfig(new Actor(actor.value() + "@" + storeTag), leaseDuration, heartbeatInterval,
+                activityLimit, transcriptItemLimit, false);
     }
 
     public SessionsConfig withActor(Actor newActor) {
@@ -73,14 +128,14 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
     }
 
     public SessionsConfig withLease(Duration duration, Duration heartbeat) {
-        return new SessionsConfig(actor, duration, heartbeat, activityLimit, transcriptItemLimit);
+        return new SessionsConfig(actor, duration, heartbeat, activityLimit, transcriptItemLimit, storeNamesDaemon);
     }
 
     public SessionsConfig withActivityLimit(int limit) {
-        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit, transcriptItemLimit);
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit, transcriptItemLimit, storeNamesDaemon);
     }
 
     public SessionsConfig withTranscriptItemLimit(int bytes) {
-        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, bytes);
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, bytes, storeNamesDaemon);
     }
 }

@@ -21,6 +21,18 @@ class SessionsConfigTest {
     }
 
     @Test
+    void aDaemonHasAStableNameTheDefaultOneFromTheHostAndTheStore() {
+        assertThat(SessionsConfig.daemon("webapp").actor()).isEqualTo(Actor.daemon("webapp"));
+        assertThat(SessionsConfig.daemon("webapp").forStore("0123abcd").actor()).isEqualTo(Actor.daemon("webapp"));
+        SessionsConfig byDefault = SessionsConfig.daemon().withLease(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        assertThat(byDefault.actor()).isEqualTo(Actor.daemon(SessionsConfig.hostName()));
+        assertThat(byDefault.forStore("0123abcd").actor())
+                .isEqualTo(Actor.daemon(SessionsConfig.hostName() + "@0123abcd"));
+        assertThat(SessionsConfig.daemon().actor()).as("the same on every start").isEqualTo(SessionsConfig.daemon().actor());
+        assertThatThrownBy(() -> SessionsConfig.daemon(" ")).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
     void aHeartbeatMustBeatBeforeTheLeaseRunsOut() {
         assertThatThrownBy(() -> SessionsConfig.cli().withLease(Duration.ofSeconds(5), Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(InvalidInputException.class,

@@ -81,9 +81,9 @@ public final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SessionStore store(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts,
-            SessionsConfig config, StoreResources resources) {
-        return new SessionStore(sessions, maintenance, leases, transcripts, config, resources);
+    SessionStore store(SessionService service, Maintenance maintenance, StoreResources resources) {
+        // The service's configuration: a daemon's default name completed by the store it opened.
+        return new SessionStore(service, maintenance, service, service.transcripts(), service.config(), resources);
     }
 
     @Provides

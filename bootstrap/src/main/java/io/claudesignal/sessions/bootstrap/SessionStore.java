@@ -121,12 +121,18 @@ public final class SessionStore implements AutoCloseable {
      * heartbeat interval until it is closed:
      *
      * <pre>{@code
-     * try (SessionStore store = SessionStore.openSqlite(file, SqliteSettings.defaults(), SessionsConfig.daemon())) {
-     *     store.sessions().recover();                 // sessions of a daemon that died: now PAUSED
-     *     Session s = store.sessions().resume(id);
-     *     store.leases().claim(s.id());               // this daemon runs it; its writes are fenced
+     * try (SessionStore store = SessionStore.openSqlite(file, SqliteSettings.defaults(), SessionsConfig.daemon("webapp"))) {
+     *     for (SessionId id : store.sessions().recover()) { // this name's previous run: at once; others': once expired
+     *         Session s = store.sessions().resume(id);
+     *         store.leases().claim(s.id());               // this daemon runs it; its writes are fenced
+     *     }
      * }
      * }</pre>
+     *
+     * Opening as a daemon starts a new incarnation of its name and fences the older ones (see
+     * {@code docs/leases.md}); it is refused with a
+     * {@link io.claudesignal.sessions.domain.DaemonRunningException} while another live process runs
+     * under the same name on this file.
      */
     public static SessionStore openSqlite(Path file, SqliteSettings settings, SessionsConfig config) {
         // Wired by hand, not by an injector: building one was a fifth of the CLI's start-up, and a
@@ -287,6 +293,7 @@ public final class SessionStore implements AutoCloseable {
         return transcripts;
     }
 
+    /** This handle's configuration; a daemon's default name ({@link SessionsConfig#daemon()}) as the store completed it. */
     public SessionsConfig config() {
         return config;
     }

@@ -14,7 +14,10 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -115,7 +118,8 @@ class ReadmeSnippetsTest {
         }
         try (SqliteStorage storage = SqliteStorage.open(file)) {
             Instant past = Instant.now().minusSeconds(3600);
-            storage.persistence().leases().claim(orphan, Actor.daemon("dead"), 1, past, past.plusSeconds(30));
+            storage.persistence().leases().claim(orphan, Actor.daemon("dead"), 1, 1, Clock.fixed(past, ZoneOffset.UTC),
+                    Duration.ofSeconds(30));
         }
     }
 

@@ -10,6 +10,7 @@ import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.HealthCheck;
@@ -30,8 +31,10 @@ import io.claudesignal.sessions.domain.TranscriptItem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -96,7 +99,8 @@ class SessionStoreTest {
         }
         try (SqliteStorage storage = SqliteStorage.open(file)) {
             Instant past = Instant.now().minusSeconds(3600);
-            storage.persistence().leases().claim(orphan, Actor.daemon("dead"), 1, past, past.plusSeconds(30));
+            storage.persistence().leases().claim(orphan, Actor.daemon("dead"), 1, 1, Clock.fixed(past, ZoneOffset.UTC),
+                    Duration.ofSeconds(30));
         }
         List<SessionEvent> events = new CopyOnWriteArrayList<>();
         SessionsConfig daemon = SessionsConfig.daemon().withLease(Duration.ofMillis(600), Duration.ofMillis(100));
@@ -202,7 +206,8 @@ class SessionStoreTest {
             Session s = store.sessions().activate(store.sessions().create("/p", "t").id());
             store.leases().claim(s.id());
             Thread.sleep(1800);
-            assertThat(store.config()).isEqualTo(daemon);
+            assertThat(store.config().leaseDuration()).isEqualTo(daemon.leaseDuration());
+            assertThat(store.config().actor().value()).startsWith(daemon.actor().value() + "@memory-");
             assertThat(store.sessions().appendActivity(s.id(), "edit", "{}").seq()).isEqualTo(1);
         }
     }
@@ -291,5 +296,19 @@ class SessionStoreTest {
         SessionStore store = SessionStore.inMemory();
         store.close();
         store.close();
+    }
+
+    @Test
+    void theDefaultDaemonNameIsTheHostAndTheDatabase(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("sessions.db");
+        try (SessionStore store = SessionStore.openSqlite(file, SqliteSettings.defaults(), SessionsConfig.daemon())) {
+            String tag = LeaseRepository.tagOf(file.toAbsolutePath().normalize().toString());
+            assertThat(store.config().actor()).isEqualTo(Actor.daemon(SessionsConfig.hostName() + "@" + tag));
+            // The name's lock beside the database, held while the store is open.
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".lock")))
+                        .singleElement().satisfies(n -> assertThat(n).startsWith("sessions.db.daemon-"));
+            }
+        }
     }
 }

@@ -15,7 +15,10 @@ import io.claudesignal.sessions.domain.SessionId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -684,9 +687,10 @@ class SessionsCliTest {
             cli.run("activate", orphan).succeeds();
             cli.run("activate", living).succeeds();
             Instant now = Instant.now();
-            storage.repository.claim(SessionId.parse(orphan), Actor.daemon("dead"), 1, now.minusSeconds(60),
-                    now.minusSeconds(30));
-            storage.repository.claim(SessionId.parse(living), Actor.daemon("alive"), 2, now, now.plusSeconds(600));
+            storage.repository.claim(SessionId.parse(orphan), Actor.daemon("dead"), 1, 1,
+                    Clock.fixed(now.minusSeconds(60), ZoneOffset.UTC), Duration.ofSeconds(30));
+            storage.repository.claim(SessionId.parse(living), Actor.daemon("alive"), 1, 2,
+                    Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(600));
 
             JsonNode recovered = cli.run("--json", "recover").succeeds().json();
 
@@ -707,8 +711,8 @@ class SessionsCliTest {
             String orphan = cli.create(PROJECT, THREAD);
             cli.run("activate", orphan).succeeds();
             Instant now = Instant.now();
-            storage.repository.claim(SessionId.parse(orphan), Actor.daemon("dead"), 1, now.minusSeconds(60),
-                    now.minusSeconds(30));
+            storage.repository.claim(SessionId.parse(orphan), Actor.daemon("dead"), 1, 1,
+                    Clock.fixed(now.minusSeconds(60), ZoneOffset.UTC), Duration.ofSeconds(30));
             assertThat(cli.run("recover").succeeds().out())
                     .isEqualTo("recovered 1 session (now PAUSED):\n" + orphan + "\n");
         }

@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Who changed a session: the {@code sessions} CLI, or one run of a daemon. A daemon's identity is new
- * for every process start, so that a restarted daemon never mistakes its dead predecessor's leases
- * for its own.
+ * Who changed a session: the {@code sessions} CLI, or a daemon. A daemon's identity is a stable name
+ * ({@code daemon:<name>}); each process start under that name is a new incarnation of it, numbered by
+ * the store, and a new incarnation fences every older one (see {@code docs/leases.md}).
  */
 public record Actor(String value) {
 
@@ -26,19 +26,26 @@ public record Actor(String value) {
         }
     }
 
-    /** A daemon instance named {@code name} (a host name, a pid, anything unique to one process start). */
+    /** The daemon named {@code name} (stable across its restarts: a host name, a service name). */
     public static Actor daemon(String name) {
-        return new Actor(DAEMON_PREFIX + Objects.requireNonNull(name, "name"));
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new InvalidInputException("daemon name", "must not be blank");
+        }
+        return new Actor(DAEMON_PREFIX + name);
     }
 
-    /** A fresh daemon identity: the process id and a random part, unique per process start. */
+    /**
+     * A daemon name no other process uses: the process id and a random part. For tests and tools
+     * that want a throwaway identity; a real daemon keeps one name across restarts.
+     */
     public static Actor newDaemonInstance() {
         return daemon(ProcessHandle.current().pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL));
     }
 
     public boolean isDaemon() {
-        return value.startsWith(DAEMON_PREFIX);
+        return value.startsWith(DAEMON_PREFIX) && value.length() > DAEMON_PREFIX.length();
     }
 
     @Override

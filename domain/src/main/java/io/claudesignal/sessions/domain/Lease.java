@@ -50,4 +50,18 @@ public record Lease(SessionId sessionId, Actor owner, long token, Instant expire
         }
         return new Lease(sessionId, owner, live.map(Lease::token).orElse(token), expiresAt);
     }
+
+    /**
+     * The rule every store applies before a claim: incarnation {@code incarnation} of {@code owner} may
+     * claim only while no newer one ({@code newest}, as the store records it) has started under its name.
+     *
+     * @throws LeaseLostException when a newer incarnation fenced this one
+     */
+    public static void requireNewestIncarnation(SessionId sessionId, Actor owner, long token, long incarnation,
+            long newest) {
+        if (newest > incarnation) {
+            throw new LeaseLostException(new Lease(sessionId, owner, token, Instant.EPOCH),
+                    "fenced by a newer incarnation of " + owner + " (incarnation " + newest + ")");
+        }
+    }
 }

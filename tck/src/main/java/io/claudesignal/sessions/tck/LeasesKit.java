@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.ConflictException;
+import io.claudesignal.sessions.domain.DaemonRequiredException;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.LeaseLostException;
@@ -90,34 +92,61 @@ public abstract class LeasesKit extends Kit {
     }
 
     @Test
-    void anExpiredLeaseFencesWritesEvenBeforeAnyoneRecovers() throws Exception {
+    void anExpiredLeaseThatNobodyTookIsRenewedByItsHoldersNextWrite() throws Exception {
         SessionService a = daemon("a");
         Session s = sessionIn(ACTIVE);
-        a.claim(s.id());
-        advance(LEASE);
-        assertThatThrownBy(() -> a.mergeContext(s.id(), "{\"x\":1}")).isInstanceOf(LeaseLostException.class);
-        assertThat(json(sessions.get(s.id()).context()).has("x")).isFalse();
+        Lease first = a.claim(s.id());
+        advance(LEASE); // the heartbeat was late: nobody took the session meanwhile
+        assertThat(json(a.mergeContext(s.id(), "{\"x\":1}").context()).get("x").asInt()).isEqualTo(1);
+        Lease renewed = a.held(s.id()).orElseThrow();
+        assertThat(renewed.sameClaimAs(first)).isTrue();
+        assertThat(renewed.expiresAt()).isAfter(first.expiresAt());
     }
 
     @Test
-    void renewingKeepsLiveLeasesAndNeverRevivesAnExpiredOne() throws Exception {
+    void renewingKeepsLeasesNobodyTookEvenPastTheirExpiry() throws Exception {
         SessionService a = daemon("a");
+        SessionService b = daemonOnSecondHandle("b");
         Session kept = sessionIn(ACTIVE);
-        Session lost = sessionIn(ACTIVE);
+        Session taken = sessionIn(ACTIVE);
         Lease first = a.claim(kept.id());
-        a.claim(lost.id());
+        a.claim(taken.id());
         advance(LEASE.minus(Duration.ofSeconds(1)));
         assertThat(a.renew()).isEmpty();
         Lease renewed = a.held(kept.id()).orElseThrow();
         assertThat(renewed.sameClaimAs(first)).isTrue();
         assertThat(renewed.expiresAt()).isAfter(first.expiresAt());
-        a.release(lost.id());
-        assertThat(a.lease(lost.id())).isEmpty();
-        a.claim(lost.id());
         advance(LEASE.plus(Duration.ofSeconds(1)));
-        assertThat(a.renew()).containsExactlyInAnyOrder(kept.id(), lost.id());
-        assertThat(a.heldLeases()).isEmpty();
-        assertThat(a.lease(kept.id())).hasValueSatisfying(l -> assertThat(l.isLiveAt(clock.instant())).isFalse());
+        b.claim(taken.id()); // expired, so b may take it; nobody takes the other
+        assertThat(a.renew()).containsExactly(taken.id());
+        assertThat(a.heldLeases()).extracting(Lease::sessionId).containsExactly(kept.id());
+        assertThat(a.lease(kept.id())).hasValueSatisfying(l -> assertThat(l.sameClaimAs(first)).isTrue());
+        assertThat(a.lease(taken.id())).hasValueSatisfying(l -> assertThat(l.owner()).isEqualTo(Actor.daemon("b")));
+    }
+
+    @Test
+    void aClockStepForwardDoesNotCostADaemonItsUntakenLeases() throws Exception {
+        SessionService a = daemon("a");
+        Session s = sessionIn(ACTIVE);
+        Lease first = a.claim(s.id());
+        advance(Duration.ofSeconds(60)); // the daemon's clock steps a minute forward between two beats
+        assertThat(a.renew()).isEmpty();
+        assertThat(a.held(s.id())).hasValueSatisfying(l -> assertThat(l.sameClaimAs(first)).isTrue());
+        a.appendActivity(s.id(), "edit", "{}");
+        assertThat(sessions.activities(s.id())).hasSize(1);
+    }
+
+    @Test
+    void onlyADaemonClaims() {
+        Session s = sessionIn(ACTIVE);
+        // The CLI's handle: nobody would renew a lease it took, so it takes none.
+        assertThatThrownBy(() -> ((SessionService) sessions).claim(s.id()))
+                .isInstanceOfSatisfying(DaemonRequiredException.class, e -> {
+                    assertThat(e).isInstanceOf(ConflictException.class);
+                    assertThat(e.actor()).isEqualTo(Actor.CLI);
+                    assertThat(e.getMessage()).contains("only a daemon claims leases");
+                });
+        assertThat(((SessionService) sessions).lease(s.id())).isEmpty();
     }
 
     @Test

@@ -150,6 +150,7 @@ public abstract class SessionsTck {
     @Nested class History extends HistoryKit {}
     @Nested class Leases extends LeasesKit {}
     @Nested class Recovery extends RecoveryKit {}
+    @Nested class Incarnations extends IncarnationsKit {}
     @Nested class ActivityLog extends ActivityLogKit {}
     @Nested class Listeners extends ListenersKit {}
     @Nested class Transcript extends TranscriptKit {}

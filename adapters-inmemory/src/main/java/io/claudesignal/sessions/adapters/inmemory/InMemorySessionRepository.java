@@ -26,8 +26,11 @@ import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +62,8 @@ public final class InMemorySessionRepository
     final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
     final Map<SessionId, List<Transition>> histories = new HashMap<>();
     final Map<SessionId, Lease> leases = new HashMap<>();
+    // The newest incarnation of each daemon name, as a database's daemons table keeps it.
+    private final Map<Actor, Long> incarnations = new HashMap<>();
     final Map<SessionId, Log> logs = new HashMap<>();
     // Only for stamping "recovered_at", which a database does in its own query language.
     private final ContextJson json = new ContextJson();
@@ -202,9 +207,11 @@ public final class InMemorySessionRepository
     }
 
     @Override
-    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
+    public List<Transition> recoverAbandoned(Clock clock, Duration grace, Actor actor) {
         lock.writeLock().lock();
         try {
+            Instant now = clock.instant(); // read under the lock: the step decides with the time it runs at
+            Instant unownedBefore = now.minus(grace);
             List<Transition> recovered = new ArrayList<>();
             for (Session s : List.copyOf(byId.values())) {
                 if (s.status() != SessionStatus.ACTIVE) {
@@ -232,9 +239,40 @@ public final class InMemorySessionRepository
     // ---- leases ----
 
     @Override
-    public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
+    public long startIncarnation(Actor owner, Clock clock) {
         lock.writeLock().lock();
         try {
+            long next = incarnations.merge(owner, 1L, Long::sum);
+            leases.replaceAll((id, lease) -> lease.owner().equals(owner)
+                    ? new Lease(id, owner, FENCED_TOKEN, FENCED_EXPIRY) : lease);
+            return next;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public long incarnation(Actor owner) {
+        lock.readLock().lock();
+        try {
+            return incarnations.getOrDefault(owner, 0L);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public String storeTag() {
+        return "memory-" + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    @Override
+    public Lease claim(SessionId id, Actor owner, long incarnation, long token, Clock clock, Duration duration) {
+        lock.writeLock().lock();
+        try {
+            Instant now = clock.instant();
+            Instant expiresAt = now.plus(duration);
+            Lease.requireNewestIncarnation(id, owner, token, incarnation, incarnations.getOrDefault(owner, 0L));
             Lease claimed = Lease.decideClaim(id, existing(id).status(), Optional.ofNullable(leases.get(id)), owner, token,
                     now, expiresAt);
             leases.put(id, claimed);
@@ -245,15 +283,19 @@ public final class InMemorySessionRepository
     }
 
     @Override
-    public List<Lease> renew(Actor owner, Instant now, Instant expiresAt) {
+    public List<Lease> renew(Actor owner, long incarnation, Collection<Lease> held, Clock clock, Duration duration) {
         lock.writeLock().lock();
         try {
+            if (incarnations.getOrDefault(owner, 0L) > incarnation) {
+                return List.of();
+            }
+            Instant expiresAt = clock.instant().plus(duration);
             List<Lease> renewed = new ArrayList<>();
-            for (Map.Entry<SessionId, Lease> e : leases.entrySet()) {
-                Lease lease = e.getValue();
-                if (lease.owner().equals(owner) && lease.isLiveAt(now)) {
+            for (Lease lease : held) {
+                // Still this claim, expired or not: nobody took it, so nobody wrote under another lease.
+                if (lease.owner().equals(owner) && lease.sameClaimAs(leases.get(lease.sessionId()))) {
                     Lease fresh = new Lease(lease.sessionId(), owner, lease.token(), expiresAt);
-                    e.setValue(fresh);
+                    leases.put(lease.sessionId(), fresh);
                     renewed.add(fresh);
                 }
             }

@@ -1,7 +1,9 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
+import org.jooq.DSLContext;
 import org.jooq.DataType;
 
 /**
@@ -26,4 +28,13 @@ public interface SqlDialect {
 
     /** Whether {@code error} is the database refusing a row whose key exists already. */
     boolean isUniqueViolation(Throwable error);
+
+    /**
+     * The database's own clock, read in the transaction {@code ctx} runs, when lease time comes from it
+     * (every client shares it, so a client whose clock is skewed cannot take a live lease); empty when
+     * lease time comes from the caller's clock (SQLite: the host's, which every process on it shares).
+     */
+    default Optional<Instant> leaseClock(DSLContext ctx) {
+        return Optional.empty();
+    }
 }

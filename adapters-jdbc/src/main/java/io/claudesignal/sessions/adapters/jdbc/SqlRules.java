@@ -6,6 +6,9 @@ import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -83,7 +86,15 @@ public final class SqlRules {
      */
     public void admit(DSLContext ctx, SessionId id, WriteContext write) {
         if (write.fence().isPresent()) { // an unfenced write needs no read
-            write.requireAdmittedBy(findLease(ctx, id));
+            write.requireAdmittedBy(findLease(ctx, id), dialect.leaseClock(ctx).orElse(write.at()));
         }
+    }
+
+    /**
+     * Lease time now, read inside the step that decides about expiry (after any lock it waited for):
+     * the database's clock where lease time comes from it, else {@code clock}.
+     */
+    public Instant leaseNow(DSLContext ctx, Clock clock) {
+        return dialect.leaseClock(ctx).orElseGet(clock::instant).truncatedTo(ChronoUnit.MICROS);
     }
 }

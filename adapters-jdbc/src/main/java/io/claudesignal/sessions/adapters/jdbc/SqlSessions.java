@@ -40,13 +40,14 @@ public abstract class SqlSessions implements SessionRepository {
     private final SqlLeases leasePort;
     private final SqlActivityLog activityPort;
 
-    protected SqlSessions(SqlTransactions db, SqlDialect dialect) {
+    /** @param names how the adapter knows that a live process runs under a daemon's name */
+    protected SqlSessions(SqlTransactions db, SqlDialect dialect, DaemonNames names) {
         this.db = db;
         this.rules = new SqlRules(dialect);
         this.sessions = rules.tables().sessions;
         this.leases = rules.tables().leases;
         this.transitions = rules.tables().transitions;
-        this.leasePort = new SqlLeases(db, rules);
+        this.leasePort = new SqlLeases(db, rules, names);
         this.activityPort = new SqlActivityLog(db, rules);
     }
 

@@ -35,6 +35,7 @@ public final class SqlTables {
     public final ActivityLogs activityLogs;
     public final Activities activities;
     public final Transitions transitions;
+    public final Daemons daemons;
     public final Transcripts transcripts;
     public final TranscriptItems transcriptItems;
 
@@ -46,6 +47,7 @@ public final class SqlTables {
         activityLogs = new ActivityLogs(uuid);
         activities = new Activities(uuid, instant);
         transitions = new Transitions(uuid, instant);
+        daemons = new Daemons(instant);
         transcripts = new Transcripts(uuid);
         transcriptItems = new TranscriptItems(uuid, instant);
     }
@@ -239,6 +241,20 @@ public final class SqlTables {
         public Transition toTransition(SessionId id, Record r) {
             return new Transition(id, SessionStatus.valueOf(r.get(fromStatus)), SessionStatus.valueOf(r.get(toStatus)),
                     r.get(changedAt), r.get(reason), new Actor(r.get(actor)));
+        }
+    }
+
+    /** {@code daemons}: a daemon's name and its newest incarnation. */
+    public static final class Daemons {
+        public final Table<Record> table = DSL.table(DSL.name("daemons"));
+        public final Field<String> name;
+        public final Field<Long> incarnation;
+        public final Field<Instant> startedAt;
+
+        Daemons(DataType<Instant> instant) {
+            name = text(table, "name");
+            incarnation = bigint(table, "incarnation");
+            startedAt = column(table, "started_at", instant);
         }
     }
 }

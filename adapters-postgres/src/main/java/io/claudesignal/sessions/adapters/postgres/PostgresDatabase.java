@@ -36,11 +36,18 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
 
     private final PostgresUrl url;
     private final HikariDataSource pool;
+    private final boolean leaseTimeFromServer;
     private volatile boolean closed;
 
-    private PostgresDatabase(PostgresUrl url, HikariDataSource pool) {
+    private PostgresDatabase(PostgresUrl url, HikariDataSource pool, boolean leaseTimeFromServer) {
         this.url = url;
         this.pool = pool;
+        this.leaseTimeFromServer = leaseTimeFromServer;
+    }
+
+    /** Whether lease expiry is decided with the server's clock ({@link PostgresSettings#leaseTimeFromServer()}). */
+    boolean leaseTimeFromServer() {
+        return leaseTimeFromServer;
     }
 
     /**
@@ -65,7 +72,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
         config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         try {
-            return new PostgresDatabase(url, new HikariDataSource(config));
+            return new PostgresDatabase(url, new HikariDataSource(config), settings.leaseTimeFromServer());
         } catch (RuntimeException e) {
             throw PostgresErrors.translate(url, "connecting", e);
         }

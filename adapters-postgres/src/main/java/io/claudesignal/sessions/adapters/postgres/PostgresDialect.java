@@ -2,8 +2,11 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlDialect;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
+import org.jooq.DSLContext;
 import org.jooq.DataType;
+import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
@@ -12,9 +15,32 @@ import org.jooq.impl.SQLDataType;
  */
 final class PostgresDialect implements SqlDialect {
 
-    static final PostgresDialect INSTANCE = new PostgresDialect();
+    /** Lease time from the server's clock: the default ({@link PostgresSettings#leaseTimeFromServer()}). */
+    static final PostgresDialect INSTANCE = new PostgresDialect(true);
+    /** Lease time from each handle's own clock, for tests that move time by hand. */
+    private static final PostgresDialect CALLER_TIME = new PostgresDialect(false);
 
-    private PostgresDialect() {
+    private final boolean leaseTimeFromServer;
+
+    private PostgresDialect(boolean leaseTimeFromServer) {
+        this.leaseTimeFromServer = leaseTimeFromServer;
+    }
+
+    static PostgresDialect of(PostgresDatabase db) {
+        return db.leaseTimeFromServer() ? INSTANCE : CALLER_TIME;
+    }
+
+    /**
+     * {@code clock_timestamp()}: the moment of the call, not the start of the transaction, which may
+     * have waited for a lock; to the microsecond PostgreSQL keeps.
+     */
+    @Override
+    public Optional<Instant> leaseClock(DSLContext ctx) {
+        if (!leaseTimeFromServer) {
+            return Optional.empty();
+        }
+        return Optional.of(ctx.select(DSL.field("clock_timestamp()", SQLDataType.TIMESTAMPWITHTIMEZONE))
+                .fetchSingle().value1().toInstant());
     }
 
     @Override

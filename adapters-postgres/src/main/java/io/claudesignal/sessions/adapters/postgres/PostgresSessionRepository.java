@@ -3,6 +3,7 @@ package io.claudesignal.sessions.adapters.postgres;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.LEASES;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.SESSIONS;
 
+import io.claudesignal.sessions.adapters.jdbc.DaemonNames;
 import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.SessionsRecord;
 import io.claudesignal.sessions.application.port.out.ContextJson;
@@ -12,6 +13,8 @@ import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.Transition;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -35,14 +38,16 @@ final class PostgresSessionRepository extends SqlSessions {
     /** Only to stamp recovered contexts: it keeps their text as it is (order of keys, numbers). */
     private static final ContextJson CONTEXT_JSON = new ContextJson();
 
-    PostgresSessionRepository(PostgresDatabase db) {
-        super(db, PostgresDialect.INSTANCE);
+    PostgresSessionRepository(PostgresDatabase db, DaemonNames names) {
+        super(db, PostgresDialect.of(db), names);
     }
 
     @Override
-    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
-        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+    public List<Transition> recoverAbandoned(Clock clock, Duration grace, Actor actor) {
         return db.write(ctx -> {
+            Instant now = rules.leaseNow(ctx, clock);
+            Instant at = now;
+            Instant unownedBefore = now.minus(grace);
             Condition abandoned = SESSIONS.STATUS.eq(SessionStatus.ACTIVE.name()).and(DSL.or(
                     DSL.notExists(DSL.selectOne().from(LEASES).where(LEASES.SESSION_ID.eq(SESSIONS.ID)))
                             .and(SESSIONS.UPDATED_AT.le(unownedBefore)),

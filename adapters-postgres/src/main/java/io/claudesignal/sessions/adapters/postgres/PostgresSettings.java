@@ -12,8 +12,13 @@ import java.util.regex.Pattern;
  *                       runs) can share one database, each in its own schema
  * @param maxPoolSize    the most connections this store holds open at once
  * @param connectTimeout how long to wait for a connection (to the server, or from a busy pool)
+ * @param leaseTimeFromServer true (the default): lease expiry is decided with the server's clock
+ *                       ({@code clock_timestamp()}, read inside the transaction that claims, renews,
+ *                       fences or recovers), so a client whose clock is skewed never takes a live
+ *                       lease; false: with the {@code Clock} the handle was given, for tests that drive
+ *                       lease time themselves (never in production: every client must then agree)
  */
-public record PostgresSettings(String schema, int maxPoolSize, Duration connectTimeout) {
+public record PostgresSettings(String schema, int maxPoolSize, Duration connectTimeout, boolean leaseTimeFromServer) {
 
     /** The schema of {@link #defaults()}. */
     public static final String DEFAULT_SCHEMA = "claude_signal";
@@ -38,19 +43,29 @@ public record PostgresSettings(String schema, int maxPoolSize, Duration connectT
         }
     }
 
+    /** Lease time from the server's clock. */
+    public PostgresSettings(String schema, int maxPoolSize, Duration connectTimeout) {
+        this(schema, maxPoolSize, connectTimeout, true);
+    }
+
     public static PostgresSettings defaults() {
         return new PostgresSettings(DEFAULT_SCHEMA, DEFAULT_MAX_POOL_SIZE, DEFAULT_CONNECT_TIMEOUT);
     }
 
+    /** Lease time from each handle's own {@code Clock}: for tests that move time by hand. */
+    public PostgresSettings withLeaseTimeFromCaller() {
+        return new PostgresSettings(schema, maxPoolSize, connectTimeout, false);
+    }
+
     public PostgresSettings withSchema(String name) {
-        return new PostgresSettings(name, maxPoolSize, connectTimeout);
+        return new PostgresSettings(name, maxPoolSize, connectTimeout, leaseTimeFromServer);
     }
 
     public PostgresSettings withMaxPoolSize(int size) {
-        return new PostgresSettings(schema, size, connectTimeout);
+        return new PostgresSettings(schema, size, connectTimeout, leaseTimeFromServer);
     }
 
     public PostgresSettings withConnectTimeout(Duration timeout) {
-        return new PostgresSettings(schema, maxPoolSize, timeout);
+        return new PostgresSettings(schema, maxPoolSize, timeout, leaseTimeFromServer);
     }
 }

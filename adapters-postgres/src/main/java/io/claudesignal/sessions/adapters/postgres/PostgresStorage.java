@@ -31,11 +31,13 @@ public final class PostgresStorage implements AutoCloseable {
     private final SqlTranscripts transcripts;
     private final PostgresDiagnostics diagnostics;
     private final PostgresOperations operations;
+    private final PostgresNameLocks daemonNames;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
-        this.repository = new PostgresSessionRepository(db);
-        this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.INSTANCE));
+        this.daemonNames = new PostgresNameLocks(db.url(), settings.schema());
+        this.repository = new PostgresSessionRepository(db, daemonNames);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.of(db)));
         this.diagnostics = new PostgresDiagnostics(db, settings);
         this.operations = new PostgresOperations(db);
     }
@@ -104,6 +106,10 @@ public final class PostgresStorage implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        try {
+            db.close();
+        } finally {
+            daemonNames.close(); // after the pool: a successor must not start under a live handle
+        }
     }
 }

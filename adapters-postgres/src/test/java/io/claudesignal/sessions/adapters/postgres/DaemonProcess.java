@@ -6,6 +6,7 @@ import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.DaemonRunningException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import java.io.BufferedReader;
@@ -35,9 +36,21 @@ public final class DaemonProcess {
         Duration heartbeat = Duration.ofMillis(Long.parseLong(args[5]));
         try (PostgresStorage storage = PostgresStorage.open(url, PostgresSettings.defaults().withSchema(schema)
                 .withMaxPoolSize(4))) {
-            SessionService daemon = new SessionService(storage.persistence(), Clock.systemUTC(),
-                    SessionIdGenerator.random(), new ContextJson(),
-                    new SessionsConfig(Actor.daemon(name), lease, heartbeat, SessionsConfig.DEFAULT_ACTIVITY_LIMIT));
+            SessionService daemon;
+            try {
+                daemon = new SessionService(storage.persistence(), Clock.systemUTC(),
+                        SessionIdGenerator.random(), new ContextJson(),
+                        new SessionsConfig(Actor.daemon(name), lease, heartbeat, SessionsConfig.DEFAULT_ACTIVITY_LIMIT));
+            } catch (DaemonRunningException e) {
+                System.out.println("refused " + e.getMessage());
+                System.out.flush();
+                System.exit(3);
+                return;
+            }
+            // First thing after the open, as the README's daemon does: a predecessor's sessions come back now.
+            for (SessionId id : daemon.recover()) {
+                System.out.println("restart-recovered " + id);
+            }
             // The heartbeat runs from the start: a lease claimed during a slow start-up must not lapse.
             LeaseHeartbeat renewing = LeaseHeartbeat.start(daemon, heartbeat);
             try {

@@ -22,7 +22,8 @@ class PostgresSessionsTckTest extends SessionsTck {
     protected Persistence openPersistence() {
         String schema = PostgresServer.freshSchema();
         closeAfterwards(() -> PostgresServer.dropSchema(schema)); // registered first, so closed after the stores
-        settings = PostgresSettings.defaults().withSchema(schema);
+        settings = PostgresSettings.defaults().withSchema(schema)
+                .withLeaseTimeFromCaller(); // the kits move lease time with their own clock
         storage = open();
         second = null;
         return storage.persistence();

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two daemons, two JVMs, one database: one is killed with SIGKILL; once its leases expire, the other
- * recovers exactly the dead one's ACTIVE sessions and none of its own.
+ * recovers exactly the dead one's ACTIVE sessions and none of its own. And a daemon killed and
+ * started again at once gets its own sessions back on its first {@code recover()}, while the other
+ * daemon's stay as they are until their leases expire.
  */
 @ExtendWith(PostgresServer.class)
 class TwoDaemonsTest {
@@ -97,15 +99,84 @@ class TwoDaemonsTest {
         survivor.stop();
     }
 
+    @Test
+    void aDaemonKilledAndStartedAgainAtOnceRecoversItsOwnSessionsAndNoOneElses() throws Exception {
+        Duration lease = Duration.ofSeconds(15); // far longer than the restart: nothing expires on its own
+        try (PostgresStorage storage = open()) {
+            assertThat(storage.diagnostics().run()).allSatisfy(check -> assertThat(check.ok()).as(check.toString()).isTrue());
+        }
+        Daemon crashing = start("crashing", lease);
+        Daemon other = start("other", lease);
+        crashing.awaitReady();
+        other.awaitReady();
+
+        // A second live process under the same name is refused: the first holds the name's advisory lock.
+        Daemon twin = start("crashing", lease);
+        assertThat(twin.readLine()).startsWith("refused ").contains("daemon:crashing is already running");
+        assertThat(twin.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(twin.process.exitValue()).isEqualTo(3);
+
+        crashing.process.toHandle().destroyForcibly(); // SIGKILL: no lease released, no lock released by hand
+        other.process.toHandle().destroyForcibly();
+        assertThat(crashing.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(other.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long killed = System.nanoTime();
+        // The server notices the dead connection and drops its advisory lock; the restart may wait for that.
+        Daemon restarted = startWhenTheNameIsFree("crashing", lease);
+        restarted.awaitReady();
+        System.out.printf("restart: first recover() %d ms after the kill%n",
+                Duration.ofNanos(restarted.readyAt - killed).toMillis());
+
+        assertThat(restarted.recoveredAtStart).containsExactlyInAnyOrderElementsOf(crashing.active);
+        try (PostgresStorage storage = open()) {
+            Persistence db = storage.persistence();
+            for (SessionId id : crashing.active) {
+                assertThat(db.sessions().findById(id).orElseThrow().status()).isEqualTo(SessionStatus.PAUSED);
+                List<Transition> history = db.sessions().history(id);
+                assertThat(history.get(history.size() - 1).reason()).isEqualTo(Transition.CRASH_RECOVERY);
+                assertThat(history.get(history.size() - 1).actor()).isEqualTo(Actor.daemon("crashing"));
+            }
+            for (SessionId id : other.active) {
+                assertThat(db.sessions().findById(id).orElseThrow().status()).as("the other daemon's lease is live")
+                        .isEqualTo(SessionStatus.ACTIVE);
+                assertThat(db.leases().find(id).orElseThrow().owner()).isEqualTo(Actor.daemon("other"));
+            }
+        }
+        assertThat(restarted.recover()).isEmpty();
+        Thread.sleep(lease.toMillis()); // now the other daemon's leases, never renewed since its death, expire
+        assertThat(restarted.recover()).containsExactlyInAnyOrderElementsOf(other.active);
+        restarted.stop();
+    }
+
+    /** Starts the daemon, again while the server still holds the name for a killed process's connection. */
+    private Daemon startWhenTheNameIsFree(String name, Duration lease) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (int attempt = 1; ; attempt++) {
+            Daemon daemon = start(name, lease);
+            String first = daemon.peekLine();
+            if (!first.startsWith("refused ")) {
+                System.out.printf("restart: started at attempt %d%n", attempt);
+                return daemon;
+            }
+            daemon.process.waitFor(30, TimeUnit.SECONDS);
+            assertThat(System.nanoTime()).as("the name was never freed").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     private PostgresStorage open() {
         return PostgresStorage.open(PostgresServer.url(), PostgresSettings.defaults().withSchema(schema).withMaxPoolSize(2));
     }
 
     private Daemon start(String name) throws Exception {
+        return start(name, LEASE);
+    }
+
+    private Daemon start(String name, Duration lease) throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), DaemonProcess.class.getName(),
                 PostgresServer.url(), schema, name, Integer.toString(SESSIONS_EACH),
-                Long.toString(LEASE.toMillis()), Long.toString(HEARTBEAT.toMillis()))
+                Long.toString(lease.toMillis()), Long.toString(HEARTBEAT.toMillis()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         Daemon daemon = new Daemon(name, process);
@@ -119,7 +190,10 @@ class TwoDaemonsTest {
         final BufferedReader out;
         final Writer in;
         final Set<SessionId> active = new HashSet<>();
+        final Set<SessionId> recoveredAtStart = new HashSet<>();
         SessionId paused;
+        long readyAt;
+        private String peeked;
 
         Daemon(String name, Process process) {
             this.name = name;
@@ -135,8 +209,12 @@ class TwoDaemonsTest {
                     active.add(SessionId.parse(line.substring(7)));
                 } else if (line.startsWith("paused ")) {
                     paused = SessionId.parse(line.substring(7));
+                } else if (line.startsWith("restart-recovered ")) {
+                    recoveredAtStart.add(SessionId.parse(line.substring("restart-recovered ".length())));
+                    readyAt = readyAt == 0 ? System.nanoTime() : readyAt;
                 }
             }
+            readyAt = readyAt == 0 ? System.nanoTime() : readyAt;
             assertThat(active).hasSize(SESSIONS_EACH);
             assertThat(paused).isNotNull();
         }
@@ -158,7 +236,20 @@ class TwoDaemonsTest {
             assertThat(process.exitValue()).isZero();
         }
 
-        private String readLine() throws Exception {
+        /** The next line, left to be read again. */
+        String peekLine() throws Exception {
+            if (peeked == null) {
+                peeked = readLine();
+            }
+            return peeked;
+        }
+
+        String readLine() throws Exception {
+            if (peeked != null) {
+                String line = peeked;
+                peeked = null;
+                return line;
+            }
             String line = out.readLine();
             assertThat(line).as(name + " ended early (exit " + (process.isAlive() ? "-" : process.exitValue()) + ")")
                     .isNotNull();

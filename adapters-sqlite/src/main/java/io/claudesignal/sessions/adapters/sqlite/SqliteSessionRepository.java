@@ -4,6 +4,7 @@ import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.LEASES;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.SESSIONS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
 
+import io.claudesignal.sessions.adapters.jdbc.DaemonNames;
 import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.WriteContext;
@@ -18,6 +19,8 @@ import io.claudesignal.sessions.domain.Transition;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -83,8 +86,8 @@ final class SqliteSessionRepository extends SqlSessions {
     private static final UuidTextConverter UUIDS = new UuidTextConverter();
     private static final InstantTextConverter INSTANTS = new InstantTextConverter();
 
-    SqliteSessionRepository(SqliteDatabase db) {
-        super(db, SqliteDialect.INSTANCE);
+    SqliteSessionRepository(SqliteDatabase db, DaemonNames names) {
+        super(db, SqliteDialect.INSTANCE, names);
     }
 
     @Override
@@ -198,8 +201,11 @@ final class SqliteSessionRepository extends SqlSessions {
     }
 
     @Override
-    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
+    public List<Transition> recoverAbandoned(Clock clock, Duration grace, Actor actor) {
         return db.write(ctx -> {
+            // The host's clock, shared by every process on it, read once the write lock is held.
+            Instant now = rules.leaseNow(ctx, clock);
+            Instant unownedBefore = now.minus(grace);
             // Evaluated three times in this one IMMEDIATE transaction, so always on the same rows.
             Condition abandoned = SESSIONS.STATUS.eq(SessionStatus.ACTIVE.name()).and(DSL.or(
                     LEASES.SESSION_ID.isNull().and(SESSIONS.UPDATED_AT.le(unownedBefore)),

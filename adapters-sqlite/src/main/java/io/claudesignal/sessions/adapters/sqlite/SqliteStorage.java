@@ -33,10 +33,12 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
     private final SqliteOperations operations;
+    private final DaemonNameLocks daemonNames;
 
     private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
         this.db = db;
-        this.repository = new SqliteSessionRepository(db);
+        this.daemonNames = new DaemonNameLocks(db.file());
+        this.repository = new SqliteSessionRepository(db, daemonNames);
         this.transcripts = new SqliteTranscripts(db);
         this.diagnostics = new SqliteDiagnostics(db, settings);
         this.operations = new SqliteOperations(db, settings);
@@ -106,6 +108,10 @@ public final class SqliteStorage implements AutoCloseable {
 
     @Override
     public void close() {
-        db.close();
+        try {
+            db.close();
+        } finally {
+            daemonNames.close(); // after the last write: a successor must not start under a live handle
+        }
     }
 }

@@ -24,6 +24,8 @@ public final class LeaseHeartbeat implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // Delays run on the monotonic clock (System.nanoTime): a step of the wall clock neither
+        // skips beats nor bunches them; lease expiry itself is decided by the store (docs/leases.md).
         long millis = interval.toMillis();
         timer.scheduleWithFixedDelay(() -> beat(leases), millis, millis, TimeUnit.MILLISECONDS);
     }

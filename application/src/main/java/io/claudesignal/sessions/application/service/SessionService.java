@@ -22,6 +22,7 @@ import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.DaemonRequiredException;
 import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Lease;
@@ -71,6 +72,8 @@ public final class SessionService implements Sessions, Leases {
     private final SessionIdGenerator ids;
     private final ContextJson json;
     private final SessionsConfig config;
+    // This handle's incarnation of its daemon; 0 for a handle that is not a daemon's (it claims nothing).
+    private final long incarnation;
     private final SecureRandom tokens = new SecureRandom();
     private final Map<SessionId, Lease> held = new ConcurrentHashMap<>();
     // Leases found lost keep fencing: a daemon that lost a session must not go on writing it unfenced.
@@ -86,7 +89,10 @@ public final class SessionService implements Sessions, Leases {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
         this.json = Objects.requireNonNull(json, "json");
-        this.config = Objects.requireNonNull(config, "config");
+        this.config = Objects.requireNonNull(config, "config").forStore(leaseStore.storeTag());
+        // A daemon's handle is a new incarnation of its name: the older ones are fenced before this
+        // handle does anything, so the recover() that follows returns their sessions at once.
+        this.incarnation = this.config.actor().isDaemon() ? leaseStore.startIncarnation(this.config.actor(), clock) : 0;
         this.transcriptStore = persistence.transcripts();
         this.transcripts = new TranscriptService(this, transcriptStore, json, config.transcriptItemLimit());
     }
@@ -96,8 +102,14 @@ public final class SessionService implements Sessions, Leases {
         this(persistence, clock, ids, json, SessionsConfig.cli());
     }
 
+    /** The configuration of this handle, with the daemon's name as the store completed it. */
     public SessionsConfig config() {
         return config;
+    }
+
+    /** This handle's incarnation of its daemon (1 for the daemon's first start on this store); 0 if not a daemon. */
+    public long incarnation() {
+        return incarnation;
     }
 
     /** The transcripts, through this handle: fenced by its leases, told to its listeners. */
@@ -235,8 +247,7 @@ public final class SessionService implements Sessions, Leases {
 
     @Override
     public List<SessionId> recover() {
-        Instant now = now();
-        List<Transition> recovered = repository.recoverAbandoned(now, now.minus(config.leaseDuration()), config.actor());
+        List<Transition> recovered = repository.recoverAbandoned(clock, config.leaseDuration(), config.actor());
         List<SessionId> result = new ArrayList<>(recovered.size());
         for (Transition t : recovered) {
             forget(t.sessionId());
@@ -309,8 +320,11 @@ public final class SessionService implements Sessions, Leases {
     @Override
     public Lease claim(SessionId id) {
         Objects.requireNonNull(id, "id");
-        Instant now = now();
-        Lease lease = leaseStore.claim(id, config.actor(), newToken(), now, now.plus(config.leaseDuration()));
+        if (incarnation == 0) {
+            // Nobody would renew it: the lease would lapse one duration later without a word.
+            throw new DaemonRequiredException(id, config.actor());
+        }
+        Lease lease = leaseStore.claim(id, config.actor(), incarnation, newToken(), clock, config.leaseDuration());
         held.put(id, lease);
         lost.remove(id);
         return lease;
@@ -319,9 +333,11 @@ public final class SessionService implements Sessions, Leases {
     @Override
     public List<SessionId> renew() {
         Map<SessionId, Lease> before = new HashMap<>(held);
-        Instant now = now();
+        if (before.isEmpty()) {
+            return List.of();
+        }
         Map<SessionId, Lease> renewed = new HashMap<>();
-        for (Lease lease : leaseStore.renew(config.actor(), now, now.plus(config.leaseDuration()))) {
+        for (Lease lease : leaseStore.renew(config.actor(), incarnation, before.values(), clock, config.leaseDuration())) {
             renewed.put(lease.sessionId(), lease);
         }
         List<Lease> lostNow = new ArrayList<>();
@@ -376,17 +392,49 @@ public final class SessionService implements Sessions, Leases {
         return new WriteContext(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
     }
 
-    /** Runs a fenced write; a refused fence means the lease is gone, so it is forgotten and told. */
+    /**
+     * Runs a fenced write. A lease that ran out but that nobody took (its token still the stored one: a
+     * late heartbeat, a clock that stepped forward) is renewed and the write tried once more, as the
+     * heartbeat would have; nothing was written by the refused attempt. A lease that is really gone is
+     * forgotten and told, and the refusal says what happened to it, as the store recorded it.
+     */
     <T> T fenced(WriteContext write, Function<WriteContext, T> step) {
         try {
             return step.apply(write);
         } catch (LeaseLostException e) {
-            write.fence().filter(lease -> held.remove(lease.sessionId(), lease)).ifPresent(lease -> {
-                lost.put(lease.sessionId(), lease);
-                publish(new SessionEvent.LeaseLost(lease));
-            });
-            throw e;
+            Optional<Lease> renewed = write.fence().flatMap(this::renewUntaken);
+            if (renewed.isPresent()) {
+                return fencedOnce(new WriteContext(write.at(), write.actor(), write.reason(), renewed), step);
+            }
+            throw lose(write, e);
         }
+    }
+
+    private <T> T fencedOnce(WriteContext write, Function<WriteContext, T> step) {
+        try {
+            return step.apply(write);
+        } catch (LeaseLostException e) {
+            throw lose(write, e);
+        }
+    }
+
+    private LeaseLostException lose(WriteContext write, LeaseLostException refusal) {
+        write.fence().filter(lease -> held.remove(lease.sessionId(), lease)).ifPresent(lease -> {
+            lost.put(lease.sessionId(), lease);
+            publish(new SessionEvent.LeaseLost(lease));
+        });
+        return new LeaseLostException(refusal.lost(), LeaseLoss.explain(refusal.lost(), leaseStore, repository));
+    }
+
+    /** Renews {@code lease} if this handle holds it and the store still has it as this claim. */
+    private Optional<Lease> renewUntaken(Lease lease) {
+        if (incarnation == 0 || !lease.sameClaimAs(held.get(lease.sessionId()))) {
+            return Optional.empty();
+        }
+        Optional<Lease> fresh = leaseStore.renew(config.actor(), incarnation, List.of(lease), clock,
+                config.leaseDuration()).stream().findFirst();
+        fresh.ifPresent(f -> held.replace(lease.sessionId(), held.get(lease.sessionId()), f));
+        return fresh;
     }
 
     private long newToken() {

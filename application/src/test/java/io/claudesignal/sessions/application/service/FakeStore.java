@@ -18,8 +18,11 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StatusMismatchException;
 import io.claudesignal.sessions.domain.Transition;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +41,7 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     final List<WriteContext> writes = new ArrayList<>();
     final Map<SessionId, Session> sessions = new HashMap<>();
     final Map<SessionId, Lease> leases = new HashMap<>();
+    final Map<Actor, Long> incarnations = new HashMap<>();
     PageRequest lastPage;
     Instant lastUnownedBefore;
     List<Transition> abandoned = List.of();
@@ -101,28 +105,46 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     }
 
     @Override
-    public List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor) {
+    public List<Transition> recoverAbandoned(Clock clock, Duration grace, Actor actor) {
         calls.add("recoverAbandoned");
-        lastUnownedBefore = unownedBefore;
+        lastUnownedBefore = clock.instant().minus(grace);
         abandoned.forEach(t -> leases.remove(t.sessionId()));
         return abandoned;
     }
 
     @Override
-    public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
+    public long startIncarnation(Actor owner, Clock clock) {
+        calls.add("startIncarnation");
+        long next = incarnations.merge(owner, 1L, Long::sum);
+        leases.replaceAll((id, l) -> l.owner().equals(owner) ? new Lease(id, owner, FENCED_TOKEN, FENCED_EXPIRY) : l);
+        return next;
+    }
+
+    @Override
+    public long incarnation(Actor owner) {
+        return incarnations.getOrDefault(owner, 0L);
+    }
+
+    @Override
+    public String storeTag() {
+        return "fake";
+    }
+
+    @Override
+    public Lease claim(SessionId id, Actor owner, long incarnation, long token, Clock clock, Duration duration) {
         calls.add("claim");
-        Lease lease = new Lease(id, owner, token, expiresAt);
+        Lease lease = new Lease(id, owner, token, clock.instant().plus(duration));
         leases.put(id, lease);
         return lease;
     }
 
     @Override
-    public List<Lease> renew(Actor owner, Instant now, Instant expiresAt) {
+    public List<Lease> renew(Actor owner, long incarnation, Collection<Lease> held, Clock clock, Duration duration) {
         calls.add("renew");
         List<Lease> renewed = new ArrayList<>();
-        for (Lease lease : List.copyOf(leases.values())) {
-            if (lease.owner().equals(owner) && lease.isLiveAt(now)) {
-                Lease fresh = new Lease(lease.sessionId(), owner, lease.token(), expiresAt);
+        for (Lease lease : held) {
+            if (lease.sameClaimAs(leases.get(lease.sessionId()))) {
+                Lease fresh = new Lease(lease.sessionId(), owner, lease.token(), clock.instant().plus(duration));
                 leases.put(lease.sessionId(), fresh);
                 renewed.add(fresh);
             }

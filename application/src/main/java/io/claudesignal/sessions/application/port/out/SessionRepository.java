@@ -11,7 +11,8 @@ import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.StatusMismatchException;
 import io.claudesignal.sessions.domain.Transition;
-import java.time.Instant;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -91,13 +92,15 @@ public interface SessionRepository {
     List<Transition> history(SessionId id);
 
     /**
-     * Crash recovery, in one atomic step: every ACTIVE session whose lease expired by {@code now}, or
-     * that has no lease and was last changed at or before {@code unownedBefore}, becomes PAUSED (its
-     * version raised, {@code updatedAt} set), gets {@code "recovered_at"} (the ISO-8601 text of
-     * {@code now}) in its context, loses its lease, and has the transition recorded with reason
-     * {@link Transition#CRASH_RECOVERY}. A session two recoveries race for is recovered once.
+     * Crash recovery, in one atomic step: every ACTIVE session whose lease expired by now, or that has
+     * no lease and was last changed at least {@code grace} ago, becomes PAUSED (its version raised,
+     * {@code updatedAt} set), gets {@code "recovered_at"} (the ISO-8601 text of now) in its context,
+     * loses its lease, and has the transition recorded with reason {@link Transition#CRASH_RECOVERY}.
+     * A session two recoveries race for is recovered once. "Now" is read inside the step, from the
+     * store's own clock where it has one that every client shares (see {@link LeaseRepository}),
+     * else from {@code clock}.
      *
      * @return the transitions made, one per recovered session
      */
-    List<Transition> recoverAbandoned(Instant now, Instant unownedBefore, Actor actor);
+    List<Transition> recoverAbandoned(Clock clock, Duration grace, Actor actor);
 }

@@ -35,7 +35,15 @@ public record WriteContext(Instant at, Actor actor, String reason, Optional<Leas
      * without a fence does; a fenced one only under the same, unexpired claim.
      */
     public boolean admittedBy(Optional<Lease> stored) {
-        return fence.isEmpty() || stored.filter(s -> s.sameClaimAs(fence.get()) && s.isLiveAt(at)).isPresent();
+        return admittedBy(stored, at);
+    }
+
+    /**
+     * As {@link #admittedBy(Optional)}, with the lease's expiry compared with {@code now}: the store's
+     * own clock, read in the write's transaction, where the store has one every client shares.
+     */
+    public boolean admittedBy(Optional<Lease> stored, Instant now) {
+        return fence.isEmpty() || stored.filter(s -> s.sameClaimAs(fence.get()) && s.isLiveAt(now)).isPresent();
     }
 
     /**
@@ -45,7 +53,12 @@ public record WriteContext(Instant at, Actor actor, String reason, Optional<Leas
      * @throws LeaseLostException naming the fence, when the stored lease is no longer that claim or expired
      */
     public void requireAdmittedBy(Optional<Lease> stored) {
-        if (!admittedBy(stored)) {
+        requireAdmittedBy(stored, at);
+    }
+
+    /** As {@link #requireAdmittedBy(Optional)}, with expiry compared with {@code now} (see {@link #admittedBy(Optional, Instant)}). */
+    public void requireAdmittedBy(Optional<Lease> stored, Instant now) {
+        if (!admittedBy(stored, now)) {
             throw new LeaseLostException(fence.orElseThrow());
         }
     }
