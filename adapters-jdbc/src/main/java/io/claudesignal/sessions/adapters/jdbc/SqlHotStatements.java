@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
@@ -7,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
@@ -40,7 +42,7 @@ final class SqlHotStatements {
         var h = t.transitions;
         var logs = t.activityLogs;
         var a = t.activities;
-        find = PrerenderedStatement.render(render.select(s.all).from(s.table).where(s.id.eq(p("id", s.id))), "id");
+        find = PrerenderedStatement.render(render.select(s.whole).from(s.table).where(s.id.eq(p("id", s.id))), "id");
         insert = PrerenderedStatement.render(render.insertInto(s.table).columns(s.all)
                 .values(p("id", s.id), p("project", s.projectPath), p("thread", s.threadId), p("status", s.status),
                         p("created", s.createdAt), p("updated", s.updatedAt), p("version", s.version),
@@ -54,7 +56,7 @@ final class SqlHotStatements {
                 .set(s.version, s.version.plus(DSL.inline(1L)))
                 .set(s.updatedAt, DSL.greatest(s.updatedAt, p("at", s.updatedAt)))
                 .where(s.id.eq(p("id", s.id)).and(s.status.eq(p("expected", s.status))))
-                .returning(s.all), "target", "at", "id", "expected");
+                .returning(s.whole), "target", "at", "id", "expected");
         dropLease = PrerenderedStatement.render(render.deleteFrom(l.table).where(l.sessionId.eq(p("id", l.sessionId))),
                 "id");
         insertTransition = PrerenderedStatement.render(render.insertInto(h.table)
@@ -113,16 +115,19 @@ final class SqlHotStatements {
         return PrerenderedStatement.db(s.id, id.value());
     }
 
-    /** Runs {@code sql}, which yields at most one whole session row ({@code sessions.all}). */
+    /** Runs {@code sql}, which yields at most one whole session row ({@code sessions.whole}). */
     Optional<Session> fetchSession(PrerenderedStatement sql, DSLContext ctx, Object... values) throws SQLException {
         try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet r = statement.executeQuery()) {
             if (!r.next()) {
                 return Optional.empty();
             }
+            UUID parent = PrerenderedStatement.read(r, 9, s.forkedFromId);
+            Optional<ForkOrigin> origin = parent == null ? Optional.empty()
+                    : Optional.of(new ForkOrigin(new SessionId(parent), r.getLong(10)));
             return Optional.of(new Session(new SessionId(PrerenderedStatement.read(r, 1, s.id)), r.getString(2),
                     r.getString(3), SessionStatus.valueOf(r.getString(4)), r.getString(8),
                     PrerenderedStatement.read(r, 5, s.createdAt), PrerenderedStatement.read(r, 6, s.updatedAt),
-                    r.getLong(7)));
+                    r.getLong(7), origin));
         }
     }
 }

@@ -189,7 +189,7 @@ public abstract class SqlSessions implements SessionRepository {
 
     /** The whole session, read to be changed in this transaction (locked, where the database locks rows). */
     protected Optional<Session> loadForWrite(DSLContext ctx, SessionId id) {
-        var select = ctx.select(sessions.all).from(sessions.table).where(sessions.id.eq(id.value()));
+        var select = ctx.select(sessions.whole).from(sessions.table).where(sessions.id.eq(id.value()));
         return (rules.dialect().locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional())
                 .map(sessions::toSession);
     }
