@@ -43,7 +43,7 @@ class CliPathsTest {
     void aFifoADeviceAndADirectoryExitFiveAtOnce() throws Exception {
         Path fifo = dir.resolve("pipe.db");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        assumeTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo is not available");
+        assumeTrue(mkfifo.waitFor(5, TimeUnit.MINUTES) && mkfifo.exitValue() == 0, "mkfifo is not available");
         assertTimeoutPreemptively(AT_ONCE, () -> {
             assertThat(cli.run("--db", fifo.toString(), "list").failsReadably(5).err()).contains("a FIFO");
             assertThat(cli.run("--db", "/dev/null", "list").failsReadably(5).err()).contains("a character device");
@@ -111,7 +111,7 @@ class CliPathsTest {
             return new Exit(127, e.getMessage());
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         return new Exit(p.exitValue(), out);
     }
 }

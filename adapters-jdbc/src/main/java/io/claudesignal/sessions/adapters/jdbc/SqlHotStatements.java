@@ -42,12 +42,12 @@ final class SqlHotStatements {
         var h = t.transitions;
         var logs = t.activityLogs;
         var a = t.activities;
-        find = PrerenderedStatement.render(render.select(s.whole).from(s.table).where(s.id.eq(p("id", s.id))), "id");
+        find = PrerenderedStatement.render(render.select(s.all).from(s.table).where(s.id.eq(p("id", s.id))), "id");
         insert = PrerenderedStatement.render(render.insertInto(s.table).columns(s.all)
                 .values(p("id", s.id), p("project", s.projectPath), p("thread", s.threadId), p("status", s.status),
                         p("created", s.createdAt), p("updated", s.updatedAt), p("version", s.version),
-                        p("context", s.context)),
-                "id", "project", "thread", "status", "created", "updated", "version", "context");
+                        p("context", s.context), p("parent", s.forkedFromId), p("forkSeq", s.forkedFromSeq)),
+                "id", "project", "thread", "status", "created", "updated", "version", "context", "parent", "forkSeq");
         var lockQuery = render.select(s.status).from(s.table).where(s.id.eq(p("id", s.id)));
         lock = PrerenderedStatement.render(rules.dialect().locksRows() ? lockQuery.forUpdate() : lockQuery, "id");
         exists = PrerenderedStatement.render(render.selectOne().from(s.table).where(s.id.eq(p("id", s.id))), "id");
@@ -56,7 +56,7 @@ final class SqlHotStatements {
                 .set(s.version, s.version.plus(DSL.inline(1L)))
                 .set(s.updatedAt, DSL.greatest(s.updatedAt, p("at", s.updatedAt)))
                 .where(s.id.eq(p("id", s.id)).and(s.status.eq(p("expected", s.status))))
-                .returning(s.whole), "target", "at", "id", "expected");
+                .returning(s.all), "target", "at", "id", "expected");
         dropLease = PrerenderedStatement.render(render.deleteFrom(l.table).where(l.sessionId.eq(p("id", l.sessionId))),
                 "id");
         insertTransition = PrerenderedStatement.render(render.insertInto(h.table)
@@ -115,7 +115,7 @@ final class SqlHotStatements {
         return PrerenderedStatement.db(s.id, id.value());
     }
 
-    /** Runs {@code sql}, which yields at most one whole session row ({@code sessions.whole}). */
+    /** Runs {@code sql}, which yields at most one whole session row ({@code sessions.all}). */
     Optional<Session> fetchSession(PrerenderedStatement sql, DSLContext ctx, Object... values) throws SQLException {
         try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet r = statement.executeQuery()) {
             if (!r.next()) {

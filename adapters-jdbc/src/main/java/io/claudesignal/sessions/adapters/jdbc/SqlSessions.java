@@ -63,7 +63,9 @@ public abstract class SqlSessions implements SessionRepository {
             try (PreparedStatement insert = sql.insert.prepare(ctx, sql.id(session.id()), session.projectPath(),
                     session.threadId(), session.status().name(), PrerenderedStatement.db(sessions.createdAt,
                             session.createdAt()), PrerenderedStatement.db(sessions.updatedAt, session.updatedAt()),
-                    session.version(), session.context())) {
+                    session.version(), session.context(),
+                    session.forkedFrom().map(f -> sql.id(f.parentId())).orElse(null),
+                    session.forkedFrom().map(f -> f.seq()).orElse(null))) {
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (rules.dialect().isUniqueViolation(e)) {
@@ -189,7 +191,7 @@ public abstract class SqlSessions implements SessionRepository {
 
     /** The whole session, read to be changed in this transaction (locked, where the database locks rows). */
     protected Optional<Session> loadForWrite(DSLContext ctx, SessionId id) {
-        var select = ctx.select(sessions.whole).from(sessions.table).where(sessions.id.eq(id.value()));
+        var select = ctx.select(sessions.all).from(sessions.table).where(sessions.id.eq(id.value()));
         return (rules.dialect().locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional())
                 .map(sessions::toSession);
     }

@@ -68,15 +68,13 @@ public final class SqlTables {
         public final Field<Instant> updatedAt;
         public final Field<Long> version;
         public final Field<String> context;
-        /** The parent of a fork and the transcript number it was forked at; null on a session that is no fork. */
+        /** Where a forked session came from: both null unless it is a fork. */
         public final Field<UUID> forkedFromId;
         public final Field<Long> forkedFromSeq;
         /** Everything but the context, in this order: a list never reads a context. */
         public final List<SelectField<?>> summary;
-        /** The columns a session is created with, in this order. */
+        /** The whole row, in this order. */
         public final List<Field<?>> all;
-        /** The whole row, fork origin included, in this order: what a read of one session selects. */
-        public final List<Field<?>> whole;
 
         Sessions(DataType<UUID> uuid, DataType<Instant> instant) {
             id = column(table, "id", uuid);
@@ -87,22 +85,18 @@ public final class SqlTables {
             updatedAt = column(table, "updated_at", instant);
             version = bigint(table, "version");
             context = text(table, "context");
-            summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version);
             forkedFromId = column(table, "forked_from_id", uuid);
             forkedFromSeq = bigint(table, "forked_from_seq");
-            all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context);
-            whole = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context, forkedFromId,
+            summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version);
+            all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context, forkedFromId,
                     forkedFromSeq);
         }
 
-        /** A session from a row of {@link #whole} (or of {@link #all}: no fork origin then). */
         public Session toSession(Record r) {
-            UUID parent = r.field(forkedFromId) == null ? null : r.get(forkedFromId);
-            Optional<ForkOrigin> origin = parent == null ? Optional.empty()
-                    : Optional.of(new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq)));
             return new Session(new SessionId(r.get(id)), r.get(projectPath), r.get(threadId),
                     SessionStatus.valueOf(r.get(status)), r.get(context), r.get(createdAt), r.get(updatedAt),
-                    r.get(version), origin);
+                    r.get(version), Optional.ofNullable(r.get(forkedFromId))
+                            .map(parent -> new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq))));
         }
 
         public SessionSummary toSummary(Record r) {

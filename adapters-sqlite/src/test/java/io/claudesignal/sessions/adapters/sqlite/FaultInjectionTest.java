@@ -157,7 +157,7 @@ class FaultInjectionTest {
         try {
             Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0;
         } catch (Exception e) {
             return false;
         }

@@ -87,7 +87,7 @@ class LockHygieneTest {
                 System.getProperty("java.class.path"), LockProbe.class.getName(), db.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         return out.lines().filter(l -> l.startsWith("BUSY") || l.startsWith("GOT") || l.startsWith("ERROR"))
                 .findFirst().orElse(out);
     }
