@@ -5,7 +5,6 @@ import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -394,37 +393,5 @@ final class GroupCommitWriter {
     /** Closes the writer connection (after {@link #stop()}). */
     void closeConnection() {
         discardWriter();
-    }
-
-    /**
-     * The savepoint of each work, by statements prepared once per writer connection. Through JDBC's
-     * {@code setSavepoint} each would be formatted, compiled and finalised every time, which the
-     * benchmarks measured at about as much as the INSERT it guards. The one name is reused: a work's
-     * savepoint is always released before the next one begins.
-     */
-    private static final class Savepoints {
-        private final PreparedStatement begin;
-        private final PreparedStatement release;
-        private final PreparedStatement rollBackTo;
-
-        Savepoints(Connection connection) throws SQLException {
-            begin = connection.prepareStatement("SAVEPOINT work");
-            release = connection.prepareStatement("RELEASE work");
-            rollBackTo = connection.prepareStatement("ROLLBACK TO work");
-        }
-
-        void begin() throws SQLException {
-            begin.execute();
-        }
-
-        void release() throws SQLException {
-            release.execute();
-        }
-
-        /** Undoes everything since {@link #begin()} and ends the savepoint. */
-        void rollBack() throws SQLException {
-            rollBackTo.execute();
-            release.execute();
-        }
     }
 }
