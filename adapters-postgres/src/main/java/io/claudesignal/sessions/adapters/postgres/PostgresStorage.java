@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlRules;
+import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.domain.NewerSchemaException;
 import io.claudesignal.sessions.domain.StorageException;
@@ -25,13 +27,13 @@ public final class PostgresStorage implements AutoCloseable {
 
     private final PostgresDatabase db;
     private final PostgresSessionRepository repository;
-    private final PostgresTranscriptRepository transcripts;
+    private final SqlTranscripts transcripts;
     private final PostgresDiagnostics diagnostics;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
         this.repository = new PostgresSessionRepository(db);
-        this.transcripts = new PostgresTranscriptRepository(db);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.INSTANCE));
         this.diagnostics = new PostgresDiagnostics(db, settings);
     }
 

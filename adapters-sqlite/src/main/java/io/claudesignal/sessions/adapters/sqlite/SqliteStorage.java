@@ -28,13 +28,13 @@ public final class SqliteStorage implements AutoCloseable {
 
     private final SqliteDatabase db;
     private final SqliteSessionRepository repository;
-    private final SqliteTranscriptRepository transcripts;
+    private final SqliteTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
 
     private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
         this.db = db;
         this.repository = new SqliteSessionRepository(db);
-        this.transcripts = new SqliteTranscriptRepository(db);
+        this.transcripts = new SqliteTranscripts(db);
         this.diagnostics = new SqliteDiagnostics(db, settings);
     }
 
