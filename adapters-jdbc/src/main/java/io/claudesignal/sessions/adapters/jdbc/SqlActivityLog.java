@@ -5,10 +5,14 @@ import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.SessionId;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.Record;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /** The activity-log port on any SQL database: numbered entries, a bounded tail, an acknowledged marker. */
@@ -31,35 +35,38 @@ public final class SqlActivityLog implements ActivityRepository {
         return db.write(ctx -> {
             rules.lockExisting(ctx, id);
             rules.admit(ctx, id, write);
-            // Two plain statements rather than an upsert with RETURNING, which jOOQ does not return on
-            // SQLite's DO UPDATE branch; the session's lock (or the single writer) makes the pair atomic.
-            long seq = ctx.update(logs.table)
-                    .set(logs.lastSeq, logs.lastSeq.plus(1))
-                    .where(logs.sessionId.eq(id.value()))
-                    .returning(logs.lastSeq)
-                    .fetchOptional(logs.lastSeq)
-                    .orElseGet(() -> {
-                        ctx.insertInto(logs.table)
-                                .set(logs.sessionId, id.value())
-                                .set(logs.lastSeq, 1L)
-                                .set(logs.acknowledgedSeq, 0L)
-                                .execute();
-                        return 1L;
-                    });
-            Activity activity = new Activity(id, seq, type, details, write.at());
-            ctx.insertInto(activities.table)
-                    .set(activities.sessionId, id.value())
-                    .set(activities.seq, seq)
-                    .set(activities.type, type)
-                    .set(activities.occurredAt, activity.at())
-                    .set(activities.details, details)
-                    .execute();
-            if (seq > keep) {
-                ctx.deleteFrom(activities.table)
-                        .where(activities.sessionId.eq(id.value()).and(activities.seq.le(seq - keep)))
-                        .execute();
+            // Statements rendered once (SqlHotStatements): jOOQ's rendering was most of an append's time.
+            SqlHotStatements sql = rules.hot(ctx);
+            Object idValue = sql.id(id);
+            try {
+                // Two plain statements rather than an upsert with RETURNING, which SQLite does not return on
+                // its DO UPDATE branch; the session's lock (or the single writer) makes the pair atomic.
+                long seq = 0;
+                try (PreparedStatement bump = sql.bumpLog.prepare(ctx, idValue); ResultSet row = bump.executeQuery()) {
+                    if (row.next()) {
+                        seq = row.getLong(1);
+                    }
+                }
+                if (seq == 0) {
+                    try (PreparedStatement start = sql.startLog.prepare(ctx, idValue)) {
+                        start.executeUpdate();
+                    }
+                    seq = 1;
+                }
+                Activity activity = new Activity(id, seq, type, details, write.at());
+                try (PreparedStatement insert = sql.insertActivity.prepare(ctx, idValue, seq, type,
+                        PrerenderedStatement.db(activities.occurredAt, activity.at()), details)) {
+                    insert.executeUpdate();
+                }
+                if (seq > keep) {
+                    try (PreparedStatement trim = sql.trimActivities.prepare(ctx, idValue, seq - keep)) {
+                        trim.executeUpdate();
+                    }
+                }
+                return activity;
+            } catch (SQLException e) {
+                throw new DataAccessException("appending an activity", e);
             }
-            return activity;
         });
     }
 

@@ -6,12 +6,15 @@ import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
+import org.jooq.exception.DataAccessException;
 
 /**
  * The checks every write makes inside its transaction, the same on every SQL database: the
@@ -21,10 +24,17 @@ public final class SqlRules {
 
     private final SqlDialect dialect;
     private final SqlTables tables;
+    private final SqlHotStatements.Holder hot;
 
     public SqlRules(SqlDialect dialect) {
         this.dialect = dialect;
         this.tables = new SqlTables(dialect);
+        this.hot = new SqlHotStatements.Holder(this);
+    }
+
+    /** The hot paths' statements, rendered once for this database. */
+    SqlHotStatements hot(DSLContext ctx) {
+        return hot.of(ctx);
     }
 
     public SqlDialect dialect() {
@@ -41,10 +51,12 @@ public final class SqlRules {
      * under that lock, so what a write checks still holds when it commits.
      */
     public Optional<SessionStatus> lock(DSLContext ctx, SessionId id) {
-        var s = tables.sessions;
-        var select = ctx.select(s.status).from(s.table).where(s.id.eq(id.value()));
-        return (dialect.locksRows() ? select.forUpdate().fetchOptional(s.status) : select.fetchOptional(s.status))
-                .map(SessionStatus::valueOf);
+        SqlHotStatements sql = hot(ctx);
+        try (PreparedStatement lock = sql.lock.prepare(ctx, sql.id(id)); ResultSet row = lock.executeQuery()) {
+            return row.next() ? Optional.of(SessionStatus.valueOf(row.getString(1))) : Optional.empty();
+        } catch (SQLException e) {
+            throw new DataAccessException("locking a session", e);
+        }
     }
 
     /**
@@ -62,8 +74,14 @@ public final class SqlRules {
 
     /** Index-only: the primary key's index answers it without reading the row or its context. */
     public void requireSession(DSLContext ctx, SessionId id) {
-        var s = tables.sessions;
-        if (!ctx.fetchExists(DSL.selectOne().from(s.table).where(s.id.eq(id.value())))) {
+        SqlHotStatements sql = hot(ctx);
+        boolean found;
+        try (PreparedStatement exists = sql.exists.prepare(ctx, sql.id(id)); ResultSet row = exists.executeQuery()) {
+            found = row.next();
+        } catch (SQLException e) {
+            throw new DataAccessException("reading a session", e);
+        }
+        if (!found) {
             throw new SessionNotFoundException(id);
         }
     }

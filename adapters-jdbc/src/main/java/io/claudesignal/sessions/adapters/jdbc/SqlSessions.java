@@ -14,6 +14,8 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.Transition;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,18 +61,19 @@ public abstract class SqlSessions implements SessionRepository {
     @Override
     public void insert(Session session) {
         db.write(ctx -> {
-            try {
-                ctx.insertInto(sessions.table).columns(sessions.all)
-                        .values(session.id().value(), session.projectPath(), session.threadId(),
-                                session.status().name(), session.createdAt(), session.updatedAt(), session.version(),
-                                session.context(), session.forkedFrom().map(f -> f.parentId().value()).orElse(null),
-                                session.forkedFrom().map(f -> f.seq()).orElse(null), session.pinned())
-                        .execute();
-            } catch (DataAccessException e) {
+            SqlHotStatements sql = rules.hot(ctx);
+            try (PreparedStatement insert = sql.insert.prepare(ctx, sql.id(session.id()), session.projectPath(),
+                    session.threadId(), session.status().name(), PrerenderedStatement.db(sessions.createdAt,
+                            session.createdAt()), PrerenderedStatement.db(sessions.updatedAt, session.updatedAt()),
+                    session.version(), session.context(),
+                    session.forkedFrom().map(f -> sql.id(f.parentId())).orElse(null),
+                    session.forkedFrom().map(f -> f.seq()).orElse(null), session.pinned())) {
+                insert.executeUpdate();
+            } catch (SQLException e) {
                 if (rules.dialect().isUniqueViolation(e)) {
                     throw new DuplicateSessionException(session.id());
                 }
-                throw e;
+                throw new DataAccessException("inserting a session", e);
             }
             return null;
         });
@@ -78,8 +81,14 @@ public abstract class SqlSessions implements SessionRepository {
 
     @Override
     public Optional<Session> findById(SessionId id) {
-        return db.read(ctx -> ctx.select(sessions.all).from(sessions.table).where(sessions.id.eq(id.value()))
-                .fetchOptional().map(sessions::toSession));
+        return db.read(ctx -> {
+            SqlHotStatements sql = rules.hot(ctx);
+            try {
+                return sql.fetchSession(sql.find, ctx, sql.id(id));
+            } catch (SQLException e) {
+                throw new DataAccessException("reading a session", e);
+            }
+        });
     }
 
     @Override
@@ -114,20 +123,26 @@ public abstract class SqlSessions implements SessionRepository {
     @Override
     public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
         return db.write(ctx -> {
-            rules.lock(ctx, id);
-            rules.admit(ctx, id, write);
-            // The expected status is also checked by the statement that writes.
-            Session changed = ctx.update(sessions.table)
-                    .set(sessions.status, target.name())
-                    .set(sessions.version, sessions.version.plus(1))
-                    .set(sessions.updatedAt, DSL.greatest(sessions.updatedAt, DSL.val(write.at(), sessions.updatedAt)))
-                    .where(sessions.id.eq(id.value()).and(sessions.status.eq(expected.name())))
-                    .returning(sessions.all)
-                    .fetchOptional()
-                    .map(sessions::toSession)
-                    .orElseThrow(() -> rules.refusal(ctx, id, expected));
+            if (write.fence().isPresent()) {
+                // The lease is read under the session's lock. Unfenced, the UPDATE below takes that lock
+                // itself and checks all there is to check (the expected status): a round trip saved.
+                rules.lock(ctx, id);
+                rules.admit(ctx, id, write);
+            }
+            SqlHotStatements sql = rules.hot(ctx);
+            Optional<Session> changed;
+            try {
+                // The expected status is also checked by the statement that writes.
+                changed = sql.fetchSession(sql.compareAndSet, ctx, target.name(),
+                        PrerenderedStatement.db(sessions.updatedAt, write.at()), sql.id(id), expected.name());
+            } catch (SQLException e) {
+                throw new DataAccessException("changing a session's status", e);
+            }
+            if (changed.isEmpty()) {
+                throw rules.refusal(ctx, id, expected);
+            }
             recordStatusChange(ctx, id, expected, target, write);
-            return changed;
+            return changed.get();
         });
     }
 
@@ -197,18 +212,23 @@ public abstract class SqlSessions implements SessionRepository {
     /** The history entry and lease rule of a status change, in the transaction that made it. */
     protected void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to,
             WriteContext write) {
-        if (to != SessionStatus.ACTIVE) {
-            ctx.deleteFrom(leases.table).where(leases.sessionId.eq(id.value())).execute();
-        }
-        if (from != to) {
-            ctx.insertInto(transitions.table)
-                    .set(transitions.sessionId, id.value())
-                    .set(transitions.fromStatus, from.name())
-                    .set(transitions.toStatus, to.name())
-                    .set(transitions.changedAt, write.at().truncatedTo(ChronoUnit.MICROS))
-                    .set(transitions.reason, write.reason())
-                    .set(transitions.actor, write.actor().value())
-                    .execute();
+        SqlHotStatements sql = rules.hot(ctx);
+        Object idValue = sql.id(id);
+        try {
+            if (to != SessionStatus.ACTIVE) {
+                try (PreparedStatement drop = sql.dropLease.prepare(ctx, idValue)) {
+                    drop.executeUpdate();
+                }
+            }
+            if (from != to) {
+                try (PreparedStatement insert = sql.insertTransition.prepare(ctx, idValue, from.name(), to.name(),
+                        PrerenderedStatement.db(transitions.changedAt, write.at().truncatedTo(ChronoUnit.MICROS)),
+                        write.reason(), write.actor().value())) {
+                    insert.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("recording a status change", e);
         }
     }
 }

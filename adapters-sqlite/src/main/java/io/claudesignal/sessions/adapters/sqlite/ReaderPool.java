@@ -5,9 +5,9 @@ import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 
@@ -19,15 +19,17 @@ import org.jooq.DSLContext;
 final class ReaderPool {
 
     private final Connections connections;
-    private final int maxReaders;
-    private final BlockingQueue<DSLContext> idleReaders;
-    private final AtomicInteger openReaders = new AtomicInteger();
+    // Lock-free on the way in and out: with 16 callers the single lock of a blocking queue, taken twice
+    // per read, made callers queue behind one another. Last in, first out: the reader whose pages and
+    // statements were used last is the warmest. A caller holds a permit while it holds a reader, so
+    // at most maxReaders are open; past that, callers wait for a permit.
+    private final Deque<DSLContext> idleReaders = new ConcurrentLinkedDeque<>();
+    private final Semaphore permits;
     private volatile boolean closed;
 
     ReaderPool(Connections connections, int maxReaders) {
         this.connections = connections;
-        this.maxReaders = maxReaders;
-        this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
+        this.permits = new Semaphore(maxReaders);
     }
 
     private Path file() {
@@ -53,43 +55,60 @@ final class ReaderPool {
     }
 
     private DSLContext borrowReader() {
-        if (closed) {
-            throw new StorageException(Reason.CLOSED, file(), file() + ": the store is closed");
-        }
-        DSLContext idle = idleReaders.poll();
-        if (idle != null) {
-            return idle;
-        }
-        if (openReaders.incrementAndGet() <= maxReaders) {
-            try {
-                return SqliteDatabase.cachingContext(connections.reader());
-            } catch (SQLException e) {
-                openReaders.decrementAndGet();
-                throw SqliteErrors.translate(file(), "opening the database for reading", e);
-            }
-        }
-        openReaders.decrementAndGet();
+        ensureOpen();
         try {
-            return idleReaders.take();
+            permits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException(Reason.OTHER, file(), file() + ": interrupted while waiting for a reader", e);
         }
+        DSLContext idle = idleReaders.pollFirst();
+        if (idle != null) {
+            return idle;
+        }
+        // Every reader open is either idle or held with a permit: none idle, so fewer than maxReaders are open.
+        try {
+            ensureOpen();
+            return SqliteDatabase.cachingContext(connections.reader());
+        } catch (SQLException e) {
+            permits.release();
+            throw SqliteErrors.translate(file(), "opening the database for reading", e);
+        } catch (RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StorageException(Reason.CLOSED, file(), file() + ": the store is closed");
+        }
     }
 
     private void giveBack(DSLContext reader, boolean healthy) {
-        if (healthy && !closed && idleReaders.offer(reader)) {
-            return;
+        try {
+            if (healthy && !closed) {
+                idleReaders.offerFirst(reader);
+                if (closed) {
+                    closeIdle(); // close() may have emptied the deque before this reader was put back
+                }
+                return;
+            }
+            SqliteDatabase.closeQuietly(SqliteDatabase.connectionOf(reader));
+        } finally {
+            permits.release();
         }
-        openReaders.decrementAndGet();
-        SqliteDatabase.closeQuietly(SqliteDatabase.connectionOf(reader));
     }
 
     /** Closes the idle readers; one still borrowed is closed when it comes back. */
     void close() {
         closed = true;
+        closeIdle();
+    }
+
+    private void closeIdle() {
         DSLContext reader;
-        while ((reader = idleReaders.poll()) != null) {
+        while ((reader = idleReaders.pollFirst()) != null) {
             SqliteDatabase.closeQuietly(SqliteDatabase.connectionOf(reader));
         }
     }

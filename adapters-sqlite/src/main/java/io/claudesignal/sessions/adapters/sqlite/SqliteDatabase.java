@@ -65,7 +65,7 @@ final class SqliteDatabase implements SqlTransactions, AutoCloseable {
         return DSL.using(connection, SQLDialect.SQLITE, JOOQ_SETTINGS);
     }
 
-    /** A context without a connection, for rendering SQL once (see {@link PrerenderedStatement}). */
+    /** A context without a connection, for rendering SQL once (see {@link io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement}). */
     static DSLContext renderer() {
         return DSL.using(SQLDialect.SQLITE, JOOQ_SETTINGS);
     }

@@ -4,6 +4,7 @@ import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.SESSIONS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSCRIPTS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSCRIPT_ITEMS;
 
+import io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement;
 import io.claudesignal.sessions.adapters.jdbc.SqlRules;
 import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.application.port.out.WriteContext;

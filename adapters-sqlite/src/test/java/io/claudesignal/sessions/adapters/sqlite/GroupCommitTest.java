@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Group commit on the writer: works queued by concurrent callers share one transaction, each in its
- * own savepoint. A batch is formed deterministically by holding the writer inside one work while the
+ * Group commit on the writer: works queued by concurrent callers share one transaction, run plainly,
+ * and each in its own savepoint once one of them refuses. A batch is formed deterministically by holding the writer inside one work while the
  * others queue behind it; nothing here depends on timing.
  */
 class GroupCommitTest {
@@ -109,6 +109,39 @@ class GroupCommitTest {
         assertThatThrownBy(() -> batch.get(2).get()).hasCauseInstanceOf(SessionNotFoundException.class);
         assertThat(batch.get(3).get()).isEqualTo(4);
         assertThat(committedKeys()).containsExactly(0, 1, 2, 4);
+    }
+
+    @Test
+    void twoRefusalsInABatchLeaveNothingOfTheirWorksAndEveryOtherWorkWhole() throws Exception {
+        // The batch runs plainly first; a refusal makes the writer run it again with a savepoint per work.
+        List<Future<Integer>> batch = batchOf(
+                insertTwo(1, 101),
+                refuseAfterInserting(2),
+                insert(3),
+                refuseAfterInserting(4),
+                insertTwo(5, 105));
+
+        assertThat(batch.get(0).get()).isEqualTo(1);
+        assertThatThrownBy(() -> batch.get(1).get()).hasCauseInstanceOf(SessionNotFoundException.class);
+        assertThat(batch.get(2).get()).isEqualTo(3);
+        assertThatThrownBy(() -> batch.get(3).get()).hasCauseInstanceOf(SessionNotFoundException.class);
+        assertThat(batch.get(4).get()).isEqualTo(5);
+        assertThat(committedKeys()).containsExactly(0, 1, 3, 5, 101, 105);
+    }
+
+    private static Function<DSLContext, Integer> insertTwo(int key, int other) {
+        return ctx -> {
+            ctx.execute("INSERT INTO t VALUES (?, ?)", key, "v" + key);
+            ctx.execute("INSERT INTO t VALUES (?, ?)", other, "v" + other);
+            return key;
+        };
+    }
+
+    private static Function<DSLContext, Integer> refuseAfterInserting(int key) {
+        return ctx -> {
+            ctx.execute("INSERT INTO t VALUES (?, ?)", key, "refused");
+            throw new SessionNotFoundException(new SessionId(UUID.randomUUID()));
+        };
     }
 
     @Test

@@ -1,0 +1,133 @@
+package io.claudesignal.sessions.adapters.jdbc;
+
+import io.claudesignal.sessions.domain.ForkOrigin;
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionStatus;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Param;
+import org.jooq.impl.DSL;
+
+/**
+ * The statements of the shared core's hot paths (get, create, transition, append), rendered once for
+ * the database of the first context that runs one, then run on the connection's prepared statements
+ * ({@link PrerenderedStatement}). Profiles of the PostgreSQL adapter and of SQLite's activity path
+ * showed jOOQ's rendering at a large share of each call; the SQL is the same as jOOQ renders per call.
+ */
+final class SqlHotStatements {
+
+    final PrerenderedStatement find;
+    final PrerenderedStatement insert;
+    final PrerenderedStatement lock;
+    final PrerenderedStatement exists;
+    final PrerenderedStatement compareAndSet;
+    final PrerenderedStatement dropLease;
+    final PrerenderedStatement insertTransition;
+    final PrerenderedStatement bumpLog;
+    final PrerenderedStatement startLog;
+    final PrerenderedStatement insertActivity;
+    final PrerenderedStatement trimActivities;
+    private final SqlTables.Sessions s;
+
+    private SqlHotStatements(DSLContext render, SqlRules rules) {
+        SqlTables t = rules.tables();
+        s = t.sessions;
+        var l = t.leases;
+        var h = t.transitions;
+        var logs = t.activityLogs;
+        var a = t.activities;
+        find = PrerenderedStatement.render(render.select(s.all).from(s.table).where(s.id.eq(p("id", s.id))), "id");
+        insert = PrerenderedStatement.render(render.insertInto(s.table).columns(s.all)
+                .values(p("id", s.id), p("project", s.projectPath), p("thread", s.threadId), p("status", s.status),
+                        p("created", s.createdAt), p("updated", s.updatedAt), p("version", s.version),
+                        p("context", s.context), p("parent", s.forkedFromId), p("forkSeq", s.forkedFromSeq)),
+                "id", "project", "thread", "status", "created", "updated", "version", "context", "parent", "forkSeq");
+        var lockQuery = render.select(s.status).from(s.table).where(s.id.eq(p("id", s.id)));
+        lock = PrerenderedStatement.render(rules.dialect().locksRows() ? lockQuery.forUpdate() : lockQuery, "id");
+        exists = PrerenderedStatement.render(render.selectOne().from(s.table).where(s.id.eq(p("id", s.id))), "id");
+        compareAndSet = PrerenderedStatement.render(render.update(s.table)
+                .set(s.status, p("target", s.status))
+                .set(s.version, s.version.plus(DSL.inline(1L)))
+                .set(s.updatedAt, DSL.greatest(s.updatedAt, p("at", s.updatedAt)))
+                .where(s.id.eq(p("id", s.id)).and(s.status.eq(p("expected", s.status))))
+                .returning(s.all), "target", "at", "id", "expected");
+        dropLease = PrerenderedStatement.render(render.deleteFrom(l.table).where(l.sessionId.eq(p("id", l.sessionId))),
+                "id");
+        insertTransition = PrerenderedStatement.render(render.insertInto(h.table)
+                .set(h.sessionId, p("id", h.sessionId))
+                .set(h.fromStatus, p("from", h.fromStatus))
+                .set(h.toStatus, p("to", h.toStatus))
+                .set(h.changedAt, p("at", h.changedAt))
+                .set(h.reason, p("reason", h.reason))
+                .set(h.actor, p("actor", h.actor)),
+                "id", "from", "to", "at", "reason", "actor");
+        bumpLog = PrerenderedStatement.render(render.update(logs.table)
+                .set(logs.lastSeq, logs.lastSeq.plus(DSL.inline(1L)))
+                .where(logs.sessionId.eq(p("id", logs.sessionId)))
+                .returning(logs.lastSeq), "id");
+        startLog = PrerenderedStatement.render(render.insertInto(logs.table)
+                .set(logs.sessionId, p("id", logs.sessionId))
+                .set(logs.lastSeq, DSL.inline(1L))
+                .set(logs.acknowledgedSeq, DSL.inline(0L)), "id");
+        insertActivity = PrerenderedStatement.render(render.insertInto(a.table)
+                .set(a.sessionId, p("id", a.sessionId))
+                .set(a.seq, p("seq", a.seq))
+                .set(a.type, p("type", a.type))
+                .set(a.occurredAt, p("at", a.occurredAt))
+                .set(a.details, p("details", a.details)),
+                "id", "seq", "type", "at", "details");
+        trimActivities = PrerenderedStatement.render(render.deleteFrom(a.table)
+                .where(a.sessionId.eq(p("id", a.sessionId)).and(a.seq.le(p("upto", a.seq)))), "id", "upto");
+    }
+
+    private static <T> Param<T> p(String name, Field<T> like) {
+        return DSL.param(name, like.getDataType());
+    }
+
+    /** Renders the statements once per {@link SqlRules} (one database), with the first context's dialect and settings. */
+    static final class Holder {
+        private final SqlRules rules;
+        private volatile SqlHotStatements rendered;
+
+        Holder(SqlRules rules) {
+            this.rules = rules;
+        }
+
+        SqlHotStatements of(DSLContext ctx) {
+            SqlHotStatements hot = rendered;
+            if (hot == null) {
+                // Rendering twice in a race is harmless: both render the same text.
+                hot = new SqlHotStatements(DSL.using(ctx.dialect(), ctx.settings()), rules);
+                rendered = hot;
+            }
+            return hot;
+        }
+    }
+
+    /** A session's id, as its column stores it. */
+    Object id(SessionId id) {
+        return PrerenderedStatement.db(s.id, id.value());
+    }
+
+    /** Runs {@code sql}, which yields at most one whole session row ({@code sessions.all}, pinned last). */
+    Optional<Session> fetchSession(PrerenderedStatement sql, DSLContext ctx, Object... values) throws SQLException {
+        try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet r = statement.executeQuery()) {
+            if (!r.next()) {
+                return Optional.empty();
+            }
+            UUID parent = PrerenderedStatement.read(r, 9, s.forkedFromId);
+            Optional<ForkOrigin> origin = parent == null ? Optional.empty()
+                    : Optional.of(new ForkOrigin(new SessionId(parent), r.getLong(10)));
+            return Optional.of(new Session(new SessionId(PrerenderedStatement.read(r, 1, s.id)), r.getString(2),
+                    r.getString(3), SessionStatus.valueOf(r.getString(4)), r.getString(8),
+                    PrerenderedStatement.read(r, 5, s.createdAt), PrerenderedStatement.read(r, 6, s.updatedAt),
+                    r.getLong(7), origin, r.getBoolean(11)));
+        }
+    }
+}
