@@ -26,11 +26,11 @@ import java.util.function.UnaryOperator;
 public interface SessionRepository {
 
     /**
-     * Stores a new session.
+     * Stores a new session, and records its creation by {@code write.actor()} in the change log.
      *
      * @throws DuplicateSessionException when a session with its id exists already
      */
-    void insert(Session session);
+    void insert(Session session, Write write);
 
     Optional<Session> findById(SessionId id);
 
