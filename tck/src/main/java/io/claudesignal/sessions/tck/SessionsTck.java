@@ -133,5 +133,6 @@ public abstract class SessionsTck {
     @Nested class Recovery extends RecoveryKit {}
     @Nested class ActivityLog extends ActivityLogKit {}
     @Nested class Listeners extends ListenersKit {}
+    @Nested class ChangeFeed extends ChangeFeedKit {}
     // The transcript kit goes here: @Nested class Transcript extends TranscriptKit {}
 }

@@ -305,9 +305,9 @@ public abstract class TranscriptContract {
         transcripts.popLast(s.id());
         Session child = sessions.fork(s.id(), 0);
         assertThat(events).hasSize(3);
-        assertThat(events.get(0)).isEqualTo(new SessionEvent.TranscriptChanged(s.id(), List.of(item), 0));
-        assertThat(events.get(1)).isEqualTo(new SessionEvent.TranscriptChanged(s.id(), List.of(), 1));
-        assertThat(events.get(2)).isEqualTo(new SessionEvent.Forked(child));
+        assertThat(events.get(0)).isEqualTo(new SessionEvent.TranscriptChanged(s.id(), List.of(item), 0, Actor.CLI));
+        assertThat(events.get(1)).isEqualTo(new SessionEvent.TranscriptChanged(s.id(), List.of(), 1, Actor.CLI));
+        assertThat(events.get(2)).isEqualTo(new SessionEvent.Forked(child, Actor.CLI));
     }
 
     // ---- fork ----

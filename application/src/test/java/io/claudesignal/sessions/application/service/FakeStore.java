@@ -43,7 +43,7 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     long acknowledged;
 
     @Override
-    public void insert(Session session) {
+    public void insert(Session session, Write write) {
         calls.add("insert");
         sessions.put(session.id(), session);
     }
