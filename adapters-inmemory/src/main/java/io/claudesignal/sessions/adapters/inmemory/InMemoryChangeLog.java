@@ -86,14 +86,23 @@ final class InMemoryChangeLog {
             }
 
             @Override
-            public void await(long seq, Duration timeout) throws InterruptedException {
-                long deadline = System.nanoTime() + timeout.toNanos();
-                synchronized (newRows) {
-                    long left;
-                    while (lastSeq <= seq && (left = deadline - System.nanoTime()) > 0) {
-                        newRows.wait(Math.max(1, left / 1_000_000));
+            public Watch watch() {
+                return new Watch() {
+                    @Override
+                    public void await(long seq, Duration timeout) throws InterruptedException {
+                        long deadline = System.nanoTime() + timeout.toNanos();
+                        synchronized (newRows) {
+                            long left;
+                            while (lastSeq <= seq && (left = deadline - System.nanoTime()) > 0) {
+                                newRows.wait(Math.max(1, left / 1_000_000));
+                            }
+                        }
                     }
-                }
+
+                    @Override
+                    public void close() {
+                    }
+                };
             }
         };
     }

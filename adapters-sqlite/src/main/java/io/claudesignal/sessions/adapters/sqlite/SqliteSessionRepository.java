@@ -8,6 +8,7 @@ import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
 
 import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.ActivitiesRecord;
 import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.LeasesRecord;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Write;
@@ -98,12 +99,15 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
 
     private final SqliteDatabase db;
 
-    SqliteSessionRepository(SqliteDatabase db) {
+    private final SqliteChangeLog changes;
+
+    SqliteSessionRepository(SqliteDatabase db, SqliteChangeLog changes) {
         this.db = db;
+        this.changes = changes;
     }
 
     @Override
-    public void insert(Session session) {
+    public void insert(Session session, Write write) {
         Object[] values = {UUIDS.to(session.id().value()), session.projectPath(), session.threadId(),
                 session.status().name(), INSTANTS.to(session.createdAt()), INSTANTS.to(session.updatedAt()),
                 session.version(), session.context()};
@@ -116,6 +120,7 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
                 }
                 throw new DataAccessException("inserting a session", e);
             }
+            changes.record(ctx, Change.Entry.of(session.id(), Change.Kind.CREATED, write));
             return null;
         });
     }
@@ -208,6 +213,7 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
                 throw refusal(ctx, id, expected);
             }
             recordStatusChange(ctx, id, expected, target, write);
+            changes.record(ctx, Change.Entry.transition(id, expected, target, write.at(), write.reason(), write.actor()));
             return changed.get();
         });
     }
@@ -235,6 +241,9 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
                 throw new StaleVersionException(id, current.version(), now);
             }
             recordStatusChange(ctx, id, current.status(), next.status(), write);
+            changes.record(ctx, next.status() != current.status()
+                    ? Change.Entry.transition(id, current.status(), next.status(), write.at(), write.reason(), write.actor())
+                    : Change.Entry.of(id, Change.Kind.CONTEXT_CHANGED, write));
             return next;
         });
     }
@@ -295,10 +304,14 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
             ctx.deleteFrom(LEASES).where(DSL.exists(DSL.selectOne().from(SESSIONS)
                     .where(SESSIONS.ID.eq(LEASES.SESSION_ID).and(SESSIONS.STATUS.ne(SessionStatus.ACTIVE.name())))))
                     .execute();
-            return recovered.stream().sorted()
+            List<Transition> made = recovered.stream().sorted()
                     .map(uuid -> new Transition(new SessionId(uuid), SessionStatus.ACTIVE, SessionStatus.PAUSED, now,
                             Transition.CRASH_RECOVERY, actor))
                     .toList();
+            for (Transition t : made) {
+                changes.record(ctx, Change.Entry.transition(t.sessionId(), t.from(), t.to(), now, t.reason(), actor));
+            }
+            return made;
         });
     }
 
@@ -388,6 +401,7 @@ final class SqliteSessionRepository implements SessionRepository, LeaseRepositor
                         .where(ACTIVITIES.SESSION_ID.eq(id.value()).and(ACTIVITIES.SEQ.le(seq - keep)))
                         .execute();
             }
+            changes.record(ctx, Change.Entry.activity(id, seq, write));
             return activity;
         });
     }

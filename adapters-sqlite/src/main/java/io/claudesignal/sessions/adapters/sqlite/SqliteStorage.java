@@ -27,11 +27,13 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteSessionRepository repository;
     private final SqliteTranscriptRepository transcripts;
     private final SqliteDiagnostics diagnostics;
+    private final SqliteChangeLog changes;
 
-    private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
+    private SqliteStorage(SqliteDatabase db, Connections connections, SqliteSettings settings) {
         this.db = db;
-        this.repository = new SqliteSessionRepository(db);
-        this.transcripts = new SqliteTranscriptRepository(db);
+        this.changes = new SqliteChangeLog(db, connections);
+        this.repository = new SqliteSessionRepository(db, changes);
+        this.transcripts = new SqliteTranscriptRepository(db, changes);
         this.diagnostics = new SqliteDiagnostics(db, settings);
     }
 
@@ -57,8 +59,9 @@ public final class SqliteStorage implements AutoCloseable {
                     + ": the database file is read-only for this user; the store needs to write it");
         }
         SchemaGuard.prepare(absolute, settings);
-        SqliteDatabase db = new SqliteDatabase(new Connections(absolute, settings), settings.readers()).openWriter();
-        return new SqliteStorage(db, settings);
+        Connections connections = new Connections(absolute, settings);
+        SqliteDatabase db = new SqliteDatabase(connections, settings.readers()).openWriter();
+        return new SqliteStorage(db, connections, settings);
     }
 
     public static SqliteStorage open(Path file) {
@@ -78,9 +81,9 @@ public final class SqliteStorage implements AutoCloseable {
         return repository;
     }
 
-    /** The sessions, leases, activity-log and transcript ports, all over this file. */
+    /** The sessions, leases, activity-log and transcript ports, all over this file, and its change log. */
     public Persistence persistence() {
-        return Persistence.of(repository, transcripts);
+        return Persistence.of(repository, transcripts, changes);
     }
 
     public StorageDiagnostics diagnostics() {

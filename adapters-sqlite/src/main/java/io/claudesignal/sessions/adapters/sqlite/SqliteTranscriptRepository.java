@@ -6,6 +6,7 @@ import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSCRIPT_IT
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
 
 import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.TranscriptItemsRecord;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.Write;
@@ -37,8 +38,11 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
 
     private final SqliteDatabase db;
 
-    SqliteTranscriptRepository(SqliteDatabase db) {
+    private final SqliteChangeLog changes;
+
+    SqliteTranscriptRepository(SqliteDatabase db, SqliteChangeLog changes) {
         this.db = db;
+        this.changes = changes;
     }
 
     @Override
@@ -81,6 +85,7 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
                 }
                 insert.execute();
             }
+            changes.record(ctx, Change.Entry.transcript(id, last, n, 0, write));
             return new Appended(appended, true);
         });
     }
@@ -117,9 +122,12 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
                     .orderBy(TRANSCRIPT_ITEMS.SEQ.desc())
                     .limit(1)
                     .fetchOptional(SqliteTranscriptRepository::toItem);
-            last.ifPresent(item -> ctx.deleteFrom(TRANSCRIPT_ITEMS)
-                    .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()).and(TRANSCRIPT_ITEMS.SEQ.eq(item.seq())))
-                    .execute());
+            last.ifPresent(item -> {
+                ctx.deleteFrom(TRANSCRIPT_ITEMS)
+                        .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()).and(TRANSCRIPT_ITEMS.SEQ.eq(item.seq())))
+                        .execute();
+                changes.record(ctx, Change.Entry.transcript(id, 0, 0, 1, write));
+            });
             return last;
         });
     }
@@ -130,7 +138,11 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
             SqliteSessionRepository.requireSession(ctx, id);
             SqliteSessionRepository.admit(ctx, id, write);
             // The counter row stays: the next item takes the next number. secure_delete zeroes the rows.
-            return (long) ctx.deleteFrom(TRANSCRIPT_ITEMS).where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value())).execute();
+            long removed = ctx.deleteFrom(TRANSCRIPT_ITEMS).where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value())).execute();
+            if (removed > 0) {
+                changes.record(ctx, Change.Entry.transcript(id, 0, 0, removed, write));
+            }
+            return removed;
         });
     }
 
@@ -193,6 +205,7 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
                     .set(TRANSITIONS.REASON, write.reason())
                     .set(TRANSITIONS.ACTOR, write.actor().value())
                     .execute();
+            changes.record(ctx, Change.Entry.of(child.id(), Change.Kind.FORKED, write));
             return stored;
         });
     }

@@ -22,8 +22,11 @@ import java.util.function.Function;
  */
 final class ChangeFollower implements AutoCloseable {
 
-    /** How long the thread waits on the feed before reading again anyway (a lost wake-up costs this). */
-    static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * How long the thread waits on the feed before reading again anyway: the feed wakes it sooner when
+     * something was committed, so this only bounds what a lost wake-up (a lost notification) costs.
+     */
+    static final Duration SAFETY_NET = Duration.ofSeconds(1);
     /** Changes read per query while catching up. */
     private static final int PAGE = 256;
     private static final Duration BACKOFF = Duration.ofSeconds(1);
@@ -106,7 +109,7 @@ final class ChangeFollower implements AutoCloseable {
     }
 
     private void follow() {
-        try {
+        try (ChangeFeed.Watch watch = feed.watch()) {
             while (!closed) {
                 synchronized (lifecycle) {
                     if (entries.isEmpty()) {
@@ -116,7 +119,7 @@ final class ChangeFollower implements AutoCloseable {
                 }
                 try {
                     catchUp();
-                    feed.await(currentCursor(), POLL);
+                    watch.await(currentCursor(), SAFETY_NET);
                 } catch (InterruptedException e) {
                     return;
                 } catch (StorageException e) {
@@ -132,6 +135,8 @@ final class ChangeFollower implements AutoCloseable {
                     }
                 }
             }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "following the change log failed; listeners hear only this handle", e);
         } finally {
             synchronized (lifecycle) {
                 if (thread == Thread.currentThread()) {
@@ -239,11 +244,10 @@ final class ChangeFollower implements AutoCloseable {
             closed = true;
             running = thread;
         }
-        feed.stop(); // first: a wait on a socket does not end on an interrupt
         if (running != null) {
-            running.interrupt();
+            running.interrupt(); // a wait on a socket ends at its timeout instead, within the safety net
             try {
-                running.join(POLL.toMillis() * 20);
+                running.join(SAFETY_NET.toMillis() * 3);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -19,15 +19,21 @@ public interface ChangeFeed {
      */
     List<Change> after(long seq, int limit);
 
-    /**
-     * Waits until changes after {@code seq} may be there (another connection committed, a notification
-     * came), or {@code timeout} passed. It may return early or spuriously; callers read with
-     * {@link #after} and wait again.
-     */
-    void await(long seq, Duration timeout) throws InterruptedException;
+    /** A way to wait for new changes, for one following thread; close it when done. */
+    Watch watch();
 
-    /** Releases what waiting holds (a dedicated connection); the feed may still be read. */
-    default void stop() {
+    /** One follower's wait for changes, with what it holds (a connection of its own, a LISTEN). */
+    interface Watch extends AutoCloseable {
+
+        /**
+         * Waits until changes after {@code seq} may be there (another connection committed, a
+         * notification came), or {@code timeout} passed. It may return early or spuriously: callers
+         * read with {@link ChangeFeed#after} and wait again.
+         */
+        void await(long seq, Duration timeout) throws InterruptedException;
+
+        @Override
+        void close();
     }
 
     /** A store without a log: its handles hear only their own changes. */

@@ -18,7 +18,16 @@ enum NoChangeFeed implements ChangeFeed {
     }
 
     @Override
-    public void await(long seq, Duration timeout) throws InterruptedException {
-        Thread.sleep(timeout.toMillis());
+    public Watch watch() {
+        return new Watch() {
+            @Override
+            public void await(long seq, Duration timeout) throws InterruptedException {
+                Thread.sleep(timeout.toMillis());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 }
