@@ -9,6 +9,7 @@ import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSITIONS
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.ActivitiesRecord;
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.LeasesRecord;
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.SessionsRecord;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
@@ -64,12 +65,15 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
 
     private final PostgresDatabase db;
 
-    PostgresSessionRepository(PostgresDatabase db) {
+    private final PostgresChangeLog changes;
+
+    PostgresSessionRepository(PostgresDatabase db, PostgresChangeLog changes) {
         this.db = db;
+        this.changes = changes;
     }
 
     @Override
-    public void insert(Session session) {
+    public void insert(Session session, Write write) {
         db.write(ctx -> {
             try {
                 ctx.insertInto(SESSIONS).set(toRecord(session)).execute();
@@ -79,6 +83,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
                 }
                 throw e;
             }
+            changes.record(ctx, Change.Entry.of(session.id(), Change.Kind.CREATED, write));
             return null;
         });
     }
@@ -125,6 +130,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
                 throw new StatusMismatchException(id, expected, actual);
             }
             recordStatusChange(ctx, id, expected, target, write);
+            changes.record(ctx, Change.Entry.transition(id, expected, target, write.at(), write.reason(), write.actor()));
             return toSession(changed);
         });
     }
@@ -154,6 +160,9 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
                 throw new StaleVersionException(id, current.version(), current.version() + 1);
             }
             recordStatusChange(ctx, id, current.status(), next.status(), write);
+            changes.record(ctx, next.status() != current.status()
+                    ? Change.Entry.transition(id, current.status(), next.status(), write.at(), write.reason(), write.actor())
+                    : Change.Entry.of(id, Change.Kind.CONTEXT_CHANGED, write));
             return next;
         });
     }
@@ -226,6 +235,9 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
                 recordStatusChange(ctx, id, SessionStatus.ACTIVE, SessionStatus.PAUSED,
                         new Write(at, actor, Transition.CRASH_RECOVERY, Optional.empty()));
                 made.add(transition);
+            }
+            for (Transition t : made) { // last: the log's lock is held from here to the commit
+                changes.record(ctx, Change.Entry.transition(t.sessionId(), t.from(), t.to(), at, t.reason(), actor));
             }
             return made;
         });
@@ -325,6 +337,7 @@ final class PostgresSessionRepository implements SessionRepository, LeaseReposit
                         .where(ACTIVITIES.SESSION_ID.eq(id.value()).and(ACTIVITIES.SEQ.le(seq - keep)))
                         .execute();
             }
+            changes.record(ctx, Change.Entry.activity(id, seq, write));
             return activity;
         });
     }

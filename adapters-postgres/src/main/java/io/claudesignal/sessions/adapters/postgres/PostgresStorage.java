@@ -26,11 +26,13 @@ public final class PostgresStorage implements AutoCloseable {
     private final PostgresSessionRepository repository;
     private final PostgresTranscriptRepository transcripts;
     private final PostgresDiagnostics diagnostics;
+    private final PostgresChangeLog changes;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
-        this.repository = new PostgresSessionRepository(db);
-        this.transcripts = new PostgresTranscriptRepository(db);
+        this.changes = new PostgresChangeLog(db, settings.schema());
+        this.repository = new PostgresSessionRepository(db, changes);
+        this.transcripts = new PostgresTranscriptRepository(db, changes);
         this.diagnostics = new PostgresDiagnostics(db, settings);
     }
 
@@ -80,7 +82,7 @@ public final class PostgresStorage implements AutoCloseable {
 
     /** The sessions, leases and activity-log ports, all over this database. */
     public Persistence persistence() {
-        return Persistence.of(repository, transcripts);
+        return Persistence.of(repository, transcripts, changes);
     }
 
     public StorageDiagnostics diagnostics() {

@@ -6,6 +6,7 @@ import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSCRIPT_
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSITIONS;
 
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.TranscriptItemsRecord;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.Write;
@@ -38,8 +39,11 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
 
     private final PostgresDatabase db;
 
-    PostgresTranscriptRepository(PostgresDatabase db) {
+    private final PostgresChangeLog changes;
+
+    PostgresTranscriptRepository(PostgresDatabase db, PostgresChangeLog changes) {
         this.db = db;
+        this.changes = changes;
     }
 
     @Override
@@ -78,6 +82,8 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
                 }
                 insert.execute();
             }
+            changes.record(ctx, Change.Entry.transcript(id, appended.get(appended.size() - 1).seq(), appended.size(), 0,
+                    write));
             return new Appended(appended, true);
         });
     }
@@ -114,9 +120,12 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
                     .orderBy(TRANSCRIPT_ITEMS.SEQ.desc())
                     .limit(1)
                     .fetchOptional(PostgresTranscriptRepository::toItem);
-            last.ifPresent(item -> ctx.deleteFrom(TRANSCRIPT_ITEMS)
-                    .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()).and(TRANSCRIPT_ITEMS.SEQ.eq(item.seq())))
-                    .execute());
+            last.ifPresent(item -> {
+                ctx.deleteFrom(TRANSCRIPT_ITEMS)
+                        .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()).and(TRANSCRIPT_ITEMS.SEQ.eq(item.seq())))
+                        .execute();
+                changes.record(ctx, Change.Entry.transcript(id, 0, 0, 1, write));
+            });
             return last;
         });
     }
@@ -127,7 +136,11 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
             PostgresSessionRepository.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
             PostgresSessionRepository.admit(ctx, id, write);
             // The counter row stays: the next item takes the next number.
-            return (long) ctx.deleteFrom(TRANSCRIPT_ITEMS).where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value())).execute();
+            long removed = ctx.deleteFrom(TRANSCRIPT_ITEMS).where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value())).execute();
+            if (removed > 0) {
+                changes.record(ctx, Change.Entry.transcript(id, 0, 0, removed, write));
+            }
+            return removed;
         });
     }
 
@@ -191,6 +204,7 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
                     .set(TRANSITIONS.REASON, write.reason())
                     .set(TRANSITIONS.ACTOR, write.actor().value())
                     .execute();
+            changes.record(ctx, Change.Entry.of(child.id(), Change.Kind.FORKED, write));
             return stored;
         });
     }
