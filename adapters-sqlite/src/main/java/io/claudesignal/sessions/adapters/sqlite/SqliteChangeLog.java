@@ -12,7 +12,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import org.jooq.DSLContext;
@@ -27,7 +27,7 @@ import org.jooq.impl.DSL;
 final class SqliteChangeLog implements ChangeFeed {
 
     /** How often the waiting feed looks whether another connection committed: the bound on the delay. */
-    static final Duration CHECK_EVERY = Duration.ofMillis(50);
+    static final Duration CHECK_EVERY = Duration.ofMillis(100);
     /** Pruning runs on one write in this many, so that it costs nearly nothing per write. */
     private static final int PRUNE_EVERY = 256;
 
@@ -92,6 +92,7 @@ final class SqliteChangeLog implements ChangeFeed {
     private final class DataVersionWatch implements Watch {
 
         private Connection connection;
+        private PreparedStatement dataVersion; // prepared once: the check runs ten times a second
         private long seen = -1;
 
         @Override
@@ -115,8 +116,9 @@ final class SqliteChangeLog implements ChangeFeed {
             try {
                 if (connection == null) {
                     connection = connections.reader();
+                    dataVersion = connection.prepareStatement("PRAGMA data_version");
                 }
-                try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA data_version")) {
+                try (ResultSet r = dataVersion.executeQuery()) {
                     r.next();
                     return r.getLong(1);
                 }

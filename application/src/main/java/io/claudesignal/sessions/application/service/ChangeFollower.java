@@ -92,7 +92,7 @@ final class ChangeFollower implements AutoCloseable {
         }
         if (isFollowing()) {
             try {
-                catchUp();
+                catchUp(true);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "catching up with the change log failed; the thread will retry", e);
             }
@@ -118,7 +118,7 @@ final class ChangeFollower implements AutoCloseable {
                     }
                 }
                 try {
-                    catchUp();
+                    catchUp(false);
                     watch.await(currentCursor(), SAFETY_NET);
                 } catch (InterruptedException e) {
                     return;
@@ -169,8 +169,13 @@ final class ChangeFollower implements AutoCloseable {
         }
     }
 
-    /** Reads and tells every change after the cursor; a nested call (a listener that writes) goes on from there. */
-    void catchUp() {
+    /**
+     * Reads and tells every change after the cursor; a nested call (a listener that writes) goes on
+     * from there. A writing thread stops at the first change of its handle's own (its own change, as
+     * one transaction's rows are consecutive), which it then tells itself: what others committed after
+     * it is told after it, by the follower thread.
+     */
+    private void catchUp(boolean toOwnChange) {
         delivering.lock();
         try {
             while (true) {
@@ -204,6 +209,8 @@ final class ChangeFollower implements AutoCloseable {
                     cursor = change.seq();
                     if (!change.own()) {
                         deliver(change);
+                    } else if (toOwnChange) {
+                        return;
                     }
                 }
                 if (page.size() < PAGE) {
