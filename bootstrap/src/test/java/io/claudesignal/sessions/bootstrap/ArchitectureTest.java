@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -31,7 +32,8 @@ class ArchitectureTest {
 
     @Test
     void everyModuleIsSeen() {
-        for (String pkg : new String[] {"domain", "application", "adapters.inmemory", "adapters.sqlite", "adapters.postgres",
+        for (String pkg : new String[] {"domain", "application", "adapters.inmemory", "adapters.jdbc", "adapters.sqlite",
+                "adapters.postgres",
                 "bootstrap"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(ROOT + "." + pkg)))
                     .as("classes of " + pkg + " are imported").isTrue();
@@ -66,9 +68,35 @@ class ArchitectureTest {
 
     @Test
     void adaptersDoNotKnowEachOtherNorTheBootstrap() {
-        slices().matching(ROOT + ".adapters.(*)..").should().notDependOnEachOther().check(classes);
+        // The shared SQL core is the one exception, for the SQL adapters only (next rule).
+        slices().matching(ROOT + ".adapters.(*)..").should().notDependOnEachOther()
+                .ignoreDependency(JavaClass.Predicates.resideInAnyPackage(ROOT + ".adapters.sqlite..",
+                        ROOT + ".adapters.postgres.."), JavaClass.Predicates.resideInAPackage(ROOT + ".adapters.jdbc.."))
+                .check(classes);
         noClasses().that().resideInAPackage(ROOT + ".adapters..")
                 .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".bootstrap..", "com.google.inject..", "picocli..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheSqlAdaptersUseTheSharedSqlCore() {
+        noClasses().that().resideOutsideOfPackages(ROOT + ".adapters.jdbc..", ROOT + ".adapters.sqlite..",
+                        ROOT + ".adapters.postgres..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".adapters.jdbc..")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersReachTheApplicationOnlyThroughItsPorts() {
+        noClasses().that().resideInAPackage(ROOT + ".adapters..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".application.service..")
+                .check(classes);
+    }
+
+    @Test
+    void theDrivenPortsDoNotKnowTheDrivingOnes() {
+        noClasses().that().resideInAPackage(ROOT + ".application.port.out..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".application.port.in..")
                 .check(classes);
     }
 

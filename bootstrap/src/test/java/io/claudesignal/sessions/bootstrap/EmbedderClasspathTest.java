@@ -35,7 +35,7 @@ class EmbedderClasspathTest {
                 "-cp", embedder, EmbedderMain.class.getName(), dir.resolve("sessions.db").toString())
                 .redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.waitFor(5, TimeUnit.MINUTES)).isTrue();
 
         assertThat(child.exitValue()).as(out).isZero();
         assertThat(out).as(out).contains("sqlite CREATED check=true")

@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.bootstrap;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.Session;
 import java.nio.file.Path;
 

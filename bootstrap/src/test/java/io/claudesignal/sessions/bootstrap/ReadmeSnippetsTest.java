@@ -39,7 +39,7 @@ class ReadmeSnippetsTest {
             import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
             import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
             import io.claudesignal.sessions.application.SessionsConfig;
-            import io.claudesignal.sessions.application.StorageException;
+            import io.claudesignal.sessions.domain.StorageException;
             import io.claudesignal.sessions.application.port.in.*;
             import io.claudesignal.sessions.bootstrap.*;
             import io.claudesignal.sessions.domain.*;

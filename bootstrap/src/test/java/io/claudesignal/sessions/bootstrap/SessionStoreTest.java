@@ -10,9 +10,9 @@ import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
 import io.claudesignal.sessions.application.SessionsConfig;
-import io.claudesignal.sessions.application.StorageException.Reason;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.domain.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.in.SessionPage;
@@ -280,7 +280,8 @@ class SessionStoreTest {
 
     @Test
     void aStoreThatCannotOpenRaisesTheTypedErrorNotGuicesWrapper(@TempDir Path dir) throws Exception {
-        Path file = Files.createFile(dir.resolve("empty.db"));
+        // Not a database (an empty file would be a new one).
+        Path file = Files.writeString(dir.resolve("garbage.db"), "not a database, and longer than a header would be ".repeat(4));
         assertThatThrownBy(() -> SessionStore.openSqlite(file))
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
     }

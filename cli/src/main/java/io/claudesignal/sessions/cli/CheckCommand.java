@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.cli;
 
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.cli;
 
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.domain.SessionId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -5,7 +5,7 @@ import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Transition;
 import java.util.List;
 
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.domain.Session;

@@ -8,7 +8,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.domain.Session;

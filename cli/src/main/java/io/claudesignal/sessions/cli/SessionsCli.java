@@ -95,6 +95,10 @@ public final class SessionsCli implements Callable<Integer> {
                     + " (default: $SESSIONS_DB, else ~/.claude-signal/sessions.db).")
     String db;
 
+    @Option(names = "--allow-foreign-owner", scope = ScopeType.INHERIT,
+            description = "Open a database file owned by another user (refused by default, even for root).")
+    boolean allowForeignOwner;
+
     @Option(names = "--json", scope = ScopeType.INHERIT,
             description = "Machine output: one JSON document on stdout; errors as JSON on stderr.")
     boolean json;
@@ -123,7 +127,7 @@ public final class SessionsCli implements Callable<Integer> {
         // JSON is UTF-8 (RFC 8259), whatever the locale; so is the text around it.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), false, StandardCharsets.UTF_8);
-        int code = run(args, new Io(System.in, out, err, System.getenv(), SessionStore::openSqlite,
+        int code = run(args, new Io(System.in, out, err, System.getenv(), StoreOpener.sqlite(),
                 System.console() != null));
         out.flush();
         err.flush();
@@ -217,7 +221,7 @@ public final class SessionsCli implements Callable<Integer> {
     SessionStore store() {
         if (store == null) {
             String url = postgresUrl();
-            SessionStore opened = url != null ? io.opener().openPostgres(url) : io.opener().open(database());
+            SessionStore opened = url != null ? io.opener().openPostgres(url) : io.opener().open(database(), allowForeignOwner);
             store = Objects.requireNonNull(opened, "the store opener returned null");
         }
         return store;

@@ -3,8 +3,8 @@ package io.claudesignal.sessions.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.port.in.HealthReport;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * unchanged afterwards, with nothing left beside it.
  *
  * <p>The store does not run {@code PRAGMA quick_check} at open (see docs/reliability.md): damage in
- * the header, a truncated, empty, foreign or random file is refused at open; damage inside the data
+ * the header, a truncated, foreign or random file, or an empty one beside its -wal, is refused at open; damage inside the data
  * is reported by {@code sessions check} and by whichever read meets it.
  */
 class CorruptionTest {
@@ -57,7 +57,7 @@ class CorruptionTest {
     private static final List<String> ids = new ArrayList<>();
 
     enum Damage { HEADER_MAGIC_AT_0, PAGE_SIZE_AT_16, PAGE_COUNT_AT_28, TRUNCATED, RANDOM_PAGE, CELL_POINTERS_ZEROED,
-        EMPTY, FOREIGN_SQLITE_FILE, RANDOM_BYTES }
+        EMPTY_BESIDE_ITS_WAL, FOREIGN_SQLITE_FILE, RANDOM_BYTES }
 
     @BeforeAll
     static void aRealDatabase() {
@@ -166,7 +166,13 @@ class CorruptionTest {
     private void damage(Damage damage, Path file) throws Exception {
         Random random = new Random(damage.ordinal());
         switch (damage) {
-            case EMPTY -> Files.createFile(file);
+            case EMPTY_BESIDE_ITS_WAL -> {
+                // A 0-byte file alone is a new database (issue 13, item 6); beside a -wal with content it is damage.
+                Files.createFile(file);
+                byte[] wal = new byte[8192];
+                random.nextBytes(wal);
+                Files.write(Path.of(file + "-wal"), wal);
+            }
             case RANDOM_BYTES -> {
                 byte[] bytes = new byte[64 * 1024];
                 random.nextBytes(bytes);

@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.cli;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import java.nio.file.Path;
 

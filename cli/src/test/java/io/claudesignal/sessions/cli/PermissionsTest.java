@@ -154,7 +154,7 @@ class PermissionsTest {
             return new Exit(127, e.getMessage());
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         return new Exit(p.exitValue(), out);
     }
 }

@@ -5,9 +5,9 @@ import static io.claudesignal.sessions.cli.CliHarness.assertSummary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.claudesignal.sessions.application.NewerSchemaException;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import io.claudesignal.sessions.cli.CliHarness.Result;
 import io.claudesignal.sessions.domain.Actor;

@@ -5,7 +5,7 @@ import com.google.inject.Provides;
 import io.claudesignal.sessions.adapters.inmemory.InMemorySessionRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.bootstrap.ApplicationModule;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import io.claudesignal.sessions.bootstrap.StoreResources;

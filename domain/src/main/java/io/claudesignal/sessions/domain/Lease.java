@@ -3,6 +3,7 @@ package io.claudesignal.sessions.domain;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A daemon's claim on a session it runs, valid until {@code expiresAt} unless renewed. An expired
@@ -25,5 +26,28 @@ public record Lease(SessionId sessionId, Actor owner, long token, Instant expire
     /** True when {@code other} is this same claim (same owner and token), however often renewed. */
     public boolean sameClaimAs(Lease other) {
         return other != null && owner.equals(other.owner) && token == other.token && sessionId.equals(other.sessionId);
+    }
+
+    /**
+     * The lease a claim results in, the one rule every store applies under its own lock: only an
+     * ACTIVE session can be claimed; a live lease of another owner refuses the claim; the same
+     * owner's live lease keeps its token (claiming again renews, so its fenced writes still pass);
+     * otherwise the claim is a new one under {@code token}.
+     *
+     * @param status  the session's status, read in the claim's atomic step
+     * @param current the stored lease, read in the same step
+     * @throws StatusMismatchException when the session is not ACTIVE
+     * @throws LeaseHeldException      when another owner's lease is live at {@code now}
+     */
+    public static Lease decideClaim(SessionId sessionId, SessionStatus status, Optional<Lease> current, Actor owner,
+            long token, Instant now, Instant expiresAt) {
+        if (status != SessionStatus.ACTIVE) {
+            throw new StatusMismatchException(sessionId, SessionStatus.ACTIVE, status);
+        }
+        Optional<Lease> live = current.filter(lease -> lease.isLiveAt(now));
+        if (live.isPresent() && !live.get().owner().equals(owner)) {
+            throw new LeaseHeldException(live.get());
+        }
+        return new Lease(sessionId, owner, live.map(Lease::token).orElse(token), expiresAt);
     }
 }

@@ -2,23 +2,21 @@ package io.claudesignal.sessions.adapters.inmemory;
 
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.Change;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
-import io.claudesignal.sessions.application.port.out.Write;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
-import io.claudesignal.sessions.domain.LeaseHeldException;
-import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.Session;
@@ -89,7 +87,7 @@ public final class InMemorySessionRepository
     }
 
     @Override
-    public void insert(Session session, Write write) {
+    public void insert(Session session, WriteContext write) {
         Objects.requireNonNull(session, "session");
         lock.writeLock().lock();
         try {
@@ -137,7 +135,7 @@ public final class InMemorySessionRepository
     }
 
     @Override
-    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
         return update(id, current -> {
             if (current.status() != expected) {
                 throw new StatusMismatchException(id, expected, current.status());
@@ -147,7 +145,7 @@ public final class InMemorySessionRepository
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change, Write write) {
+    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         lock.writeLock().lock();
         try {
             Session current = existing(id);
@@ -211,7 +209,7 @@ public final class InMemorySessionRepository
                     Session paused = new Session(s.id(), s.projectPath(), s.threadId(), SessionStatus.PAUSED, stamped,
                             s.createdAt(), at, s.version() + 1);
                     byId.put(s.id(), paused);
-                    Write write = new Write(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
+                    WriteContext write = new WriteContext(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
                     recovered.add(recordStatusChange(s, paused, write));
                 }
             }
@@ -227,20 +225,8 @@ public final class InMemorySessionRepository
     public Lease claim(SessionId id, Actor owner, long token, Instant now, Instant expiresAt) {
         lock.writeLock().lock();
         try {
-            Session session = existing(id);
-            if (session.status() != SessionStatus.ACTIVE) {
-                throw new StatusMismatchException(id, SessionStatus.ACTIVE, session.status());
-            }
-            Lease current = leases.get(id);
-            Lease claimed;
-            if (current != null && current.isLiveAt(now)) {
-                if (!current.owner().equals(owner)) {
-                    throw new LeaseHeldException(current);
-                }
-                claimed = new Lease(id, owner, current.token(), expiresAt);
-            } else {
-                claimed = new Lease(id, owner, token, expiresAt);
-            }
+            Lease claimed = Lease.decideClaim(id, existing(id).status(), Optional.ofNullable(leases.get(id)), owner, token,
+                    now, expiresAt);
             leases.put(id, claimed);
             return claimed;
         } finally {
@@ -291,7 +277,7 @@ public final class InMemorySessionRepository
     // ---- activity log ----
 
     @Override
-    public Activity append(SessionId id, String type, String details, Write write, int keep) {
+    public Activity append(SessionId id, String type, String details, WriteContext write, int keep) {
         lock.writeLock().lock();
         try {
             existing(id);
@@ -381,14 +367,12 @@ public final class InMemorySessionRepository
     }
 
     /** Refuses a fenced write whose lease no longer holds. */
-    void admit(SessionId id, Write write) {
-        if (!write.admittedBy(Optional.ofNullable(leases.get(id)))) {
-            throw new LeaseLostException(write.fence().orElseThrow());
-        }
+    void admit(SessionId id, WriteContext write) {
+        write.requireAdmittedBy(Optional.ofNullable(leases.get(id)));
     }
 
     /** The history entry and lease rule of a status change; returns the entry, or null when none. */
-    private Transition recordStatusChange(Session before, Session after, Write write) {
+    private Transition recordStatusChange(Session before, Session after, WriteContext write) {
         if (after.status() != SessionStatus.ACTIVE) {
             leases.remove(after.id());
         }

@@ -1,7 +1,7 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;

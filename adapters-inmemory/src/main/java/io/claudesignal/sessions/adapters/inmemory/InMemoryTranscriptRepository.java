@@ -2,7 +2,7 @@ package io.claudesignal.sessions.adapters.inmemory;
 
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.Change;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -42,7 +42,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     @Override
-    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, Write write) {
+    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write) {
         return write(() -> {
             sessions.existing(id);
             sessions.admit(id, write);
@@ -99,7 +99,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     @Override
-    public Optional<TranscriptItem> popLast(SessionId id, Write write) {
+    public Optional<TranscriptItem> popLast(SessionId id, WriteContext write) {
         return write(() -> {
             sessions.existing(id);
             sessions.admit(id, write);
@@ -115,7 +115,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     @Override
-    public long clear(SessionId id, Write write) {
+    public long clear(SessionId id, WriteContext write) {
         return write(() -> {
             sessions.existing(id);
             sessions.admit(id, write);
@@ -143,7 +143,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     @Override
-    public Session fork(Session child, Write write) {
+    public Session fork(Session child, WriteContext write) {
         long through = child.forkedFrom().orElseThrow().seq();
         SessionId parentId = child.forkedFrom().get().parentId();
         return write(() -> {

@@ -2,8 +2,9 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.adapters.jdbc.SqlTransactions;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,7 +23,7 @@ import org.jooq.impl.DSL;
  * transaction, run again when the server aborted it for a deadlock or a serialization failure; a read
  * runs in autocommit, where each statement reads one consistent snapshot.
  */
-final class PostgresDatabase implements AutoCloseable {
+final class PostgresDatabase implements SqlTransactions, AutoCloseable {
 
     /** Tries of one write before contention is reported as {@link Reason#BUSY}. */
     static final int ATTEMPTS = 8;
@@ -88,7 +89,8 @@ final class PostgresDatabase implements AutoCloseable {
      * {@link #ATTEMPTS} tries when the server aborted the transaction for a deadlock or a serialization
      * failure ({@code work} must therefore have no effect outside the database).
      */
-    <T> T write(Function<DSLContext, T> work) {
+    @Override
+    public <T> T write(Function<DSLContext, T> work) {
         for (int attempt = 1; ; attempt++) {
             ensureOpen();
             try (Connection connection = pool.getConnection()) {
@@ -125,7 +127,8 @@ final class PostgresDatabase implements AutoCloseable {
     }
 
     /** Runs {@code work} in autocommit: each statement reads one consistent snapshot. */
-    <T> T read(Function<DSLContext, T> work) {
+    @Override
+    public <T> T read(Function<DSLContext, T> work) {
         ensureOpen();
         try (Connection connection = pool.getConnection()) {
             return work.apply(context(connection));

@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,8 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.adapters.jdbc.SqlErrors;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
@@ -79,13 +80,8 @@ final class PostgresErrors {
         };
     }
 
+    /** The root cause's first line, without a password a URL in it may carry. */
     static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return PostgresUrl.redact(message == null ? root.getClass().getSimpleName()
-                : message.lines().findFirst().orElse(message));
+        return PostgresUrl.redact(SqlErrors.rootMessage(error));
     }
 }

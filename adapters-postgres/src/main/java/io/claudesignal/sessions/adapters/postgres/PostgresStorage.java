@@ -1,7 +1,8 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.NewerSchemaException;
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
@@ -26,11 +27,10 @@ public final class PostgresStorage implements AutoCloseable {
     private final PostgresSessionRepository repository;
     private final PostgresTranscriptRepository transcripts;
     private final PostgresDiagnostics diagnostics;
-    private final PostgresChangeLog changes;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
-        this.changes = new PostgresChangeLog(db, settings.schema());
+        PostgresChangeLog changes = new PostgresChangeLog(db, settings.schema());
         this.repository = new PostgresSessionRepository(db, changes);
         this.transcripts = new PostgresTranscriptRepository(db, changes);
         this.diagnostics = new PostgresDiagnostics(db, settings);
@@ -82,7 +82,7 @@ public final class PostgresStorage implements AutoCloseable {
 
     /** The sessions, leases and activity-log ports, all over this database. */
     public Persistence persistence() {
-        return Persistence.of(repository, transcripts, changes);
+        return repository.persistence(transcripts);
     }
 
     public StorageDiagnostics diagnostics() {

@@ -1,15 +1,16 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlRules;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.SESSIONS;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSCRIPTS;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSCRIPT_ITEMS;
 import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.TRANSITIONS;
 
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.TranscriptItemsRecord;
-import io.claudesignal.sessions.application.port.out.Change;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
@@ -34,6 +35,9 @@ import org.jooq.impl.DSL;
  */
 final class PostgresTranscriptRepository implements TranscriptRepository {
 
+    /** The shared rules of the SQL core: existence, row locks and fencing, read in the write's transaction. */
+    private static final SqlRules RULES = new SqlRules(PostgresDialect.INSTANCE);
+
     /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
     private static final int ROWS_PER_INSERT = 1000;
 
@@ -47,11 +51,11 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
     }
 
     @Override
-    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, Write write) {
+    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write) {
         UUID uuid = id.value();
         return db.write(ctx -> {
-            PostgresSessionRepository.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-            PostgresSessionRepository.admit(ctx, id, write);
+            RULES.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
+            RULES.admit(ctx, id, write);
             if (key.isPresent()) {
                 Optional<TranscriptItem> existing = ctx.selectFrom(TRANSCRIPT_ITEMS)
                         .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(uuid).and(TRANSCRIPT_ITEMS.ITEM_KEY.eq(key.get())))
@@ -111,10 +115,10 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
     }
 
     @Override
-    public Optional<TranscriptItem> popLast(SessionId id, Write write) {
+    public Optional<TranscriptItem> popLast(SessionId id, WriteContext write) {
         return db.write(ctx -> {
-            PostgresSessionRepository.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-            PostgresSessionRepository.admit(ctx, id, write);
+            RULES.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
+            RULES.admit(ctx, id, write);
             Optional<TranscriptItem> last = ctx.selectFrom(TRANSCRIPT_ITEMS)
                     .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()))
                     .orderBy(TRANSCRIPT_ITEMS.SEQ.desc())
@@ -131,10 +135,10 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
     }
 
     @Override
-    public long clear(SessionId id, Write write) {
+    public long clear(SessionId id, WriteContext write) {
         return db.write(ctx -> {
-            PostgresSessionRepository.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-            PostgresSessionRepository.admit(ctx, id, write);
+            RULES.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
+            RULES.admit(ctx, id, write);
             // The counter row stays: the next item takes the next number.
             long removed = ctx.deleteFrom(TRANSCRIPT_ITEMS).where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value())).execute();
             if (removed > 0) {
@@ -149,14 +153,14 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
         return db.read(ctx -> {
             long count = ctx.fetchCount(TRANSCRIPT_ITEMS, TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()));
             if (count == 0) {
-                PostgresSessionRepository.requireSession(ctx, id);
+                RULES.requireSession(ctx, id);
             }
             return count;
         });
     }
 
     @Override
-    public Session fork(Session child, Write write) {
+    public Session fork(Session child, WriteContext write) {
         ForkOrigin origin = child.forkedFrom().orElseThrow(() -> new IllegalArgumentException("not a fork"));
         UUID parent = origin.parentId().value();
         UUID childId = child.id().value();
@@ -211,7 +215,7 @@ final class PostgresTranscriptRepository implements TranscriptRepository {
 
     private static List<TranscriptItem> ofExistingSession(DSLContext ctx, SessionId id, List<TranscriptItem> rows) {
         if (rows.isEmpty()) {
-            PostgresSessionRepository.requireSession(ctx, id);
+            RULES.requireSession(ctx, id);
         }
         return List.copyOf(rows);
     }

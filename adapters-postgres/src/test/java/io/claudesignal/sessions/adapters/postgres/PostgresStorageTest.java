@@ -3,10 +3,10 @@ package io.claudesignal.sessions.adapters.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.claudesignal.sessions.application.NewerSchemaException;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;

@@ -44,7 +44,7 @@ class TwoDaemonsTest {
     void cleanUp() throws Exception {
         for (Daemon daemon : daemons) {
             daemon.process.toHandle().destroyForcibly();
-            daemon.process.waitFor(30, TimeUnit.SECONDS);
+            daemon.process.waitFor(5, TimeUnit.MINUTES);
         }
         PostgresServer.dropSchema(schema);
     }
@@ -63,7 +63,7 @@ class TwoDaemonsTest {
         assertThat(survivor.recover()).as("while both live, nothing is abandoned").isEmpty();
 
         doomed.process.toHandle().destroyForcibly(); // SIGKILL: no shutdown hook, no lease released
-        assertThat(doomed.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(doomed.process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         Instant killed = Instant.now();
         Thread.sleep(LEASE.plus(HEARTBEAT).toMillis()); // the doomed daemon's last renewal has expired
 
@@ -154,7 +154,7 @@ class TwoDaemonsTest {
 
         void stop() throws Exception {
             in.close();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(name + " exits when its input ends").isTrue();
+            assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(name + " exits when its input ends").isTrue();
             assertThat(process.exitValue()).isZero();
         }
 

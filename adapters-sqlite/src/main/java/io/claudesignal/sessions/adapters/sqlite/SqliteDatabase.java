@@ -1,19 +1,9 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
-import io.claudesignal.sessions.domain.SessionsException;
+import io.claudesignal.sessions.adapters.jdbc.SqlTransactions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.PreparedStatement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -22,27 +12,16 @@ import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
- * The open connections of one store: a single writer connection, owned by one writer thread that
- * commits the writes of concurrent callers together (group commit), and a small pool of read-only
- * readers, which in WAL mode never wait for the writer.
- *
- * <p><b>Group commit.</b> {@link #write} queues its work and waits. The writer thread takes every
- * work that is waiting (up to {@link #MAX_BATCH}) and runs them in one {@code BEGIN IMMEDIATE …
- * COMMIT}, each inside its own savepoint: a work that refuses (a {@link SessionsException}, a
- * conflict say) is rolled back to its savepoint and leaves nothing, without failing the others. Each
- * caller gets its answer only after the COMMIT that holds its write has returned, so one fsync
- * acknowledges many writes. A lone caller's work is run as soon as it is queued: there is no waiting
- * for company. The queue is bounded ({@link #QUEUE_CAPACITY}): when it is full, callers wait to queue
- * (back-pressure) rather than growing memory. Between batches the writer is in autocommit and holds no
- * lock, so other processes (the CLI) write in between; across processes SQLite's own lock and the
- * busy timeout serialise writers, as before.
+ * The open connections of one store, and their lifecycle: the {@link GroupCommitWriter} (one writer
+ * connection, one writer thread, group commit) and the {@link ReaderPool} (read-only connections,
+ * which in WAL mode never wait for the writer). This is the adapter's {@link SqlTransactions}.
  */
-final class SqliteDatabase implements AutoCloseable {
+final class SqliteDatabase implements SqlTransactions, AutoCloseable {
 
-    /** Most works one transaction runs: bounds how long another process may wait for the lock. */
-    static final int MAX_BATCH = 128;
-    /** Most works waiting to be run. Every caller waits for its own, so this is rarely reached. */
-    static final int QUEUE_CAPACITY = 256;
+    /** Most works one transaction runs (see {@link GroupCommitWriter#MAX_BATCH}). */
+    static final int MAX_BATCH = GroupCommitWriter.MAX_BATCH;
+    /** Most works waiting to be run (see {@link GroupCommitWriter#QUEUE_CAPACITY}). */
+    static final int QUEUE_CAPACITY = GroupCommitWriter.QUEUE_CAPACITY;
 
     private static final Settings JOOQ_SETTINGS = new Settings()
             .withRenderSchema(false)
@@ -50,23 +29,15 @@ final class SqliteDatabase implements AutoCloseable {
             .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED);
 
     private final Connections connections;
-    private final int maxReaders;
-    private final BlockingQueue<DSLContext> idleReaders;
-    private final AtomicInteger openReaders = new AtomicInteger();
-    private final BlockingQueue<Job<?>> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final GroupCommitWriter writer;
+    private final ReaderPool readers;
     private final Object lifecycle = new Object();
-    private Thread writerThread;
-    // Only the writer thread touches these once it runs (and close() after it has ended).
-    private Connection writer;
-    private DSLContext writerContext;
-    private Savepoints savepoints;
     private volatile boolean closed;
-    private volatile StorageException failedWrite;
 
     SqliteDatabase(Connections connections, int maxReaders) {
         this.connections = connections;
-        this.maxReaders = maxReaders;
-        this.idleReaders = new ArrayBlockingQueue<>(maxReaders);
+        this.writer = new GroupCommitWriter(connections);
+        this.readers = new ReaderPool(connections, maxReaders);
     }
 
     /**
@@ -76,11 +47,7 @@ final class SqliteDatabase implements AutoCloseable {
      */
     SqliteDatabase openWriter() {
         synchronized (lifecycle) {
-            writerContext();
-            Thread thread = new Thread(this::writerLoop, "sessions-writer " + file().getFileName());
-            thread.setDaemon(true);
-            writerThread = thread;
-            thread.start();
+            writer.start();
             return this;
         }
     }
@@ -93,325 +60,50 @@ final class SqliteDatabase implements AutoCloseable {
         return DSL.using(connection, SQLDialect.SQLITE, JOOQ_SETTINGS);
     }
 
-    /** A context without a connection, for rendering SQL once (see {@link HotSql}). */
+    /** A context without a connection, for rendering SQL once (see {@link PrerenderedStatement}). */
     static DSLContext renderer() {
         return DSL.using(SQLDialect.SQLITE, JOOQ_SETTINGS);
     }
 
-    /** A context on {@code connection} that keeps its prepared statements (see {@link StatementCache}). */
-    private static DSLContext cachingContext(Connection connection) {
-        return context(new StatementCache(connection));
+    /** A context on {@code connection} that keeps its prepared statements (see {@link StatementCachingConnection}). */
+    static DSLContext cachingContext(Connection connection) {
+        return context(new StatementCachingConnection(connection));
     }
 
-    /**
-     * Runs {@code work} in an IMMEDIATE transaction on the writer, possibly together with the works
-     * of other callers, and returns once the transaction has committed. {@code work} must be a
-     * function of the database alone (it reads and writes through the {@link DSLContext} it is
-     * given): it runs on the writer thread, and when another work of the same transaction fails for a
-     * reason other than a refusal, the transaction is rolled back and {@code work} is run again in a
-     * new one.
-     *
-     * <p>A {@link SessionsException} thrown by {@code work} (a refused change) rolls back to the
-     * work's savepoint, so nothing of it is written, and is rethrown here. Any other failure of
-     * {@code work} is this caller's {@link StorageException}; the transaction is rolled back, the
-     * writer reopened, and the other works of the batch retried. A failed COMMIT fails every caller of
-     * its transaction. After an I/O error the store refuses every write until it is reopened: after a
-     * failed fsync the kernel may have dropped the unwritten pages, and only a fresh open sees the truth.
-     *
-     * <p>A caller interrupted while its work is still queued gets a {@link StorageException} and
-     * nothing is written. Once the writer has started its work, an interrupt no longer stops it: the
-     * write may still commit, so the caller keeps waiting for the outcome, gets it, and returns with
-     * its interrupt status set.
-     */
-    <T> T write(Function<DSLContext, T> work) {
-        ensureWritable();
-        return submit(new Job<>(work, false));
+    static Connection connectionOf(DSLContext ctx) {
+        return ctx.configuration().connectionProvider().acquire();
+    }
+
+    /** See {@link GroupCommitWriter#write}: one IMMEDIATE transaction, possibly shared with other callers. */
+    @Override
+    public <T> T write(Function<DSLContext, T> work) {
+        return writer.write(work);
     }
 
     /** Runs {@code work} on a reader; a single statement there reads one consistent snapshot. */
-    <T> T read(Function<DSLContext, T> work) {
-        DSLContext ctx = borrowReader();
-        boolean healthy = false;
-        try {
-            T result = work.apply(ctx);
-            healthy = true;
-            return result;
-        } catch (SessionsException e) {
-            healthy = true;
-            throw e;
-        } catch (RuntimeException e) {
-            throw SqliteErrors.translate(file(), "reading", e);
-        } finally {
-            giveBack(ctx, healthy);
-        }
+    @Override
+    public <T> T read(Function<DSLContext, T> work) {
+        return readers.read(work);
     }
 
     /** Runs {@code work} on the writer connection outside any transaction (to read its own settings). */
     <T> T onWriter(Function<DSLContext, T> work) {
-        ensureOpen();
-        return submit(new Job<>(work, true));
+        return writer.onWriter(work);
     }
 
     /** How many works are queued and not yet taken by the writer (for tests). */
     int queuedWrites() {
-        return queue.size();
+        return writer.queuedWrites();
     }
 
     boolean isClosed() {
         return closed;
     }
 
-    private <T> T submit(Job<T> job) {
-        if (Thread.currentThread() == writerThread) {
-            // The writer would wait for itself.
-            throw new StorageException(Reason.OTHER, file(), file() + ": a write cannot be started inside another write");
-        }
-        try {
-            while (!queue.offer(job, 50, TimeUnit.MILLISECONDS)) {
-                ensureOpen();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException(Reason.OTHER, file(),
-                    file() + ": interrupted while waiting to queue a write; nothing was written", e);
-        }
-        // close() fails what it finds queued after the writer stopped; a job queued after that is
-        // withdrawn here. One the writer already took is answered by it.
-        if (closed && job.withdraw()) {
-            throw closedException();
-        }
-        return job.await(this);
-    }
-
-    // ---- the writer thread -------------------------------------------------------------------
-
-    private void writerLoop() {
-        List<Job<?>> taken = new ArrayList<>();
-        while (true) {
-            try {
-                taken.add(queue.take());
-            } catch (InterruptedException e) {
-                if (closed) {
-                    return;
-                }
-                continue;
-            }
-            queue.drainTo(taken, MAX_BATCH - 1);
-            List<Job<?>> batch = new ArrayList<>(taken.size());
-            for (Job<?> job : taken) {
-                if (job != Job.STOP && job.claim()) {
-                    batch.add(job);
-                }
-            }
-            taken.clear();
-            if (closed) {
-                failAll(batch, closedException());
-                return;
-            }
-            try {
-                runBatch(batch);
-            } catch (Throwable unexpected) {
-                // Nothing above should throw; if it does, no caller may be left waiting.
-                discardWriter();
-                failAll(batch, SqliteErrors.translate(file(), "writing", unexpected));
-            }
-        }
-    }
-
-    private void runBatch(List<Job<?>> batch) {
-        List<Job<?>> pending = new ArrayList<>(batch.size());
-        for (Job<?> job : batch) {
-            if (job.outsideTransaction) {
-                runOutsideTransaction(job);
-            } else {
-                pending.add(job);
-            }
-        }
-        while (!pending.isEmpty()) {
-            pending = runTransaction(pending);
-        }
-    }
-
-    private void runOutsideTransaction(Job<?> job) {
-        try {
-            job.succeed(job.work.apply(writerContext()));
-        } catch (RuntimeException e) {
-            job.fail(SqliteErrors.translate(file(), "reading the connection settings", e));
-        }
-        job.deliver();
-    }
-
-    /**
-     * Runs {@code jobs} in one transaction and answers them after its COMMIT. Returns the jobs to run
-     * again in a new transaction, when one failed in a way that rolled back the whole transaction.
-     */
-    private List<Job<?>> runTransaction(List<Job<?>> jobs) {
-        Connection connection;
-        DSLContext ctx;
-        try {
-            ensureWritable();
-            ctx = writerContext();
-            connection = writer;
-            connection.setAutoCommit(false); // BEGIN IMMEDIATE
-        } catch (StorageException e) {
-            return failAll(jobs, e);
-        } catch (SQLException e) {
-            discardWriter();
-            return failAll(jobs, SqliteErrors.translate(file(), "starting a write", e));
-        }
-        List<Job<?>> done = new ArrayList<>(jobs.size());
-        for (int i = 0; i < jobs.size(); i++) {
-            Job<?> job = jobs.get(i);
-            try {
-                savepoints.begin();
-                try {
-                    job.succeed(job.work.apply(ctx));
-                    savepoints.release();
-                } catch (StorageException e) {
-                    throw e;
-                } catch (SessionsException refused) {
-                    // Whatever the work wrote before refusing is undone; the others' writes stay.
-                    savepoints.rollBack();
-                    job.refuse(refused);
-                }
-                done.add(job);
-            } catch (SQLException e) {
-                // A savepoint could not be set, released or rolled back to: the connection is suspect.
-                StorageException error = failure("writing", e); // before closing: that may remove the -wal
-                discardWriter();
-                List<Job<?>> all = new ArrayList<>(done);
-                all.addAll(jobs.subList(i, jobs.size()));
-                return failAll(all, error);
-            } catch (RuntimeException | Error e) {
-                // This work failed (not a refusal). Closing the writer rolls back the whole
-                // transaction; the other works of the batch are run again in a fresh one.
-                StorageException error = failure("writing", e); // before closing: that may remove the -wal
-                discardWriter();
-                job.fail(error);
-                job.deliver();
-                List<Job<?>> again = new ArrayList<>(done);
-                again.addAll(jobs.subList(i + 1, jobs.size()));
-                again.forEach(Job::reset);
-                return again;
-            }
-        }
-        try {
-            // COMMIT. Not commit(): sqlite-jdbc begins the next transaction right after a commit(),
-            // which under IMMEDIATE would hold the write lock while this store is idle.
-            connection.setAutoCommit(true);
-        } catch (SQLException e) {
-            StorageException error = failure("committing", e); // before closing: that may remove the -wal
-            discardWriter();
-            return failAll(done, error);
-        }
-        done.forEach(Job::deliver);
-        return List.of();
-    }
-
-    private static List<Job<?>> failAll(List<Job<?>> jobs, StorageException error) {
-        for (Job<?> job : jobs) {
-            job.fail(error);
-            job.deliver();
-        }
-        return List.of();
-    }
-
-    private StorageException failure(String doing, Throwable e) {
-        StorageException error = SqliteErrors.translate(file(), doing, e);
-        if (error.reason() == Reason.IO) {
-            failedWrite = error;
-        }
-        return error;
-    }
-
-    private void ensureWritable() {
-        ensureOpen();
-        StorageException failed = failedWrite;
-        if (failed != null) {
-            throw new StorageException(Reason.IO, file(), file() + ": an earlier write failed with an I/O error ("
-                    + failed.getMessage() + "); this store refuses writes until it is reopened", failed);
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw closedException();
-        }
-    }
-
-    private StorageException closedException() {
-        return new StorageException(Reason.CLOSED, file(), file() + ": the store is closed");
-    }
-
-    private DSLContext writerContext() {
-        if (writer == null) {
-            try {
-                Connection opened = connections.writer();
-                try {
-                    savepoints = new Savepoints(opened);
-                } catch (SQLException e) {
-                    closeQuietly(opened);
-                    throw e;
-                }
-                writer = opened;
-                writerContext = cachingContext(opened);
-            } catch (SQLException e) {
-                throw SqliteErrors.translate(file(), "opening the database for writing", e);
-            }
-        }
-        return writerContext;
-    }
-
-    private void discardWriter() {
-        Connection broken = writer;
-        DSLContext brokenContext = writerContext;
-        writer = null;
-        writerContext = null;
-        savepoints = null;
-        // Closing rolls back whatever the connection had open, and finalises its kept statements.
-        closeQuietly(brokenContext == null ? broken : connectionOf(brokenContext));
-    }
-
-    // ---- readers -----------------------------------------------------------------------------
-
-    private DSLContext borrowReader() {
-        ensureOpen();
-        DSLContext idle = idleReaders.poll();
-        if (idle != null) {
-            return idle;
-        }
-        if (openReaders.incrementAndGet() <= maxReaders) {
-            try {
-                return cachingContext(connections.reader());
-            } catch (SQLException e) {
-                openReaders.decrementAndGet();
-                throw SqliteErrors.translate(file(), "opening the database for reading", e);
-            }
-        }
-        openReaders.decrementAndGet();
-        try {
-            return idleReaders.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException(Reason.OTHER, file(), file() + ": interrupted while waiting for a reader", e);
-        }
-    }
-
-    private void giveBack(DSLContext reader, boolean healthy) {
-        if (healthy && !closed && idleReaders.offer(reader)) {
-            return;
-        }
-        openReaders.decrementAndGet();
-        closeQuietly(connectionOf(reader));
-    }
-
-    private static Connection connectionOf(DSLContext ctx) {
-        return ctx.configuration().connectionProvider().acquire();
-    }
-
     /**
      * Closes the store. The batch the writer is running, if any, is finished and answered; writes
-     * still queued fail with {@link Reason#CLOSED} and write nothing.
+     * still queued fail with {@link io.claudesignal.sessions.domain.StorageException.Reason#CLOSED}
+     * and write nothing.
      */
     @Override
     public void close() {
@@ -420,36 +112,11 @@ final class SqliteDatabase implements AutoCloseable {
                 return;
             }
             closed = true;
-            Thread thread = writerThread;
-            if (thread != null && thread != Thread.currentThread()) {
-                queue.offer(Job.STOP); // wakes an idle writer; a busy one sees `closed` after its batch
-                boolean interrupted = false;
-                while (thread.isAlive()) {
-                    try {
-                        thread.join();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            List<Job<?>> left = new ArrayList<>();
-            queue.drainTo(left);
-            for (Job<?> job : left) {
-                if (job != Job.STOP && job.claim()) {
-                    job.fail(closedException());
-                    job.deliver();
-                }
-            }
+            writer.stop();
             // Readers first: only a read-write connection that closes last checkpoints the WAL and
             // removes the -wal and -shm files; a read-only one would leave them behind.
-            DSLContext reader;
-            while ((reader = idleReaders.poll()) != null) {
-                closeQuietly(connectionOf(reader));
-            }
-            discardWriter();
+            readers.close();
+            writer.closeConnection();
         }
     }
 
@@ -460,127 +127,6 @@ final class SqliteDatabase implements AutoCloseable {
             } catch (SQLException ignored) {
                 // Closing is best effort: SQLite rolls back an open transaction on its own.
             }
-        }
-    }
-
-    /**
-     * The savepoint of each work, by statements prepared once per writer connection. Through JDBC's
-     * {@code setSavepoint} each would be formatted, compiled and finalised every time, which the
-     * benchmarks measured at about as much as the INSERT it guards. The one name is reused: a work's
-     * savepoint is always released before the next one begins.
-     */
-    private static final class Savepoints {
-        private final PreparedStatement begin;
-        private final PreparedStatement release;
-        private final PreparedStatement rollBackTo;
-
-        Savepoints(Connection connection) throws SQLException {
-            begin = connection.prepareStatement("SAVEPOINT work");
-            release = connection.prepareStatement("RELEASE work");
-            rollBackTo = connection.prepareStatement("ROLLBACK TO work");
-        }
-
-        void begin() throws SQLException {
-            begin.execute();
-        }
-
-        void release() throws SQLException {
-            release.execute();
-        }
-
-        /** Undoes everything since {@link #begin()} and ends the savepoint. */
-        void rollBack() throws SQLException {
-            rollBackTo.execute();
-            release.execute();
-        }
-    }
-
-    /** One caller's work, its outcome, and the caller waiting for it. */
-    private static final class Job<T> {
-
-        static final Job<Void> STOP = new Job<>(ctx -> null, true);
-
-        private static final int QUEUED = 0;
-        private static final int TAKEN = 1;
-        private static final int WITHDRAWN = 2;
-
-        final Function<DSLContext, T> work;
-        final boolean outsideTransaction;
-        private final AtomicInteger state = new AtomicInteger(QUEUED);
-        private final CountDownLatch answered = new CountDownLatch(1);
-        // Written by the writer thread before answered.countDown(), read by the caller after await().
-        private T result;
-        private RuntimeException error;
-
-        Job(Function<DSLContext, T> work, boolean outsideTransaction) {
-            this.work = work;
-            this.outsideTransaction = outsideTransaction;
-        }
-
-        /** The writer takes the job; false when its caller withdrew it first. */
-        boolean claim() {
-            return state.compareAndSet(QUEUED, TAKEN);
-        }
-
-        /** The caller withdraws the job; false when the writer has taken it (it will be answered). */
-        boolean withdraw() {
-            return state.compareAndSet(QUEUED, WITHDRAWN);
-        }
-
-        @SuppressWarnings("unchecked")
-        void succeed(Object value) {
-            result = (T) value;
-            error = null;
-        }
-
-        void refuse(SessionsException refusal) {
-            result = null;
-            error = refusal;
-        }
-
-        void fail(StorageException failure) {
-            if (answered.getCount() == 0) {
-                return; // already answered: its caller may be reading the outcome
-            }
-            result = null;
-            error = failure;
-        }
-
-        void reset() {
-            result = null;
-            error = null;
-        }
-
-        void deliver() {
-            answered.countDown();
-        }
-
-        T await(SqliteDatabase db) {
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        answered.await();
-                        break;
-                    } catch (InterruptedException e) {
-                        if (withdraw()) {
-                            Thread.currentThread().interrupt();
-                            throw new StorageException(Reason.OTHER, db.file(), db.file()
-                                    + ": interrupted before the write started; nothing was written", e);
-                        }
-                        // The writer has it: it may commit, so wait for the outcome.
-                        interrupted = true;
-                    }
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            if (error != null) {
-                throw error;
-            }
-            return result;
         }
     }
 }

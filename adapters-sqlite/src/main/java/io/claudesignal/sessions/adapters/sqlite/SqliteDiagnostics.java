@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,12 +8,24 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jooq.DSLContext;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-/** The checks behind {@code sessions check}: integrity, identity, schema, settings, file modes. */
+/**
+ * The checks behind {@code sessions check}: integrity, identity, schema, settings, file modes, and the
+ * newest pre-upgrade backup, when there is one.
+ */
 final class SqliteDiagnostics implements StorageDiagnostics {
 
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
@@ -65,7 +77,62 @@ final class SqliteDiagnostics implements StorageDiagnostics {
                     + " busy_timeout=" + busy + "ms foreign_keys=" + foreignKeys + " secure_delete=" + secureDelete);
         })));
         checks.add(modes());
+        newestBackup().ifPresent(backup -> checks.add(HealthCheck.guarded("backup", () -> verify(backup))));
         return checks;
+    }
+
+    /** The newest pre-upgrade backup beside the database, by time, then by name. */
+    private Optional<Path> newestBackup() {
+        Path file = db.file();
+        String prefix = file.getFileName() + SchemaGuard.BACKUP_INFIX;
+        try (Stream<Path> entries = Files.list(file.getParent())) {
+            return entries.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(prefix) && name.endsWith(SchemaGuard.BACKUP_SUFFIX)
+                        && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
+            }).max(Comparator.comparing((Path p) -> {
+                try {
+                    return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+                } catch (IOException e) {
+                    return Instant.MIN;
+                }
+            }).thenComparing(p -> p.getFileName().toString()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A backup is only worth naming if it would restore: SQLite's integrity check over all of it, and
+     * its sessions table read to the end. It is opened read-only; nothing is written to it.
+     */
+    private HealthCheck verify(Path backup) {
+        // Backups of earlier versions are in WAL mode: a read-only look at one makes a -wal and a -shm.
+        boolean hadWal = Files.exists(StoreFiles.companion(backup, "-wal"));
+        boolean hadShm = Files.exists(StoreFiles.companion(backup, "-shm"));
+        try {
+            return verifyOpen(backup);
+        } finally {
+            SchemaGuard.removeWhatLookingLeft(backup, hadWal, hadShm);
+        }
+    }
+
+    private HealthCheck verifyOpen(Path backup) {
+        try (Connection connection = new Connections(backup, settings).inspector()) {
+            DSLContext ctx = SqliteDatabase.context(connection);
+            List<String> problems = Pragmas.integrityCheck(ctx);
+            if (!problems.equals(List.of("ok"))) {
+                return HealthCheck.failed("backup", backup + " is damaged: "
+                        + String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
+            }
+            long rows;
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sessions")) {
+                rows = rs.next() ? rs.getLong(1) : 0;
+            }
+            return HealthCheck.ok("backup", backup.getFileName() + ": integrity ok, " + rows + " sessions");
+        } catch (SQLException | RuntimeException e) {
+            return HealthCheck.failed("backup", backup + " cannot be read as a database: " + SqliteErrors.rootMessage(e));
+        }
     }
 
     private HealthCheck modes() {

@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param busyTimeout        how long to wait for another process's lock before failing (at least 5 s)
  * @param readers            how many read-only connections serve concurrent reads
  * @param walAutocheckpoint  WAL pages after which a commit checkpoints into the database file
+ * @param allowForeignOwner  whether a database file owned by another user may be opened (and written);
+ *                           off by default, so that root following a symbolic link does not quietly take
+ *                           over someone else's store
  */
-public record SqliteSettings(Synchronous synchronous, Duration busyTimeout, int readers, int walAutocheckpoint) {
+public record SqliteSettings(Synchronous synchronous, Duration busyTimeout, int readers, int walAutocheckpoint,
+                             boolean allowForeignOwner) {
 
     public static final Duration MIN_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
@@ -43,24 +47,34 @@ public record SqliteSettings(Synchronous synchronous, Duration busyTimeout, int 
         }
     }
 
+    /** As the canonical constructor, refusing other users' files. */
+    public SqliteSettings(Synchronous synchronous, Duration busyTimeout, int readers, int walAutocheckpoint) {
+        this(synchronous, busyTimeout, readers, walAutocheckpoint, false);
+    }
+
     /** FULL durability, a 10 s busy timeout, 4 readers, SQLite's default checkpoint of 1000 pages. */
     public static SqliteSettings defaults() {
         return new SqliteSettings(Synchronous.FULL, Duration.ofSeconds(10), 4, 1000);
     }
 
     public SqliteSettings withSynchronous(Synchronous value) {
-        return new SqliteSettings(value, busyTimeout, readers, walAutocheckpoint);
+        return new SqliteSettings(value, busyTimeout, readers, walAutocheckpoint, allowForeignOwner);
     }
 
     public SqliteSettings withBusyTimeout(Duration value) {
-        return new SqliteSettings(synchronous, value, readers, walAutocheckpoint);
+        return new SqliteSettings(synchronous, value, readers, walAutocheckpoint, allowForeignOwner);
     }
 
     public SqliteSettings withReaders(int value) {
-        return new SqliteSettings(synchronous, busyTimeout, value, walAutocheckpoint);
+        return new SqliteSettings(synchronous, busyTimeout, value, walAutocheckpoint, allowForeignOwner);
     }
 
     public SqliteSettings withWalAutocheckpoint(int value) {
-        return new SqliteSettings(synchronous, busyTimeout, readers, value);
+        return new SqliteSettings(synchronous, busyTimeout, readers, value, allowForeignOwner);
+    }
+
+    /** Whether a database file owned by another user may be opened; see {@link #allowForeignOwner()}. */
+    public SqliteSettings allowForeignOwner(boolean value) {
+        return new SqliteSettings(synchronous, busyTimeout, readers, walAutocheckpoint, value);
     }
 }

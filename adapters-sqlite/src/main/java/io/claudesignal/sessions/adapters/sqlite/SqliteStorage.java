@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
@@ -20,6 +21,8 @@ import java.util.Objects;
 public final class SqliteStorage implements AutoCloseable {
 
     static {
+        // Before sqlite-jdbc loads its native library, which the first connection does.
+        NativeLibrary.prepare();
         QuietLibraries.apply();
     }
 
@@ -27,11 +30,10 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteSessionRepository repository;
     private final SqliteTranscriptRepository transcripts;
     private final SqliteDiagnostics diagnostics;
-    private final SqliteChangeLog changes;
 
     private SqliteStorage(SqliteDatabase db, Connections connections, SqliteSettings settings) {
         this.db = db;
-        this.changes = new SqliteChangeLog(db, connections);
+        SqliteChangeLog changes = new SqliteChangeLog(db, connections);
         this.repository = new SqliteSessionRepository(db, changes);
         this.transcripts = new SqliteTranscriptRepository(db, changes);
         this.diagnostics = new SqliteDiagnostics(db, settings);
@@ -41,17 +43,16 @@ public final class SqliteStorage implements AutoCloseable {
      * Opens (or creates) the database at {@code file}.
      *
      * @throws StorageException      when the file cannot be used; nothing was written to it then
-     * @throws InvalidInputException when the path cannot name a database file
+     * @throws InvalidInputException when the path cannot name a database file: not a regular file
+     *                               (a directory, FIFO, device, socket), a dangling symbolic link, a
+     *                               control character, {@code :memory:}, longer than SQLite takes
      */
     public static SqliteStorage open(Path file, SqliteSettings settings) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(settings, "settings");
         Path absolute = file.toAbsolutePath().normalize();
-        String text = absolute.toString();
-        // sqlite-jdbc reads '?' as the start of URL parameters and ':' prefixes as special databases.
-        if (text.indexOf('?') >= 0 || text.indexOf('\0') >= 0 || absolute.getFileName() == null) {
-            throw new InvalidInputException("db", "cannot be used as a database file name: " + text);
-        }
+        // Before any directory is made: a FIFO, a device, a too-long or odd name is refused as it is.
+        StorePath.check(absolute, settings);
         // SQLite quietly opens a file it may not write read-only, and the first write would fail; even
         // a look at it would leave -wal and -shm files behind. Say so now (access(2), no descriptor).
         if (Files.isRegularFile(absolute) && !Files.isWritable(absolute)) {
@@ -81,9 +82,9 @@ public final class SqliteStorage implements AutoCloseable {
         return repository;
     }
 
-    /** The sessions, leases, activity-log and transcript ports, all over this file, and its change log. */
+    /** The sessions, leases, activity-log and transcript ports, all over this file. */
     public Persistence persistence() {
-        return Persistence.of(repository, transcripts, changes);
+        return repository.persistence(transcripts);
     }
 
     public StorageDiagnostics diagnostics() {

@@ -1,15 +1,16 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlRules;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.SESSIONS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSCRIPTS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSCRIPT_ITEMS;
 import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
 
 import io.claudesignal.sessions.adapters.sqlite.jooq.tables.records.TranscriptItemsRecord;
-import io.claudesignal.sessions.application.port.out.Change;
-import io.claudesignal.sessions.application.port.out.DuplicateSessionException;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
@@ -33,6 +34,9 @@ import org.jooq.impl.DSL;
  */
 final class SqliteTranscriptRepository implements TranscriptRepository {
 
+    /** The shared rules of the SQL core: existence, row locks and fencing, read in the write's transaction. */
+    private static final SqlRules RULES = new SqlRules(SqliteDialect.INSTANCE);
+
     /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
     private static final int ROWS_PER_INSERT = 1000;
 
@@ -46,11 +50,11 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
     }
 
     @Override
-    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, Write write) {
+    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write) {
         UUID uuid = id.value();
         return db.write(ctx -> {
-            SqliteSessionRepository.requireSession(ctx, id);
-            SqliteSessionRepository.admit(ctx, id, write);
+            RULES.requireSession(ctx, id);
+            RULES.admit(ctx, id, write);
             if (key.isPresent()) {
                 Optional<TranscriptItem> existing = ctx.selectFrom(TRANSCRIPT_ITEMS)
                         .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(uuid).and(TRANSCRIPT_ITEMS.ITEM_KEY.eq(key.get())))
@@ -85,7 +89,8 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
                 }
                 insert.execute();
             }
-            changes.record(ctx, Change.Entry.transcript(id, last, n, 0, write));
+            changes.record(ctx, Change.Entry.transcript(id, appended.get(appended.size() - 1).seq(), appended.size(), 0,
+                    write));
             return new Appended(appended, true);
         });
     }
@@ -113,10 +118,10 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
     }
 
     @Override
-    public Optional<TranscriptItem> popLast(SessionId id, Write write) {
+    public Optional<TranscriptItem> popLast(SessionId id, WriteContext write) {
         return db.write(ctx -> {
-            SqliteSessionRepository.requireSession(ctx, id);
-            SqliteSessionRepository.admit(ctx, id, write);
+            RULES.requireSession(ctx, id);
+            RULES.admit(ctx, id, write);
             Optional<TranscriptItem> last = ctx.selectFrom(TRANSCRIPT_ITEMS)
                     .where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()))
                     .orderBy(TRANSCRIPT_ITEMS.SEQ.desc())
@@ -133,10 +138,10 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
     }
 
     @Override
-    public long clear(SessionId id, Write write) {
+    public long clear(SessionId id, WriteContext write) {
         return db.write(ctx -> {
-            SqliteSessionRepository.requireSession(ctx, id);
-            SqliteSessionRepository.admit(ctx, id, write);
+            RULES.requireSession(ctx, id);
+            RULES.admit(ctx, id, write);
             // The counter row stays: the next item takes the next number. secure_delete zeroes the rows.
             long removed = ctx.deleteFrom(TRANSCRIPT_ITEMS).where(TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value())).execute();
             if (removed > 0) {
@@ -151,14 +156,14 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
         return db.read(ctx -> {
             long count = ctx.fetchCount(TRANSCRIPT_ITEMS, TRANSCRIPT_ITEMS.SESSION_ID.eq(id.value()));
             if (count == 0) {
-                SqliteSessionRepository.requireSession(ctx, id);
+                RULES.requireSession(ctx, id);
             }
             return count;
         });
     }
 
     @Override
-    public Session fork(Session child, Write write) {
+    public Session fork(Session child, WriteContext write) {
         ForkOrigin origin = child.forkedFrom().orElseThrow(() -> new IllegalArgumentException("not a fork"));
         UUID parent = origin.parentId().value();
         UUID childId = child.id().value();
@@ -212,7 +217,7 @@ final class SqliteTranscriptRepository implements TranscriptRepository {
 
     private static List<TranscriptItem> ofExistingSession(DSLContext ctx, SessionId id, List<TranscriptItem> rows) {
         if (rows.isEmpty()) {
-            SqliteSessionRepository.requireSession(ctx, id);
+            RULES.requireSession(ctx, id);
         }
         return List.copyOf(rows);
     }

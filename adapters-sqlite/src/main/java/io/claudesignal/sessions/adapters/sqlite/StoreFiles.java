@@ -1,19 +1,27 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The files around a database: its private directory, the companions SQLite makes ({@code -wal},
@@ -26,6 +34,9 @@ final class StoreFiles {
     static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     static final List<String> COMPANION_SUFFIXES = List.of("-wal", "-shm", "-journal");
+    private static final List<String> SCRATCH_PURPOSES = List.of("new", "upgrade-trial", "backup");
+    private static final Pattern OLD_SCRATCH = Pattern.compile("\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}");
+    private static final Pattern NEW_SCRATCH = Pattern.compile("(\\d{1,18})-\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}");
 
     private StoreFiles() {
     }
@@ -62,9 +73,72 @@ final class StoreFiles {
         }
     }
 
-    /** A fresh name beside {@code file} for a file under construction, hidden from directory listings. */
+    /**
+     * A fresh name beside {@code file} for a file under construction, hidden from directory listings:
+     * {@code .NAME.PURPOSE-<pid>-<uuid>}. The pid tells a later open whether its maker still runs.
+     */
     static Path scratchBeside(Path file, String purpose) {
-        return file.resolveSibling("." + file.getFileName() + "." + purpose + "-" + UUID.randomUUID());
+        return file.resolveSibling("." + file.getFileName() + "." + purpose + "-" + ProcessHandle.current().pid()
+                + "-" + UUID.randomUUID());
+    }
+
+    /** Forces a file's content to disk (the file is one no SQLite connection of this process has open). */
+    static void sync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /** Forces a directory's entries to disk, so that a rename or link in it survives a power cut. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Not every platform can sync a directory; the entry is made, only its durability is less sure.
+        }
+    }
+
+    /**
+     * Removes what a killed creation or upgrade left beside {@code file}: scratch databases
+     * ({@code .NAME.new-…}), trial copies ({@code .NAME.upgrade-trial-…}) and unfinished backups
+     * ({@code .NAME.backup-…}), with their companions, when the process that made them is gone. Names
+     * without a pid, as earlier versions made them, are removed once they are an hour old: their maker
+     * cannot be asked, and no upgrade takes that long.
+     */
+    static void removeLeftovers(Path file) {
+        String prefix = "." + file.getFileName() + ".";
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(file.getParent(), p -> p.getFileName().toString()
+                .startsWith(prefix))) {
+            for (Path entry : entries) {
+                String rest = entry.getFileName().toString().substring(prefix.length());
+                for (String suffix : COMPANION_SUFFIXES) {
+                    if (rest.endsWith(suffix)) {
+                        rest = rest.substring(0, rest.length() - suffix.length());
+                    }
+                }
+                if (isLeftover(entry, rest)) {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // Leftovers cost disk space only; they never stop an open.
+        }
+    }
+
+    private static boolean isLeftover(Path entry, String rest) throws IOException {
+        for (String purpose : SCRATCH_PURPOSES) {
+            if (!rest.startsWith(purpose + "-")) {
+                continue;
+            }
+            String tail = rest.substring(purpose.length() + 1);
+            if (OLD_SCRATCH.matcher(tail).matches()) {
+                return Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant()
+                        .isBefore(Instant.now().minus(Duration.ofHours(1)));
+            }
+            Matcher m = NEW_SCRATCH.matcher(tail);
+            return m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty();
+        }
+        return false;
     }
 
     /**

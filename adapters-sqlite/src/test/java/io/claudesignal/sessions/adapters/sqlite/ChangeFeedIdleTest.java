@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Subscription;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

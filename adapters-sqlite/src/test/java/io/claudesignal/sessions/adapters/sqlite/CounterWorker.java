@@ -2,7 +2,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.SessionId;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ public final class CounterWorker {
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
                         }
-                    }, Write.by(Actor.CLI, Instant.now()));
+                    }, WriteContext.by(Actor.CLI, Instant.now()));
                 } catch (RuntimeException e) {
                     failures++;
                     System.out.println("error: " + e.getMessage());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Items 3, 4 and 5 of the reliability suite: a child JVM writing through {@code Sessions} while the
  * disk fills up (a small tmpfs in a private mount namespace), while the disk fails (strace injecting
  * EIO into writes and into fdatasync of the -wal file), and under a file-size limit ({@code ulimit -f}).
- * Each ends in a typed {@link io.claudesignal.sessions.application.StorageException}, never in a lost
+ * Each ends in a typed {@link io.claudesignal.sessions.domain.StorageException}, never in a lost
  * acknowledged write or a damaged file. Where strace or user namespaces are missing the tests skip,
  * saying why ({@code .ci/run} installs strace).
  */
@@ -157,7 +157,7 @@ class FaultInjectionTest {
         try {
             Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0;
         } catch (Exception e) {
             return false;
         }

@@ -2,10 +2,11 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.tck.TestClock;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.tck.TestClock;
@@ -86,7 +87,7 @@ class LockHygieneTest {
                 System.getProperty("java.class.path"), LockProbe.class.getName(), db.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         return out.lines().filter(l -> l.startsWith("BUSY") || l.startsWith("GOT") || l.startsWith("ERROR"))
                 .findFirst().orElse(out);
     }

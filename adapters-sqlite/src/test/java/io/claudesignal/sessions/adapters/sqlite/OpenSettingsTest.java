@@ -2,7 +2,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;

@@ -4,15 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.claudesignal.sessions.application.NewerSchemaException;
-import io.claudesignal.sessions.application.StorageException;
-import io.claudesignal.sessions.application.StorageException.Reason;
-import io.claudesignal.sessions.application.port.in.HealthCheck;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
+import io.claudesignal.sessions.domain.StorageException.Reason;
+import io.claudesignal.sessions.tck.TestClock;
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.service.ContextJson;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
+import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
@@ -169,13 +171,6 @@ class SqliteStorageTest {
     }
 
     @Test
-    void anEmptyFileIsRefusedUntouched() throws Exception {
-        Path file = dir.resolve("empty.db");
-        Files.createFile(file);
-        assertRefusedUntouched(file, Reason.CORRUPT, "empty");
-    }
-
-    @Test
     void aDatabaseFromANewerVersionIsRefusedUntouched() throws Exception {
         Path file = dir.resolve("newer.db");
         try (SqliteStorage storage = SqliteStorage.open(file)) {
@@ -222,8 +217,9 @@ class SqliteStorageTest {
     @Test
     void aDirectoryIsNotADatabase() throws IOException {
         Path file = Files.createDirectory(dir.resolve("x.db"));
-        assertThatThrownBy(() -> SqliteStorage.open(file))
-                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.FOREIGN));
+        // A bad path, refused before anything is opened (see HostilePathsTest).
+        assertThatThrownBy(() -> SqliteStorage.open(file)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("is a directory");
     }
 
     private void assertRefusedUntouched(Path file, Reason reason, String message) throws Exception {

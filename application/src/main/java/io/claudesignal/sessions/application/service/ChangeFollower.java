@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.application.service;
 
-import io.claudesignal.sessions.application.StorageException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.in.SessionListener;
 import io.claudesignal.sessions.application.port.in.Subscription;

@@ -11,6 +11,7 @@ import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Subscription;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
@@ -18,7 +19,7 @@ import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -100,7 +101,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     @Override
     public Session create(String projectPath, String threadId) {
         Session session = Session.create(ids.next(), projectPath, threadId, now());
-        repository.insert(session, new Write(session.createdAt(), config.actor(), Transition.USER, Optional.empty()));
+        repository.insert(session, new WriteContext(session.createdAt(), config.actor(), Transition.USER, Optional.empty()));
         publish(new SessionEvent.Created(session, config.actor()));
         return session;
     }
@@ -132,7 +133,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     public Session transition(SessionId id, SessionStatus expected, SessionStatus target, String reason) {
         Objects.requireNonNull(id, "id");
         Session.checkTransition(id, expected, target);
-        Write write = write(id, reason);
+        WriteContext write = write(id, reason);
         Session changed = fenced(write, w -> repository.compareAndSetStatus(id, expected, target, w));
         afterTransition(changed, expected, write);
         return changed;
@@ -142,7 +143,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     public Session transition(SessionId id, SessionStatus target) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
-        Write write = write(id, Transition.USER);
+        WriteContext write = write(id, Transition.USER);
         SessionStatus[] from = new SessionStatus[1];
         Session changed = fenced(write, w -> repository.update(id, current -> {
             from[0] = current.status();
@@ -152,7 +153,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         return changed;
     }
 
-    private void afterTransition(Session changed, SessionStatus from, Write write) {
+    private void afterTransition(Session changed, SessionStatus from, WriteContext write) {
         if (changed.status() != SessionStatus.ACTIVE) {
             held.remove(changed.id()); // the store dropped the lease in the same step
         }
@@ -176,7 +177,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Objects.requireNonNull(id, "id");
         // Parsed before the store is touched: a bad patch costs no lock and no read.
         ObjectNode patch = json.parsePatch(mergePatch);
-        Write write = write(id, Transition.USER);
+        WriteContext write = write(id, Transition.USER);
         boolean[] changed = new boolean[1];
         Session result = fenced(write, w -> repository.update(id, current -> {
             if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
@@ -259,7 +260,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         // the context and the items in the step itself.
         Session parent = get(id);
         // The parent is not written, so its lease does not fence this; the child is new and has none.
-        Write write = new Write(now(), config.actor(), Transition.FORK, Optional.empty());
+        WriteContext write = new WriteContext(now(), config.actor(), Transition.FORK, Optional.empty());
         Session child = transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, write.at()), write);
         publish(new SessionEvent.Forked(child, config.actor()));
         return child;
@@ -364,13 +365,13 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     }
 
     /** A write now by this handle's actor, fenced by the lease it holds (or held and lost) on the session. */
-    Write write(SessionId id, String reason) {
+    WriteContext write(SessionId id, String reason) {
         Lease fence = held.get(id);
-        return new Write(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
+        return new WriteContext(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
     }
 
     /** Runs a fenced write; a refused fence means the lease is gone, so it is forgotten and told. */
-    <T> T fenced(Write write, Function<Write, T> step) {
+    <T> T fenced(WriteContext write, Function<WriteContext, T> step) {
         try {
             return step.apply(write);
         } catch (LeaseLostException e) {

@@ -7,7 +7,7 @@ import io.claudesignal.sessions.application.port.in.SessionListener;
 import io.claudesignal.sessions.application.port.in.Subscription;
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -36,7 +36,7 @@ class ChangeFollowerTest {
         synchronized void append(boolean own) {
             head++;
             rows.add(Change.Entry.of(SessionId.random(), Change.Kind.CREATED,
-                    Write.by(OTHER, AT)).at(head, own));
+                    WriteContext.by(OTHER, AT)).at(head, own));
         }
 
         synchronized void pruneThrough(long seq) {

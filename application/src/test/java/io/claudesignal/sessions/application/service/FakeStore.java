@@ -4,7 +4,7 @@ import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
-import io.claudesignal.sessions.application.port.out.Write;
+import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
@@ -28,13 +28,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * A single-threaded store for the service's own tests: it records what the service asked of it and
- * fences writes as {@link Write#admittedBy} says, so that the service's rules can be checked without
+ * fences writes as {@link WriteContext#admittedBy} says, so that the service's rules can be checked without
  * an adapter. Atomicity and races are the TCK's business, not this class's.
  */
 final class FakeStore implements SessionRepository, LeaseRepository, ActivityRepository {
 
     final List<String> calls = new ArrayList<>();
-    final List<Write> writes = new ArrayList<>();
+    final List<WriteContext> writes = new ArrayList<>();
     final Map<SessionId, Session> sessions = new HashMap<>();
     final Map<SessionId, Lease> leases = new HashMap<>();
     PageRequest lastPage;
@@ -43,7 +43,7 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     long acknowledged;
 
     @Override
-    public void insert(Session session, Write write) {
+    public void insert(Session session, WriteContext write) {
         calls.add("insert");
         sessions.put(session.id(), session);
     }
@@ -66,7 +66,7 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     }
 
     @Override
-    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write) {
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
         Session current = fencedRead("compareAndSetStatus", id, write);
         if (current.status() != expected) {
             throw new StatusMismatchException(id, expected, current.status());
@@ -75,7 +75,7 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change, Write write) {
+    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         Session current = fencedRead("update", id, write);
         Session next = change.apply(current);
         return next == current ? current : store(next);
@@ -135,7 +135,7 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     }
 
     @Override
-    public Activity append(SessionId id, String type, String details, Write write, int keep) {
+    public Activity append(SessionId id, String type, String details, WriteContext write, int keep) {
         fencedRead("append", id, write);
         return new Activity(id, writes.size(), type, details, write.at());
     }
@@ -159,7 +159,7 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
         return acknowledged;
     }
 
-    private Session fencedRead(String call, SessionId id, Write write) {
+    private Session fencedRead(String call, SessionId id, WriteContext write) {
         calls.add(call);
         writes.add(write);
         Session current = sessions.get(id);

@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.application.port.in;
 
+import io.claudesignal.sessions.application.port.out.HealthCheck;
 import java.util.List;
 
 /** The findings of {@link Maintenance#check()}; {@link #ok()} only when every one of them is. */

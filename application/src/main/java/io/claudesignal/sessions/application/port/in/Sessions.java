@@ -21,7 +21,7 @@ import java.util.Optional;
  * <p>Every method is atomic, and safe to call from many threads and, with a shared database, from
  * many processes: each write checks the state it expects in the same step that writes, so two racing
  * writers never both win and no change is lost; the loser gets a {@link ConflictException}. Every
- * method may also throw {@link io.claudesignal.sessions.application.StorageException} when the store
+ * method may also throw {@link io.claudesignal.sessions.domain.StorageException} when the store
  * itself fails; nothing was written then. A daemon's writes to a session it holds a lease on are
  * fenced by that lease (see {@link Leases}): a write whose lease was lost is refused with a
  * {@link io.claudesignal.sessions.domain.LeaseLostException}.

@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@link io.claudesignal.sessions.domain.LeaseLostException} when it was lost), and told to listeners
  * ({@link SessionEvent.TranscriptChanged}) after it committed. Every method throws
  * {@link SessionNotFoundException} for an unknown session and may throw
- * {@link io.claudesignal.sessions.application.StorageException} when the store itself fails.
+ * {@link io.claudesignal.sessions.domain.StorageException} when the store itself fails.
  */
 public interface Transcripts {
 

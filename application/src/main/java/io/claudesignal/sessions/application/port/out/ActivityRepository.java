@@ -21,7 +21,7 @@ public interface ActivityRepository {
      * @throws SessionNotFoundException when there is no such session
      * @throws LeaseLostException       when {@code write} is fenced and the lease no longer holds
      */
-    Activity append(SessionId id, String type, String details, Write write, int keep);
+    Activity append(SessionId id, String type, String details, WriteContext write, int keep);
 
     /**
      * The entries the log holds, oldest first.

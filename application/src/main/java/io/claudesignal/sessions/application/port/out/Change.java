@@ -46,7 +46,7 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
     public record Entry(SessionId sessionId, Kind kind, Actor actor, Instant at, SessionStatus from,
             SessionStatus to, String reason, long ref, long appended, long removed) {
 
-        public static Entry of(SessionId id, Kind kind, Write write) {
+        public static Entry of(SessionId id, Kind kind, WriteContext write) {
             return new Entry(id, kind, write.actor(), write.at(), null, null, null, 0, 0, 0);
         }
 
@@ -55,11 +55,11 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
             return new Entry(id, Kind.TRANSITIONED, actor, at, from, to, reason, 0, 0, 0);
         }
 
-        public static Entry activity(SessionId id, long seq, Write write) {
+        public static Entry activity(SessionId id, long seq, WriteContext write) {
             return new Entry(id, Kind.ACTIVITY_APPENDED, write.actor(), write.at(), null, null, null, seq, 0, 0);
         }
 
-        public static Entry transcript(SessionId id, long newestAppended, long appended, long removed, Write write) {
+        public static Entry transcript(SessionId id, long newestAppended, long appended, long removed, WriteContext write) {
             return new Entry(id, Kind.TRANSCRIPT_CHANGED, write.actor(), write.at(), null, null, null,
                     newestAppended, appended, removed);
         }

@@ -28,9 +28,9 @@ public interface SessionRepository {
     /**
      * Stores a new session, and records its creation by {@code write.actor()} in the change log.
      *
-     * @throws DuplicateSessionException when a session with its id exists already
+     * @throws io.claudesignal.sessions.domain.DuplicateSessionException when a session with its id exists already
      */
-    void insert(Session session, Write write);
+    void insert(Session session, WriteContext write);
 
     Optional<Session> findById(SessionId id);
 
@@ -48,7 +48,7 @@ public interface SessionRepository {
      * @throws LeaseLostException       when the write is fenced and the lease no longer holds
      * @throws SessionNotFoundException when there is no such session
      */
-    Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, Write write);
+    Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write);
 
     /**
      * Reads the session, applies {@code change} and writes its result, with no other write to that
@@ -65,7 +65,7 @@ public interface SessionRepository {
      * @throws StaleVersionException    when the stored version moved between read and write (a store
      *                                  that locks the row for the whole step never raises it)
      */
-    Session update(SessionId id, UnaryOperator<Session> change, Write write);
+    Session update(SessionId id, UnaryOperator<Session> change, WriteContext write);
 
     /**
      * Deletes the session if it is in {@code required} status, erasing its context.

@@ -1,6 +1,5 @@
 package io.claudesignal.sessions.application.port.out;
 
-import io.claudesignal.sessions.application.port.in.HealthCheck;
 import java.util.List;
 
 /** What a store can tell about its own health: integrity, schema, settings, file permissions. */

@@ -27,7 +27,7 @@ public interface TranscriptRepository {
      * @throws SessionNotFoundException when there is no such session
      * @throws LeaseLostException       when {@code write} is fenced and the lease no longer holds
      */
-    Appended append(SessionId id, List<String> itemsJson, Optional<String> key, Write write);
+    Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write);
 
     /**
      * The newest {@code limit} items, oldest first.
@@ -49,7 +49,7 @@ public interface TranscriptRepository {
      * @throws SessionNotFoundException when there is no such session
      * @throws LeaseLostException       when {@code write} is fenced and the lease no longer holds
      */
-    Optional<TranscriptItem> popLast(SessionId id, Write write);
+    Optional<TranscriptItem> popLast(SessionId id, WriteContext write);
 
     /**
      * Removes every item (the store overwrites their bytes where it can); numbers go on from where
@@ -59,7 +59,7 @@ public interface TranscriptRepository {
      * @throws SessionNotFoundException when there is no such session
      * @throws LeaseLostException       when {@code write} is fenced and the lease no longer holds
      */
-    long clear(SessionId id, Write write);
+    long clear(SessionId id, WriteContext write);
 
     /**
      * How many items the session holds.
@@ -82,7 +82,7 @@ public interface TranscriptRepository {
      * @throws InvalidInputException     when {@code throughSeq} is above the parent's newest item
      * @throws DuplicateSessionException when a session with the child's id exists already
      */
-    Session fork(Session child, Write write);
+    Session fork(Session child, WriteContext write);
 
     /**
      * What an append stored: {@code items}, and whether it wrote them ({@code false} when a keyed

@@ -1,7 +1,5 @@
-package io.claudesignal.sessions.application.port.out;
+package io.claudesignal.sessions.domain;
 
-import io.claudesignal.sessions.domain.ConflictException;
-import io.claudesignal.sessions.domain.SessionId;
 
 /** A session with this id exists already; ids are random, so this means a broken id generator. */
 public final class DuplicateSessionException extends ConflictException {

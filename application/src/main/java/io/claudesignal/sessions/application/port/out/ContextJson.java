@@ -1,4 +1,4 @@
-package io.claudesignal.sessions.application.service;
+package io.claudesignal.sessions.application.port.out;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

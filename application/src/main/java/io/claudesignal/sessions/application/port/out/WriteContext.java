@@ -2,6 +2,7 @@ package io.claudesignal.sessions.application.port.out;
 
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.Instant;
 import java.util.Objects;
@@ -15,9 +16,9 @@ import java.util.Optional;
  *              {@link io.claudesignal.sessions.domain.LeaseLostException} unless, at {@code at}, the
  *              session's stored lease is this same claim and has not expired
  */
-public record Write(Instant at, Actor actor, String reason, Optional<Lease> fence) {
+public record WriteContext(Instant at, Actor actor, String reason, Optional<Lease> fence) {
 
-    public Write {
+    public WriteContext {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(actor, "actor");
         Transition.validateReason(reason);
@@ -25,8 +26,8 @@ public record Write(Instant at, Actor actor, String reason, Optional<Lease> fenc
     }
 
     /** An unfenced write for {@link Transition#USER}. */
-    public static Write by(Actor actor, Instant at) {
-        return new Write(at, actor, Transition.USER, Optional.empty());
+    public static WriteContext by(Actor actor, Instant at) {
+        return new WriteContext(at, actor, Transition.USER, Optional.empty());
     }
 
     /**
@@ -35,5 +36,17 @@ public record Write(Instant at, Actor actor, String reason, Optional<Lease> fenc
      */
     public boolean admittedBy(Optional<Lease> stored) {
         return fence.isEmpty() || stored.filter(s -> s.sameClaimAs(fence.get()) && s.isLiveAt(at)).isPresent();
+    }
+
+    /**
+     * Refuses this write unless {@code stored} admits it ({@link #admittedBy}): what every store does
+     * with the lease it read in the write's own atomic step.
+     *
+     * @throws LeaseLostException naming the fence, when the stored lease is no longer that claim or expired
+     */
+    public void requireAdmittedBy(Optional<Lease> stored) {
+        if (!admittedBy(stored)) {
+            throw new LeaseLostException(fence.orElseThrow());
+        }
     }
 }

@@ -22,7 +22,7 @@ import org.jooq.tools.jdbc.DefaultPreparedStatement;
  * and really closed. Not thread-safe: a connection is used by one thread at a time (the writer thread,
  * or the reader that borrowed it).
  */
-final class StatementCache extends DefaultConnection {
+final class StatementCachingConnection extends DefaultConnection {
 
     static final int CAPACITY = 32;
 
@@ -37,7 +37,7 @@ final class StatementCache extends DefaultConnection {
         }
     };
 
-    StatementCache(Connection connection) {
+    StatementCachingConnection(Connection connection) {
         super(connection);
     }
 

@@ -1,4 +1,4 @@
-package io.claudesignal.sessions.application.service;
+package io.claudesignal.sessions.application.port.out;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.claudesignal.sessions.application;
+package io.claudesignal.sessions.domain;
 
 import java.nio.file.Path;
 

@@ -14,7 +14,7 @@ import org.jooq.conf.ParamType;
 
 /**
  * A statement of a hot path (get, create, transition), rendered by jOOQ once, from the generated
- * schema, and then run through JDBC on the connection's kept statements ({@link StatementCache}).
+ * schema, and then run through JDBC on the connection's kept statements ({@link StatementCachingConnection}).
  * Rendering a query costs more than SQLite takes to answer it (the benchmarks module measured jOOQ
  * at about two thirds of a {@code get}), so these few are not rendered per call. The SQL is still
  * jOOQ's: no statement text is written by hand.
@@ -22,7 +22,7 @@ import org.jooq.conf.ParamType;
  * <p>The query is built with named parameters; their order in the rendered text decides the order
  * of the JDBC parameters. Values are bound as the database types (text, integers).
  */
-final class HotSql {
+final class PrerenderedStatement {
 
     private static final Pattern NAMED = Pattern.compile(":(\\w+)");
 
@@ -30,13 +30,13 @@ final class HotSql {
     /** For each JDBC parameter, the index of its value in the {@code names} given to {@link #render}. */
     private final int[] valueIndex;
 
-    private HotSql(String sql, int[] valueIndex) {
+    private PrerenderedStatement(String sql, int[] valueIndex) {
         this.sql = sql;
         this.valueIndex = valueIndex;
     }
 
     /** Renders {@code query}, whose parameters are exactly the named ones in {@code names}. */
-    static HotSql render(Query query, String... names) {
+    static PrerenderedStatement render(Query query, String... names) {
         String named = query.getSQL(ParamType.NAMED);
         List<String> declared = Arrays.asList(names);
         List<Integer> order = new ArrayList<>();
@@ -51,7 +51,7 @@ final class HotSql {
             m.appendReplacement(sql, "?");
         }
         m.appendTail(sql);
-        return new HotSql(sql.toString(), order.stream().mapToInt(Integer::intValue).toArray());
+        return new PrerenderedStatement(sql.toString(), order.stream().mapToInt(Integer::intValue).toArray());
     }
 
     String sql() {

@@ -1,6 +1,5 @@
-package io.claudesignal.sessions.application;
+package io.claudesignal.sessions.domain;
 
-import io.claudesignal.sessions.domain.SessionsException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

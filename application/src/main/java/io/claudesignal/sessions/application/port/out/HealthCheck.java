@@ -1,4 +1,4 @@
-package io.claudesignal.sessions.application.port.in;
+package io.claudesignal.sessions.application.port.out;
 
 import io.claudesignal.sessions.domain.SessionsException;
 import java.util.Objects;

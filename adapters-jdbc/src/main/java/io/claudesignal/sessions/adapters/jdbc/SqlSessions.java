@@ -1,0 +1,209 @@
+package io.claudesignal.sessions.adapters.jdbc;
+
+import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.PageRequest;
+import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
+import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.SessionSummary;
+import io.claudesignal.sessions.domain.StaleVersionException;
+import io.claudesignal.sessions.domain.Transition;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * The sessions port on any SQL database, in jOOQ, each write one transaction of {@link SqlTransactions}.
+ * An adapter extends it with what its database does differently: crash recovery (its own SQL), and
+ * where it measured a gain, hot paths it runs its own way (the SQLite adapter renders them once and
+ * keeps their prepared statements). {@link #persistence()} gives the three ports over one database.
+ */
+public abstract class SqlSessions implements SessionRepository {
+
+    protected final SqlTransactions db;
+    protected final SqlRules rules;
+    protected final SqlTables.Sessions sessions;
+    protected final SqlTables.Leases leases;
+    protected final SqlTables.Transitions transitions;
+    protected final SqlChangeLog changes;
+    private final SqlLeases leasePort;
+    private final SqlActivityLog activityPort;
+
+    protected SqlSessions(SqlTransactions db, SqlDialect dialect, SqlChangeLog changes) {
+        this.db = db;
+        this.changes = changes;
+        this.rules = new SqlRules(dialect);
+        this.sessions = rules.tables().sessions;
+        this.leases = rules.tables().leases;
+        this.transitions = rules.tables().transitions;
+        this.leasePort = new SqlLeases(db, rules);
+        this.activityPort = new SqlActivityLog(db, rules, changes);
+    }
+
+    /** The sessions, leases and activity-log ports over this database, with the adapter's transcript port. */
+    public final Persistence persistence(TranscriptRepository transcripts) {
+        return new Persistence(this, leasePort, activityPort, transcripts, changes);
+    }
+
+    @Override
+    public void insert(Session session, WriteContext write) {
+        db.write(ctx -> {
+            try {
+                ctx.insertInto(sessions.table).columns(sessions.all)
+                        .values(session.id().value(), session.projectPath(), session.threadId(),
+                                session.status().name(), session.createdAt(), session.updatedAt(), session.version(),
+                                session.context(), session.forkedFrom().map(f -> f.parentId().value()).orElse(null),
+                                session.forkedFrom().map(f -> f.seq()).orElse(null))
+                        .execute();
+            } catch (DataAccessException e) {
+                if (rules.dialect().isUniqueViolation(e)) {
+                    throw new DuplicateSessionException(session.id());
+                }
+                throw e;
+            }
+            changes.record(ctx, Change.Entry.of(session.id(), Change.Kind.CREATED, write));
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Session> findById(SessionId id) {
+        return db.read(ctx -> ctx.select(sessions.all).from(sessions.table).where(sessions.id.eq(id.value()))
+                .fetchOptional().map(sessions::toSession));
+    }
+
+    @Override
+    public List<SessionSummary> findPage(PageRequest request) {
+        List<Condition> where = new ArrayList<>();
+        if (!request.statuses().isEmpty()) {
+            where.add(sessions.status.in(request.statuses().stream().map(Enum::name).toList()));
+        }
+        request.projectPath().ifPresent(path -> where.add(sessions.projectPath.eq(path)));
+        request.threadId().ifPresent(thread -> where.add(sessions.threadId.eq(thread)));
+        // A row-value comparison, which the (…, created_at DESC, id DESC) indexes answer from the cursor on.
+        request.after().ifPresent(after -> where.add(DSL.row(sessions.createdAt, sessions.id)
+                .lt(after.createdAt(), after.id().value())));
+        return db.read(ctx -> ctx.select(sessions.summary).from(sessions.table)
+                .where(where)
+                .orderBy(sessions.createdAt.desc(), sessions.id.desc())
+                .limit(request.limit())
+                .fetch(sessions::toSummary));
+    }
+
+    @Override
+    public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
+        return db.write(ctx -> {
+            rules.lock(ctx, id);
+            rules.admit(ctx, id, write);
+            // The expected status is also checked by the statement that writes.
+            Session changed = ctx.update(sessions.table)
+                    .set(sessions.status, target.name())
+                    .set(sessions.version, sessions.version.plus(1))
+                    .set(sessions.updatedAt, DSL.greatest(sessions.updatedAt, DSL.val(write.at(), sessions.updatedAt)))
+                    .where(sessions.id.eq(id.value()).and(sessions.status.eq(expected.name())))
+                    .returning(sessions.all)
+                    .fetchOptional()
+                    .map(sessions::toSession)
+                    .orElseThrow(() -> rules.refusal(ctx, id, expected));
+            recordStatusChange(ctx, id, expected, target, write);
+            changes.record(ctx, Change.Entry.transition(id, expected, target, write.at(), write.reason(), write.actor()));
+            return changed;
+        });
+    }
+
+    @Override
+    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
+        return db.write(ctx -> {
+            Session current = loadForWrite(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
+            rules.admit(ctx, id, write);
+            Session next = change.apply(current);
+            if (next == current) {
+                return current;
+            }
+            var update = ctx.update(sessions.table)
+                    .set(sessions.status, next.status().name())
+                    .set(sessions.updatedAt, next.updatedAt())
+                    .set(sessions.version, next.version());
+            // The same String instance means an untouched context: a status change does not rewrite it.
+            if (next.context() != current.context()) {
+                update = update.set(sessions.context, next.context());
+            }
+            int rows = update.where(sessions.id.eq(id.value()).and(sessions.version.eq(current.version()))).execute();
+            if (rows == 0) {
+                long now = ctx.select(sessions.version).from(sessions.table).where(sessions.id.eq(id.value()))
+                        .fetchOptional(sessions.version).orElse(current.version());
+                throw new StaleVersionException(id, current.version(), now);
+            }
+            recordStatusChange(ctx, id, current.status(), next.status(), write);
+            changes.record(ctx, next.status() != current.status()
+                    ? Change.Entry.transition(id, current.status(), next.status(), write.at(), write.reason(), write.actor())
+                    : Change.Entry.of(id, Change.Kind.CONTEXT_CHANGED, write));
+            return next;
+        });
+    }
+
+    @Override
+    public void delete(SessionId id, SessionStatus required) {
+        db.write(ctx -> {
+            // History, lease and activity log go with it (ON DELETE CASCADE).
+            int rows = ctx.deleteFrom(sessions.table)
+                    .where(sessions.id.eq(id.value()).and(sessions.status.eq(required.name())))
+                    .execute();
+            if (rows == 0) {
+                throw rules.refusal(ctx, id, required);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Transition> history(SessionId id) {
+        return db.read(ctx -> {
+            List<Transition> history = ctx.select(transitions.all).from(transitions.table)
+                    .where(transitions.sessionId.eq(id.value()))
+                    .orderBy(transitions.seq)
+                    .fetch(r -> transitions.toTransition(id, r));
+            if (history.isEmpty()) {
+                rules.requireSession(ctx, id);
+            }
+            return history;
+        });
+    }
+
+    /** The whole session, read to be changed in this transaction (locked, where the database locks rows). */
+    protected Optional<Session> loadForWrite(DSLContext ctx, SessionId id) {
+        var select = ctx.select(sessions.all).from(sessions.table).where(sessions.id.eq(id.value()));
+        return (rules.dialect().locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional())
+                .map(sessions::toSession);
+    }
+
+    /** The history entry and lease rule of a status change, in the transaction that made it. */
+    protected void recordStatusChange(DSLContext ctx, SessionId id, SessionStatus from, SessionStatus to,
+            WriteContext write) {
+        if (to != SessionStatus.ACTIVE) {
+            ctx.deleteFrom(leases.table).where(leases.sessionId.eq(id.value())).execute();
+        }
+        if (from != to) {
+            ctx.insertInto(transitions.table)
+                    .set(transitions.sessionId, id.value())
+                    .set(transitions.fromStatus, from.name())
+                    .set(transitions.toStatus, to.name())
+                    .set(transitions.changedAt, write.at().truncatedTo(ChronoUnit.MICROS))
+                    .set(transitions.reason, write.reason())
+                    .set(transitions.actor, write.actor().value())
+                    .execute();
+        }
+    }
+}
