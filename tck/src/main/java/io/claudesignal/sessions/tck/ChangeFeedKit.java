@@ -133,6 +133,8 @@ public abstract class ChangeFeedKit extends Kit {
             cli.mergeContext(s.id(), "{\"n\":" + i + "}");
         }
         release.countDown();
+        // Made once the resync is told, so that it is a change after the skipped ones.
+        awaitUntil(heard, events -> events.stream().anyMatch(e -> e instanceof SessionEvent.Resync));
         Session last = cli.create("/home/ana/code/api", "+15551234567");
         awaitUntil(heard, events -> events.stream().anyMatch(e -> e.sessionId().equals(last.id())));
         assertThat(heard.get(0)).isInstanceOf(SessionEvent.Created.class);
