@@ -110,6 +110,7 @@ public final class BenchReport {
             case "groupCommit" -> "jdbc-group-commit";
             case "jdbc" -> base.workload().equals("get") ? "jdbc-connection-per-thread" : "jdbc";
             case "bareUpdate" -> "jdbc-bare-update";
+            case "insertSelect" -> "jdbc-insert-select";
             default -> "jdbc-" + base.side();
         };
     }
@@ -126,12 +127,25 @@ public final class BenchReport {
         if (w.equals("recover") && baseline.equals("bareUpdate")) {
             return 0.5; // at most twice the time of the bare UPDATE
         }
+        if (w.equals("append") && ours.threads() == 16 && baseline.equals("groupCommit")) {
+            return 0.9;
+        }
+        if (w.equals("fork") && baseline.equals("insertSelect")) {
+            return 0.5; // at most twice the time of the INSERT ... SELECT
+        }
+        if (w.equals("pgAppend") || w.equals("pgTail")) {
+            return 0.8;
+        }
         return null;
     }
 
     private static Double scalingTarget(String workload) {
-        // At most 1.5 times the cost at the smallest size: ops/s at least 1/1.5 of it.
-        return workload.startsWith("list") || workload.startsWith("appendActivity") ? 1 / 1.5 : null;
+        // At most 1.5 times the cost at the smallest size (1.2 for a transcript append): ops/s at least 1/1.5 of it.
+        if (workload.equals("append")) {
+            return 1 / 1.2;
+        }
+        return workload.startsWith("list") || workload.startsWith("appendActivity") || workload.equals("tail")
+                ? 1 / 1.5 : null;
     }
 
     private static ObjectNode line(String workload, int threads, double ops, String baseline, double baseOps, Double target) {

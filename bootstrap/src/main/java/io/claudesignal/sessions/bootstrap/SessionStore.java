@@ -9,6 +9,7 @@ import com.google.inject.spi.Message;
 import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
+import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.SessionsConfig;
@@ -17,11 +18,17 @@ import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Transcripts;
+import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
+import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.application.service.MaintenanceService;
+import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -104,7 +111,7 @@ public final class SessionStore implements AutoCloseable {
     }
 
     public static SessionStore openSqlite(Path file, SqliteSettings settings) {
-        return of(new ApplicationModule(), new SqliteModule(file, settings));
+        return openSqlite(file, settings, SessionsConfig.cli());
     }
 
     /**
@@ -121,7 +128,21 @@ public final class SessionStore implements AutoCloseable {
      * }</pre>
      */
     public static SessionStore openSqlite(Path file, SqliteSettings settings, SessionsConfig config) {
-        return of(new ApplicationModule(config), new SqliteModule(file, settings));
+        // Wired by hand, not by an injector: building one was a fifth of the CLI's start-up, and a
+        // store opened here has nothing for Guice to choose. Keep in step with ApplicationModule and
+        // SqliteModule, which make the same objects.
+        Objects.requireNonNull(config, "config");
+        SqliteStorage storage = SqliteStorage.open(file, settings);
+        try {
+            SessionService service = new SessionService(storage.persistence(), Clock.systemUTC(),
+                    SessionIdGenerator.random(),
+                    new ContextJson(ContextJson.DEFAULT_MAX_BYTES, ContextJson.DEFAULT_MAX_DEPTH), config);
+            return new SessionStore(service, new MaintenanceService(storage.diagnostics()), service,
+                    service.transcripts(), config, storage::close);
+        } catch (RuntimeException | Error e) {
+            storage.close();
+            throw e;
+        }
     }
 
     /**

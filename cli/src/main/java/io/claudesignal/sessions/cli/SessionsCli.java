@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Entry points: {@link #main(String[])} for the shell, {@link #run(String[], PrintStream, PrintStream,
  * Map, StoreOpener)} for tests and embedders. The store is opened lazily, only by the commands that
- * need it, through the {@link StoreOpener}, and closed when the command is done.
+ * need it, through the {@link StoreOpener}, and closed when the command is done. The commands are
+ * added by {@code run}, not listed in the annotation: see {@link #COMMANDS}.
  */
 @Command(
         name = "sessions",
@@ -54,8 +56,15 @@ import picocli.CommandLine.Spec;
             "With --json, every command prints one JSON document on stdout and errors are one JSON "
                     + "object {\"error\": {\"code\", \"type\", \"message\"}} on stderr.",
             "See docs/cli.md for the full reference."
-        },
-        subcommands = {
+        })
+public final class SessionsCli implements Callable<Integer> {
+
+    /**
+     * Every command, in the order the help lists them. picocli builds a command's model by reflecting
+     * over its class, which took about a third of a short command's start-up for all of them; a run
+     * that names its command gets only that one (see {@link #commandsFor}).
+     */
+    private static final List<Class<?>> COMMANDS = List.of(
             CreateCommand.class,
             ShowCommand.class,
             ListCommand.class,
@@ -73,9 +82,7 @@ import picocli.CommandLine.Spec;
             TranscriptCommand.class,
             ForkCommand.class,
             CheckCommand.class,
-            DemoCommand.class
-        })
-public final class SessionsCli implements Callable<Integer> {
+            DemoCommand.class);
 
     /** What one run works with: its streams, environment and how to open the store. */
     record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
@@ -155,8 +162,12 @@ public final class SessionsCli implements Callable<Integer> {
     static int run(String[] args, Io io) {
         SessionsCli cli = new SessionsCli(io);
         Failures failures = new Failures(cli);
-        CommandLine commandLine = new CommandLine(cli)
-                .setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8))
+        CommandLine commandLine = new CommandLine(cli);
+        // First: picocli applies the settings below to the subcommands present when they are made.
+        for (Class<?> command : commandsFor(args)) {
+            commandLine.addSubcommand(command);
+        }
+        commandLine.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8))
                 .setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8))
                 // "--merge @FILE" is ours to read: picocli must not expand @-files itself.
                 .setExpandAtFiles(false)
@@ -180,6 +191,40 @@ public final class SessionsCli implements Callable<Integer> {
         io.out().flush();
         io.err().flush();
         return code;
+    }
+
+    /**
+     * The command the arguments name, alone, when they start with nothing but the global options
+     * {@code --db}, {@code --json} and {@code --debug}; else every command, for the help, a usage
+     * error's list of commands or picocli's suggestion for a misspelt one.
+     */
+    static List<Class<?>> commandsFor(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--db")) {
+                // Its value is skipped as picocli would take it, unless that is a command's name,
+                // which picocli refuses as a value: then the full set, for the same refusal.
+                if (i + 1 < args.length && command(args[i + 1]) != null) {
+                    return COMMANDS;
+                }
+                i++;
+            } else if (arg.startsWith("--db=") || arg.equals("--json") || arg.equals("--debug")) {
+                continue;
+            } else {
+                Class<?> named = command(arg);
+                return named == null ? COMMANDS : List.of(named);
+            }
+        }
+        return COMMANDS;
+    }
+
+    private static Class<?> command(String name) {
+        for (Class<?> command : COMMANDS) {
+            if (command.getAnnotation(Command.class).name().equals(name)) {
+                return command;
+            }
+        }
+        return null;
     }
 
     private static void exitCodeList(CommandLine commandLine) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * The store could not do what was asked: its file is damaged or not ours, it is busy past the
  * timeout, the disk is full or failing, or access is denied. Nothing was acknowledged: a write that
- * raised this was not made.
+ * raised this was not made, except with {@link Reason#COMMIT_UNKNOWN}, where it may have been.
  */
 public class StorageException extends SessionsException {
 
@@ -31,6 +31,12 @@ public class StorageException extends SessionsException {
         UPGRADE_FAILED,
         /** The database server could not be reached, refused the connection, or dropped it. */
         UNAVAILABLE,
+        /**
+         * The store failed while committing a write and could not find out whether the commit took
+         * effect (the connection died during COMMIT and the server could not be asked afterwards): the
+         * change may or may not have been written. Read the session again before repeating it.
+         */
+        COMMIT_UNKNOWN,
         /** The store was closed. */
         CLOSED,
         /** Anything else the storage engine reported. */

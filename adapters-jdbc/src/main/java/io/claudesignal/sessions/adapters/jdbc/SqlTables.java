@@ -8,6 +8,7 @@ import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
+import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * The five tables every SQL adapter's migrations create, by name, typed through the dialect (ids and
+ * The tables every SQL adapter's migrations create, by name, typed through the dialect (ids and
  * instants are stored differently), and how a row of each becomes a domain value. Each adapter's
  * generated jOOQ code stays its own (built from its migrations); the shared core needs only these
  * names, which the migrations of both databases spell alike.
@@ -34,6 +35,8 @@ public final class SqlTables {
     public final ActivityLogs activityLogs;
     public final Activities activities;
     public final Transitions transitions;
+    public final Transcripts transcripts;
+    public final TranscriptItems transcriptItems;
 
     public SqlTables(SqlDialect dialect) {
         DataType<UUID> uuid = dialect.uuidType();
@@ -43,6 +46,8 @@ public final class SqlTables {
         activityLogs = new ActivityLogs(uuid);
         activities = new Activities(uuid, instant);
         transitions = new Transitions(uuid, instant);
+        transcripts = new Transcripts(uuid);
+        transcriptItems = new TranscriptItems(uuid, instant);
     }
 
     private static <T> Field<T> column(Table<?> table, String name, DataType<T> type) {
@@ -162,6 +167,44 @@ public final class SqlTables {
 
         public Activity toActivity(SessionId id, Record r) {
             return new Activity(id, r.get(seq), r.get(type), r.get(details), r.get(occurredAt));
+        }
+    }
+
+    /** {@code transcripts}: a session's last transcript number handed out (it only goes up). */
+    public static final class Transcripts {
+        public final Table<Record> table = DSL.table(DSL.name("transcripts"));
+        public final Field<UUID> sessionId;
+        public final Field<Long> lastSeq;
+
+        Transcripts(DataType<UUID> uuid) {
+            sessionId = column(table, "session_id", uuid);
+            lastSeq = bigint(table, "last_seq");
+        }
+    }
+
+    /** {@code transcript_items}: the items, by (session, seq); the item itself last. */
+    public static final class TranscriptItems {
+        public final Table<Record> table = DSL.table(DSL.name("transcript_items"));
+        public final Field<UUID> sessionId;
+        public final Field<Long> seq;
+        public final Field<String> key;
+        public final Field<Instant> appendedAt;
+        public final Field<String> item;
+        /** The whole row, in this order. */
+        public final List<Field<?>> all;
+
+        TranscriptItems(DataType<UUID> uuid, DataType<Instant> instant) {
+            sessionId = column(table, "session_id", uuid);
+            seq = bigint(table, "seq");
+            key = text(table, "item_key");
+            appendedAt = column(table, "appended_at", instant);
+            item = text(table, "item");
+            all = List.of(sessionId, seq, key, appendedAt, item);
+        }
+
+        public TranscriptItem toItem(Record r) {
+            return new TranscriptItem(new SessionId(r.get(sessionId)), r.get(seq), r.get(item),
+                    Optional.ofNullable(r.get(key)), r.get(appendedAt));
         }
     }
 

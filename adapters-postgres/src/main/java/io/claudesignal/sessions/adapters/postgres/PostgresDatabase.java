@@ -21,7 +21,8 @@ import org.jooq.impl.DSL;
 /**
  * The connection pool of one store, and its two ways of working: a write is one READ COMMITTED
  * transaction, run again when the server aborted it for a deadlock or a serialization failure; a read
- * runs in autocommit, where each statement reads one consistent snapshot.
+ * runs in autocommit, where each statement reads one consistent snapshot. A COMMIT whose answer is
+ * lost (the connection died) is settled by asking the server for the transaction's status.
  */
 final class PostgresDatabase implements SqlTransactions, AutoCloseable {
 
@@ -87,7 +88,9 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
      * change) or any other exception {@code work} throws itself rolls back and reaches the caller as it
      * is; a database error rolls back and becomes a {@link StorageException}, after up to
      * {@link #ATTEMPTS} tries when the server aborted the transaction for a deadlock or a serialization
-     * failure ({@code work} must therefore have no effect outside the database).
+     * failure ({@code work} must therefore have no effect outside the database). When the connection
+     * fails during COMMIT, the outcome is asked on a fresh connection: committed returns normally,
+     * aborted fails as usual, and an outcome that cannot be learnt is {@link Reason#COMMIT_UNKNOWN}.
      */
     @Override
     public <T> T write(Function<DSLContext, T> work) {
@@ -109,6 +112,9 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                     }
                     throw e;
                 }
+                // The transaction's id, when it wrote anything: if the connection dies during COMMIT,
+                // the server is asked on another connection whether it committed (see commitOutcome).
+                Long xid = transactionId(connection);
                 try {
                     connection.commit();
                 } catch (SQLException e) {
@@ -117,13 +123,85 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                         backOff(attempt);
                         continue;
                     }
-                    throw PostgresErrors.translate(url, "committing", e);
+                    if (xid == null || commitOutcome(xid, e) == Outcome.ABORTED) {
+                        throw PostgresErrors.translate(url, "committing", e);
+                    }
+                    // COMMITTED: the write took effect although the answer to COMMIT was lost.
                 }
                 return result;
             } catch (SQLException e) {
                 throw PostgresErrors.translate(url, "writing", e);
             }
         }
+    }
+
+    private enum Outcome { COMMITTED, ABORTED }
+
+    /** Polls of a transaction still "in progress" after its connection failed, 100 ms apart. */
+    private static final int STATUS_POLLS = 50;
+
+    /** The id of the open transaction, or null when it has written nothing (then it has nothing to lose). */
+    private static Long transactionId(Connection connection) {
+        try (var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT txid_current_if_assigned()")) {
+            rows.next();
+            long xid = rows.getLong(1);
+            return rows.wasNull() ? null : xid;
+        } catch (SQLException e) {
+            // The COMMIT that follows fails the same way and is reported as it always was.
+            return null;
+        }
+    }
+
+    /**
+     * Whether the transaction {@code xid}, whose COMMIT failed with {@code failure}, took effect, asked
+     * on a fresh connection: a connection that died during COMMIT leaves the client not knowing, while
+     * the server's commit log knows. A transaction still in progress (its backend has not yet noticed
+     * the lost client, or is finishing) is asked again for up to 5 s. When the server cannot be asked,
+     * or does not know, the outcome is reported as {@link Reason#COMMIT_UNKNOWN}.
+     */
+    private Outcome commitOutcome(long xid, SQLException failure) {
+        Exception asking = null;
+        int refused = 0;
+        for (int poll = 0; poll < STATUS_POLLS; poll++) {
+            String status = null;
+            boolean answered = false;
+            try (Connection connection = pool.getConnection();
+                 var statement = connection.prepareStatement("SELECT txid_status(?)")) {
+                statement.setLong(1, xid);
+                try (var rows = statement.executeQuery()) {
+                    rows.next();
+                    status = rows.getString(1);
+                    answered = true;
+                }
+            } catch (SQLException | RuntimeException e) {
+                asking = e;
+                // A server that was just restarted may refuse the first connections: ask three times.
+                if (++refused >= 3) {
+                    break;
+                }
+            }
+            if ("committed".equals(status)) {
+                return Outcome.COMMITTED;
+            } else if ("aborted".equals(status)) {
+                return Outcome.ABORTED;
+            } else if (answered && status == null) {
+                break; // too old for the commit log: the server no longer knows
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        StorageException unknown = new StorageException(Reason.COMMIT_UNKNOWN, null, url
+                + ": committing failed and its outcome is unknown: the change may or may not have been written ("
+                + PostgresErrors.rootMessage(failure) + "); read it back before repeating it", failure);
+        if (asking != null) {
+            unknown.addSuppressed(asking);
+        }
+        throw unknown;
     }
 
     /** Runs {@code work} in autocommit: each statement reads one consistent snapshot. */

@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlRules;
+import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.domain.NewerSchemaException;
 import io.claudesignal.sessions.domain.StorageException;
@@ -25,14 +27,14 @@ public final class PostgresStorage implements AutoCloseable {
 
     private final PostgresDatabase db;
     private final PostgresSessionRepository repository;
-    private final PostgresTranscriptRepository transcripts;
+    private final SqlTranscripts transcripts;
     private final PostgresDiagnostics diagnostics;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
         PostgresChangeLog changes = new PostgresChangeLog(db, settings.schema());
         this.repository = new PostgresSessionRepository(db, changes);
-        this.transcripts = new PostgresTranscriptRepository(db, changes);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.INSTANCE), changes);
         this.diagnostics = new PostgresDiagnostics(db, settings);
     }
 

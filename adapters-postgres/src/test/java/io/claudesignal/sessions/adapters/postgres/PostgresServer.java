@@ -79,7 +79,7 @@ public final class PostgresServer implements ExecutionCondition {
         }
     }
 
-    private static String unavailableReason() {
+    static String unavailableReason() {
         synchronized (LOCK) {
             if (url == null && unavailable == null) {
                 find();

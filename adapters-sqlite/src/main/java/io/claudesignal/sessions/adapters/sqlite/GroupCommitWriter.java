@@ -242,6 +242,13 @@ final class GroupCommitWriter {
             connection.setAutoCommit(true);
         } catch (SQLException e) {
             StorageException error = failure("committing", e); // before closing: that may remove the -wal
+            if (error.reason() == Reason.IO && SqliteErrors.mayHaveCommitted(e)) {
+                // A failed sync in COMMIT comes after the commit frame was written to the -wal: the
+                // next open may find the transaction committed. Nobody can tell now.
+                error = new StorageException(Reason.COMMIT_UNKNOWN, file(), file() + ": committing failed with an"
+                        + " I/O error and its outcome is unknown: the change may or may not have been written ("
+                        + error.getMessage() + ")", e);
+            }
             discardWriter();
             return failAll(done, error);
         }

@@ -61,6 +61,7 @@ final class SchemaGuard {
             try {
                 switch (inspect(file, settings)) {
                     case CURRENT -> {
+                        StoreFiles.tightenCompanions(file);
                         return;
                     }
                     case MISSING -> createNew(file, settings);

@@ -30,6 +30,22 @@ final class SqliteErrors {
         return -1;
     }
 
+    /**
+     * Whether an I/O error reported by COMMIT may come after the transaction reached the -wal: any but
+     * a failed write or read (SQLITE_IOERR_WRITE, _SHORT_READ, _READ), after which the commit frame
+     * was not written. A failed sync (SQLITE_IOERR_FSYNC) is the common case.
+     */
+    static boolean mayHaveCommitted(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException e) {
+                SQLiteErrorCode code = e.getResultCode();
+                return code != SQLiteErrorCode.SQLITE_IOERR_WRITE && code != SQLiteErrorCode.SQLITE_IOERR_READ
+                        && code != SQLiteErrorCode.SQLITE_IOERR_SHORT_READ;
+            }
+        }
+        return true;
+    }
+
     /** A constraint refused the statement (a duplicate key, a CHECK); nothing was written. */
     static boolean isConstraint(Throwable error) {
         return primaryCode(error) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;

@@ -28,14 +28,14 @@ public final class SqliteStorage implements AutoCloseable {
 
     private final SqliteDatabase db;
     private final SqliteSessionRepository repository;
-    private final SqliteTranscriptRepository transcripts;
+    private final SqliteTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
 
     private SqliteStorage(SqliteDatabase db, Connections connections, SqliteSettings settings) {
         this.db = db;
         SqliteChangeLog changes = new SqliteChangeLog(db, connections);
         this.repository = new SqliteSessionRepository(db, changes);
-        this.transcripts = new SqliteTranscriptRepository(db, changes);
+        this.transcripts = new SqliteTranscripts(db, changes);
         this.diagnostics = new SqliteDiagnostics(db, settings);
     }
 

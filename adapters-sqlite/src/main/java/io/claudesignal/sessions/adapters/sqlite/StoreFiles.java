@@ -74,6 +74,28 @@ final class StoreFiles {
     }
 
     /**
+     * Makes the {@code -wal}, {@code -shm} and {@code -journal} beside {@code file} owner-only when they
+     * are not. SQLite gives them the database file's mode when it creates them, but a process killed
+     * between opening a world-readable reference file and making it private leaves them as they were.
+     * Best effort: a companion another user owns, or one that vanishes meanwhile, is left alone.
+     */
+    static void tightenCompanions(Path file) {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        for (String suffix : COMPANION_SUFFIXES) {
+            Path companion = companion(file, suffix);
+            try {
+                if (!OWNER_ONLY_FILE.containsAll(Files.getPosixFilePermissions(companion, LinkOption.NOFOLLOW_LINKS))) {
+                    Files.setPosixFilePermissions(companion, OWNER_ONLY_FILE);
+                }
+            } catch (IOException | SecurityException e) {
+                // Not there, or not ours: the diagnostics report a mode that stays wrong.
+            }
+        }
+    }
+
+    /**
      * A fresh name beside {@code file} for a file under construction, hidden from directory listings:
      * {@code .NAME.PURPOSE-<pid>-<uuid>}. The pid tells a later open whether its maker still runs.
      */

@@ -22,7 +22,9 @@ import java.util.Optional;
  * many processes: each write checks the state it expects in the same step that writes, so two racing
  * writers never both win and no change is lost; the loser gets a {@link ConflictException}. Every
  * method may also throw {@link io.claudesignal.sessions.domain.StorageException} when the store
- * itself fails; nothing was written then. A daemon's writes to a session it holds a lease on are
+ * itself fails; nothing was written then, unless its reason is
+ * {@link io.claudesignal.sessions.domain.StorageException.Reason#COMMIT_UNKNOWN}: the change may
+ * or may not have been written, so read it back before repeating it. A daemon's writes to a session it holds a lease on are
  * fenced by that lease (see {@link Leases}): a write whose lease was lost is refused with a
  * {@link io.claudesignal.sessions.domain.LeaseLostException}.
  */

@@ -3,25 +3,16 @@ package io.claudesignal.sessions.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
-import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Transcripts;
-import io.claudesignal.sessions.application.port.out.Persistence;
-import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Actor;
-import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
-import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.TranscriptItem;
-import io.claudesignal.sessions.domain.Transition;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,71 +20,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules of the conversation transcript that every adapter must keep, through the
- * {@link Transcripts} and {@link io.claudesignal.sessions.application.port.in.Sessions#fork} API.
- * An adapter subclasses this and says how to open a fresh, empty store (and, for a database, a second
- * handle on it, as another process would open it: the races spread their threads over both).
+ * The conversation transcript through the {@link Transcripts} API: numbering, windows, idempotent
+ * appends, refusals, fencing, listeners, and the races (16 threads appending to one session over two
+ * handles get 1..N with no gap or duplicate; the same key from 16 threads appends once). Forks are
+ * in {@link ForkKit}.
  */
-public abstract class TranscriptContract {
-
-    protected static final int RACERS = 16;
-    protected static final int ROUNDS = 5;
-    /** Items are limited to 4 KiB here so that the size rule can be tested cheaply. */
-    protected static final int ITEM_LIMIT = 4096;
-    protected static final Duration LEASE = Duration.ofSeconds(30);
-    protected static final Duration HEARTBEAT = Duration.ofSeconds(10);
-
-    protected TestClock clock;
-    protected Persistence repository;
-    protected SessionService sessions;
-    protected Transcripts transcripts;
-
-    /** A new, empty store: the ports of one adapter over it. Called before each test. */
-    protected abstract Persistence openRepository() throws Exception;
-
-    /** A second handle on the same store; by default, the same handle. */
-    protected Persistence openSecondHandle() throws Exception {
-        return repository;
-    }
-
-    /** Releases what {@link #openRepository()} and {@link #openSecondHandle()} opened. */
-    protected void closeRepositories() throws Exception {
-    }
-
-    @BeforeEach
-    final void openStore() throws Exception {
-        clock = new TestClock();
-        repository = openRepository();
-        sessions = service(repository, Actor.CLI);
-        transcripts = sessions.transcripts();
-    }
-
-    @AfterEach
-    final void closeStore() throws Exception {
-        closeRepositories();
-    }
-
-    protected SessionService service(Persistence repo, Actor actor) {
-        return new SessionService(repo, clock, SessionIdGenerator.random(), new ContextJson(),
-                new SessionsConfig(actor, LEASE, HEARTBEAT, SessionsConfig.DEFAULT_ACTIVITY_LIMIT, ITEM_LIMIT));
-    }
-
-    private Session newSession() {
-        return sessions.create("/home/ana/code/webapp", "+15551234567");
-    }
-
-    private static String turn(int n) {
-        return "{\"role\":\"user\",\"content\":\"turn " + n + "\"}";
-    }
-
-    private static List<Long> seqs(List<TranscriptItem> items) {
-        return items.stream().map(TranscriptItem::seq).toList();
-    }
+public abstract class TranscriptKit extends TranscriptFixture {
 
     // ---- appending and reading ----
 
@@ -127,7 +62,7 @@ public abstract class TranscriptContract {
     void tailGivesTheNewestOldestFirstAndAfterPagesForward() {
         Session s = newSession();
         List<TranscriptItem> all = transcripts.appendAll(s.id(),
-                IntStream.rangeClosed(1, 10).mapToObj(TranscriptContract::turn).toList());
+                IntStream.rangeClosed(1, 10).mapToObj(TranscriptFixture::turn).toList());
         assertThat(seqs(all)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
         assertThat(seqs(transcripts.tail(s.id(), 3))).containsExactly(8L, 9L, 10L);
         assertThat(seqs(transcripts.tail(s.id(), 50))).hasSize(10).startsWith(1L).endsWith(10L);
@@ -280,8 +215,8 @@ public abstract class TranscriptContract {
 
     @Test
     void aDaemonThatLostItsLeaseCannotWriteTheTranscript() throws Exception {
-        SessionService a = service(repository, Actor.daemon("a"));
-        SessionService b = service(openSecondHandle(), Actor.daemon("b"));
+        SessionService a = daemon("a");
+        SessionService b = daemonOnSecondHandle("b");
         Session s = newSession();
         sessions.activate(s.id());
         a.claim(s.id());
@@ -310,86 +245,13 @@ public abstract class TranscriptContract {
         assertThat(events.get(2)).isEqualTo(new SessionEvent.Forked(child, Actor.CLI));
     }
 
-    // ---- fork ----
-
-    @Test
-    void aForkStartsANewSessionWithTheContextAndTheItemsUpToANumber() {
-        Session parent = newSession();
-        parent = sessions.mergeContext(parent.id(), "{\"model\":\"opus\",\"n\":1.50}");
-        parent = sessions.activate(parent.id());
-        transcripts.append(parent.id(), turn(1), "m1");
-        transcripts.appendAll(parent.id(), List.of(turn(2), turn(3), turn(4), turn(5)));
-        Session child = sessions.fork(parent.id(), 3);
-
-        assertThat(child.id()).isNotEqualTo(parent.id());
-        assertThat(child.status()).isEqualTo(SessionStatus.CREATED);
-        assertThat(child.version()).isEqualTo(1);
-        assertThat(child.projectPath()).isEqualTo(parent.projectPath());
-        assertThat(child.threadId()).isEqualTo(parent.threadId());
-        assertThat(child.context()).isEqualTo(parent.context());
-        assertThat(child.forkedFrom()).contains(new ForkOrigin(parent.id(), 3));
-        assertThat(sessions.get(child.id())).isEqualTo(child);
-
-        List<TranscriptItem> copied = transcripts.after(child.id(), 0, 10);
-        assertThat(seqs(copied)).containsExactly(1L, 2L, 3L);
-        assertThat(copied.get(0).json()).isEqualTo(turn(1));
-        assertThat(copied.get(0).key()).contains("m1");
-        assertThat(copied.get(0).sessionId()).isEqualTo(child.id());
-        assertThat(transcripts.append(child.id(), turn(4), "m1")).isEqualTo(copied.get(0));
-        assertThat(transcripts.append(child.id(), "{\"role\":\"user\",\"content\":\"other\"}").seq()).isEqualTo(4);
-
-        // The parent is untouched.
-        assertThat(sessions.get(parent.id())).isEqualTo(parent);
-        assertThat(sessions.get(parent.id()).forkedFrom()).isEmpty();
-        assertThat(transcripts.count(parent.id())).isEqualTo(5);
-        assertThat(transcripts.tail(parent.id(), 1).get(0).json()).isEqualTo(turn(5));
-
-        List<Transition> history = sessions.history(child.id());
-        assertThat(history).singleElement().satisfies(t -> {
-            assertThat(t.reason()).isEqualTo(Transition.FORK);
-            assertThat(t.from()).isEqualTo(SessionStatus.CREATED);
-            assertThat(t.to()).isEqualTo(SessionStatus.CREATED);
-        });
-        // A fork lives on its own: it can be activated, and survives the parent's deletion.
-        sessions.activate(child.id());
-        sessions.terminate(parent.id());
-        sessions.delete(parent.id());
-        assertThat(transcripts.count(child.id())).isEqualTo(4);
-        assertThat(sessions.get(child.id()).forkedFrom()).contains(new ForkOrigin(parent.id(), 3));
-    }
-
-    @Test
-    void aForkAtZeroCopiesTheContextOnlyAndOneAtTheNewestCopiesAll() {
-        Session parent = sessions.mergeContext(newSession().id(), "{\"k\":\"v\"}");
-        Session empty = sessions.fork(parent.id(), 0);
-        assertThat(empty.context()).isEqualTo(parent.context());
-        assertThat(transcripts.count(empty.id())).isZero();
-        transcripts.appendAll(parent.id(), List.of(turn(1), turn(2)));
-        Session noItems = sessions.fork(parent.id(), 0);
-        assertThat(transcripts.count(noItems.id())).isZero();
-        assertThat(transcripts.append(noItems.id(), turn(1)).seq()).isEqualTo(1);
-        Session all = sessions.fork(parent.id(), 2);
-        assertThat(seqs(transcripts.tail(all.id(), 5))).containsExactly(1L, 2L);
-        assertThat(transcripts.append(all.id(), turn(3)).seq()).isEqualTo(3);
-    }
-
-    @Test
-    void aForkBeyondTheNewestItemIsRefused() {
-        Session parent = newSession();
-        assertThatThrownBy(() -> sessions.fork(parent.id(), 1)).isInstanceOf(InvalidInputException.class);
-        transcripts.appendAll(parent.id(), List.of(turn(1), turn(2)));
-        transcripts.popLast(parent.id());
-        assertThatThrownBy(() -> sessions.fork(parent.id(), 2)).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> sessions.fork(parent.id(), -1)).isInstanceOf(InvalidInputException.class);
-        assertThat(sessions.list(SessionQuery.all()).sessions()).hasSize(1);
-    }
-
     // ---- races ----
+
 
     @Test
     void concurrentAppendsToOneSessionGetEveryNumberOnce() throws Exception {
         Session s = newSession();
-        Transcripts second = service(openSecondHandle(), Actor.CLI).transcripts();
+        Transcripts second = secondTranscripts();
         int each = 10;
         List<Race.Outcome<List<Long>>> outcomes = Race.run(RACERS, i -> () -> {
             Transcripts mine = i % 2 == 0 ? transcripts : second;
@@ -414,8 +276,8 @@ public abstract class TranscriptContract {
 
     @Test
     void theSameKeyFromManyThreadsAppendsOnce() throws Exception {
-        Transcripts second = service(openSecondHandle(), Actor.CLI).transcripts();
-        for (int round = 0; round < ROUNDS; round++) {
+        Transcripts second = secondTranscripts();
+        for (int round = 0; round < KEY_ROUNDS; round++) {
             Session s = newSession();
             String key = "delivery-" + round;
             List<Race.Outcome<TranscriptItem>> outcomes = Race.run(RACERS, i -> () ->
@@ -427,26 +289,5 @@ public abstract class TranscriptContract {
             }
             assertThat(transcripts.count(s.id())).isEqualTo(1);
         }
-    }
-
-    @Test
-    void forksRacingAppendsCopyAConsistentPrefix() throws Exception {
-        Session s = newSession();
-        transcripts.appendAll(s.id(), List.of(turn(1), turn(2), turn(3)));
-        Transcripts second = service(openSecondHandle(), Actor.CLI).transcripts();
-        List<Race.Outcome<Session>> outcomes = Race.run(RACERS, i -> () -> {
-            if (i % 2 == 0) {
-                second.append(s.id(), turn(10 + i));
-                return null;
-            }
-            return sessions.fork(s.id(), 3);
-        });
-        for (Race.Outcome<Session> o : outcomes) {
-            assertThat(o.error()).isNull();
-            if (o.value() != null) {
-                assertThat(seqs(transcripts.tail(o.value().id(), 100))).containsExactly(1L, 2L, 3L);
-            }
-        }
-        assertThat(transcripts.count(s.id())).isEqualTo(3 + RACERS / 2);
     }
 }

@@ -1,0 +1,236 @@
+package io.claudesignal.sessions.adapters.jdbc;
+
+import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
+import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.domain.ForkOrigin;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.TranscriptItem;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * The transcript port on any SQL database, each write one transaction of {@link SqlTransactions}.
+ * Every write first takes the session's lock ({@link SqlRules#lockExisting}: {@code SELECT … FOR UPDATE}
+ * on a server, nothing more under SQLite's single writer), so the counter, the rows and the key check
+ * cannot interleave with another writer in any process, and the fencing lease is read under it. Every
+ * statement is a seek on a primary key or on the {@code (session_id, item_key)} index: the cost does
+ * not depend on the transcript's length. An adapter may run the hot paths its own way where it measured
+ * a gain ({@link #append}, {@link #tail} are overridable).
+ */
+public class SqlTranscripts implements TranscriptRepository {
+
+    /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
+    private static final int ROWS_PER_INSERT = 1000;
+
+    protected final SqlTransactions db;
+    protected final SqlRules rules;
+    private final SqlTables.Sessions sessions;
+    private final SqlTables.Transitions transitions;
+    private final SqlTables.Transcripts counters;
+    private final SqlTables.TranscriptItems items;
+
+    private final SqlChangeLog changes;
+
+    public SqlTranscripts(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
+        this.db = db;
+        this.changes = changes;
+        this.rules = rules;
+        this.sessions = rules.tables().sessions;
+        this.transitions = rules.tables().transitions;
+        this.counters = rules.tables().transcripts;
+        this.items = rules.tables().transcriptItems;
+    }
+
+    @Override
+    public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write) {
+        UUID uuid = id.value();
+        return db.write(ctx -> {
+            rules.lockExisting(ctx, id);
+            rules.admit(ctx, id, write);
+            if (key.isPresent()) {
+                Optional<TranscriptItem> existing = ctx.select(items.all).from(items.table)
+                        .where(items.sessionId.eq(uuid).and(items.key.eq(key.get())))
+                        .fetchOptional(items::toItem);
+                if (existing.isPresent()) {
+                    return new Appended(List.of(existing.get()), false);
+                }
+            }
+            long n = itemsJson.size();
+            long last = bump(ctx, uuid, n);
+            List<TranscriptItem> appended = new ArrayList<>(itemsJson.size());
+            long seq = last - n;
+            for (String json : itemsJson) {
+                appended.add(new TranscriptItem(id, ++seq, json, key, write.at()));
+            }
+            // Multi-row INSERTs, in chunks that stay under the database's limit of bound parameters.
+            for (int from = 0; from < appended.size(); from += ROWS_PER_INSERT) {
+                var insert = ctx.insertInto(items.table, items.sessionId, items.seq, items.key, items.appendedAt,
+                        items.item);
+                for (TranscriptItem item : appended.subList(from, Math.min(from + ROWS_PER_INSERT, appended.size()))) {
+                    insert = insert.values(uuid, item.seq(), key.orElse(null), item.at(), item.json());
+                }
+                insert.execute();
+            }
+            changes.record(ctx, Change.Entry.transcript(id, appended.get(appended.size() - 1).seq(), appended.size(), 0,
+                    write));
+            return new Appended(appended, true);
+        });
+    }
+
+    /**
+     * Raises the session's counter by {@code n} and returns its new value. Two plain statements rather
+     * than an upsert with RETURNING, which jOOQ does not return on SQLite's DO UPDATE branch; the
+     * session's lock (or the single writer) makes the pair atomic, and after a session's first append
+     * it is one statement.
+     */
+    private long bump(DSLContext ctx, UUID session, long n) {
+        return ctx.update(counters.table)
+                .set(counters.lastSeq, counters.lastSeq.plus(n))
+                .where(counters.sessionId.eq(session))
+                .returning(counters.lastSeq)
+                .fetchOptional(counters.lastSeq)
+                .orElseGet(() -> {
+                    ctx.insertInto(counters.table).set(counters.sessionId, session).set(counters.lastSeq, n).execute();
+                    return n;
+                });
+    }
+
+    @Override
+    public List<TranscriptItem> tail(SessionId id, int limit) {
+        return db.read(ctx -> {
+            List<TranscriptItem> newest = new ArrayList<>(ctx.select(items.all).from(items.table)
+                    .where(items.sessionId.eq(id.value()))
+                    .orderBy(items.seq.desc())
+                    .limit(limit)
+                    .fetch(items::toItem));
+            Collections.reverse(newest);
+            return ofExistingSession(ctx, id, newest);
+        });
+    }
+
+    @Override
+    public List<TranscriptItem> after(SessionId id, long afterSeq, int limit) {
+        return db.read(ctx -> ofExistingSession(ctx, id, ctx.select(items.all).from(items.table)
+                .where(items.sessionId.eq(id.value()).and(items.seq.gt(afterSeq)))
+                .orderBy(items.seq)
+                .limit(limit)
+                .fetch(items::toItem)));
+    }
+
+    @Override
+    public Optional<TranscriptItem> popLast(SessionId id, WriteContext write) {
+        return db.write(ctx -> {
+            rules.lockExisting(ctx, id);
+            rules.admit(ctx, id, write);
+            Optional<TranscriptItem> last = ctx.select(items.all).from(items.table)
+                    .where(items.sessionId.eq(id.value()))
+                    .orderBy(items.seq.desc())
+                    .limit(1)
+                    .fetchOptional(items::toItem);
+            last.ifPresent(item -> {
+                ctx.deleteFrom(items.table).where(items.sessionId.eq(id.value()).and(items.seq.eq(item.seq()))).execute();
+                changes.record(ctx, Change.Entry.transcript(id, 0, 0, 1, write));
+            });
+            return last;
+        });
+    }
+
+    @Override
+    public long clear(SessionId id, WriteContext write) {
+        return db.write(ctx -> {
+            rules.lockExisting(ctx, id);
+            rules.admit(ctx, id, write);
+            // The counter row stays: the next item takes the next number. Where the database can
+            // (SQLite's secure_delete), the rows' bytes are overwritten.
+            long removed = ctx.deleteFrom(items.table).where(items.sessionId.eq(id.value())).execute();
+            if (removed > 0) {
+                changes.record(ctx, Change.Entry.transcript(id, 0, 0, removed, write));
+            }
+            return removed;
+        });
+    }
+
+    @Override
+    public long count(SessionId id) {
+        return db.read(ctx -> {
+            long count = ctx.fetchCount(items.table, items.sessionId.eq(id.value()));
+            if (count == 0) {
+                rules.requireSession(ctx, id);
+            }
+            return count;
+        });
+    }
+
+    @Override
+    public Session fork(Session child, WriteContext write) {
+        ForkOrigin origin = child.forkedFrom().orElseThrow(() -> new IllegalArgumentException("not a fork"));
+        UUID parent = origin.parentId().value();
+        UUID childId = child.id().value();
+        long through = origin.seq();
+        return db.write(ctx -> {
+            // Locked where rows are locked: no append or pop of the parent's slips between check and copy.
+            var read = ctx.select(sessions.context).from(sessions.table).where(sessions.id.eq(parent));
+            String context = (rules.dialect().locksRows() ? read.forUpdate() : read)
+                    .fetchOptional(sessions.context)
+                    .orElseThrow(() -> new SessionNotFoundException(origin.parentId()));
+            long newest = ctx.select(DSL.max(items.seq)).from(items.table)
+                    .where(items.sessionId.eq(parent))
+                    .fetchOptional(0, Long.class).orElse(0L);
+            if (through > newest) {
+                throw new InvalidInputException("throughSeq", "is past the newest item of " + origin.parentId()
+                        + " (" + newest + "), was " + through);
+            }
+            if (ctx.fetchExists(DSL.selectOne().from(sessions.table).where(sessions.id.eq(childId)))) {
+                throw new DuplicateSessionException(child.id());
+            }
+            Session stored = new Session(child.id(), child.projectPath(), child.threadId(), SessionStatus.CREATED,
+                    context, child.createdAt(), child.updatedAt(), 1, child.forkedFrom());
+            // The context is copied inside the database: a large one is not bound back in.
+            ctx.insertInto(sessions.table, sessions.id, sessions.projectPath, sessions.threadId, sessions.status,
+                            sessions.createdAt, sessions.updatedAt, sessions.version, sessions.context,
+                            sessions.forkedFromId, sessions.forkedFromSeq)
+                    .select(DSL.select(DSL.val(childId, sessions.id), sessions.projectPath, sessions.threadId,
+                                    DSL.val(SessionStatus.CREATED.name()), DSL.val(stored.createdAt(), sessions.createdAt),
+                                    DSL.val(stored.updatedAt(), sessions.updatedAt), DSL.val(1L), sessions.context,
+                                    sessions.id, DSL.val(through, sessions.forkedFromSeq))
+                            .from(sessions.table).where(sessions.id.eq(parent)))
+                    .execute();
+            ctx.insertInto(counters.table).set(counters.sessionId, childId).set(counters.lastSeq, through).execute();
+            // One INSERT ... SELECT: the rows never leave the database.
+            ctx.insertInto(items.table, items.sessionId, items.seq, items.key, items.appendedAt, items.item)
+                    .select(DSL.select(DSL.val(childId, items.sessionId), items.seq, items.key, items.appendedAt,
+                                    items.item)
+                            .from(items.table)
+                            .where(items.sessionId.eq(parent).and(items.seq.le(through))))
+                    .execute();
+            ctx.insertInto(transitions.table)
+                    .set(transitions.sessionId, childId)
+                    .set(transitions.fromStatus, SessionStatus.CREATED.name())
+                    .set(transitions.toStatus, SessionStatus.CREATED.name())
+                    .set(transitions.changedAt, write.at())
+                    .set(transitions.reason, write.reason())
+                    .set(transitions.actor, write.actor().value())
+                    .execute();
+            changes.record(ctx, Change.Entry.of(child.id(), Change.Kind.FORKED, write));
+            return stored;
+        });
+    }
+
+    private List<TranscriptItem> ofExistingSession(DSLContext ctx, SessionId id, List<TranscriptItem> rows) {
+        if (rows.isEmpty()) {
+            rules.requireSession(ctx, id);
+        }
+        return List.copyOf(rows);
+    }
+}
