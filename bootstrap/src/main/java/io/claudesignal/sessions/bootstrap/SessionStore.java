@@ -309,7 +309,18 @@ public final class SessionStore implements AutoCloseable {
             if (heartbeat != null) {
                 heartbeat.close();
             }
+            if (sessions instanceof AutoCloseable following) {
+                closeQuietly(following); // the change-feed thread, before the connections it reads through
+            }
             resources.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the change feed failed", e);
         }
     }
 }

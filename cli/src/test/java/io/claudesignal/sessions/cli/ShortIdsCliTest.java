@@ -2,6 +2,8 @@ package io.claudesignal.sessions.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import java.time.Instant;
@@ -24,7 +26,8 @@ class ShortIdsCliTest {
     void sessionsThatShareAPrefix() {
         Instant at = Instant.parse("2026-11-30T05:00:00Z");
         for (String id : List.of(FIRST, SECOND, THIRD)) {
-            storage.repository.insert(Session.create(SessionId.parse(id), "/home/ana/code/webapp", "+15551234567", at));
+            storage.repository.insert(Session.create(SessionId.parse(id), "/home/ana/code/webapp", "+15551234567", at),
+                    WriteContext.by(Actor.CLI, at));
             at = at.plusSeconds(1);
         }
     }

@@ -157,4 +157,5 @@ public abstract class SessionsTck {
     @Nested class Fork extends ForkKit {}
     @Nested class ShortIds extends ShortIdsKit {}
     @Nested class Operations extends OperationsKit {}
+    @Nested class ChangeFeed extends ChangeFeedKit {}
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.service.SessionService;
+import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
@@ -239,9 +240,9 @@ public abstract class TranscriptKit extends TranscriptFixture {
         transcripts.popLast(s.id());
         Session child = sessions.fork(s.id(), 0);
         assertThat(events).hasSize(3);
-        assertThat(events.get(0)).isEqualTo(new SessionEvent.TranscriptChanged(s.id(), List.of(item), 0));
-        assertThat(events.get(1)).isEqualTo(new SessionEvent.TranscriptChanged(s.id(), List.of(), 1));
-        assertThat(events.get(2)).isEqualTo(new SessionEvent.Forked(child));
+        assertThat(events.get(0)).isEqualTo(new SessionEvent.TranscriptChanged(s.id(), List.of(item), 0, Actor.CLI));
+        assertThat(events.get(1)).isEqualTo(new SessionEvent.TranscriptChanged(s.id(), List.of(), 1, Actor.CLI));
+        assertThat(events.get(2)).isEqualTo(new SessionEvent.Forked(child, Actor.CLI));
     }
 
     // ---- races ----

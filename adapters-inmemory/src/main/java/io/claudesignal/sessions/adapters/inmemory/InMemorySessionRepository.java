@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
@@ -69,6 +70,7 @@ public final class InMemorySessionRepository
     private final ContextJson json = new ContextJson();
     // Under this store's lock, so that deleting or forking a session and its transcript is one step.
     private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
+    private final InMemoryChangeLog changes = new InMemoryChangeLog(lock);
 
     /** One session's activity log: the newest entries, the last sequence number, the marker. */
     static final class Log {
@@ -89,11 +91,16 @@ public final class InMemorySessionRepository
 
     /** Every port over this store. */
     public Persistence persistence() {
-        return Persistence.of(this, transcripts);
+        return Persistence.of(this, transcripts, changes.feedFor(0));
+    }
+
+    /** The change log; appended to under the write lock, in the step that makes the change. */
+    InMemoryChangeLog changes() {
+        return changes;
     }
 
     @Override
-    public void insert(Session session) {
+    public void insert(Session session, WriteContext write) {
         Objects.requireNonNull(session, "session");
         lock.writeLock().lock();
         try {
@@ -102,6 +109,7 @@ public final class InMemorySessionRepository
             }
             byId.put(session.id(), session);
             byAge.put(key(session), session.id());
+            changes.record(Change.Entry.of(session.id(), Change.Kind.CREATED, write));
         } finally {
             lock.writeLock().unlock();
         }
@@ -341,6 +349,7 @@ public final class InMemorySessionRepository
             while (log.entries.size() > keep) {
                 log.entries.removeFirst();
             }
+            changes.record(Change.Entry.activity(id, activity.seq(), write));
             return activity;
         } finally {
             lock.writeLock().unlock();
@@ -405,6 +414,8 @@ public final class InMemorySessionRepository
         byId.put(child.id(), child);
         byAge.put(key(child), child.id());
         histories.computeIfAbsent(child.id(), k -> new ArrayList<>()).add(entry);
+        changes.record(new Change.Entry(child.id(), Change.Kind.FORKED, entry.actor(), entry.at(), null, null, null,
+                0, 0, 0));
     }
 
     Session existing(SessionId id) {
@@ -426,10 +437,14 @@ public final class InMemorySessionRepository
             leases.remove(after.id());
         }
         if (before.status() == after.status()) {
+            if (before.context() != after.context()) { // the same instance: untouched
+                changes.record(Change.Entry.of(after.id(), Change.Kind.CONTEXT_CHANGED, write));
+            }
             return null;
         }
         Transition t = new Transition(after.id(), before.status(), after.status(), write.at(), write.reason(), write.actor());
         histories.computeIfAbsent(after.id(), k -> new ArrayList<>()).add(t);
+        changes.record(Change.Entry.transition(t.sessionId(), t.from(), t.to(), t.at(), t.reason(), t.actor()));
         return t;
     }
 

@@ -3,6 +3,7 @@ package io.claudesignal.sessions.adapters.inmemory;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.ChangeFeed;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
@@ -12,6 +13,7 @@ import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sessions in memory that outlive the stores opened on them, the way a database file outlives the
@@ -23,10 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InMemoryStorage {
 
     private final InMemorySessionRepository data = new InMemorySessionRepository();
+    // 0 is the repository's own persistence(); each handle is another writer, as another process would be.
+    private final AtomicLong handles = new AtomicLong();
 
     /** Opens a handle on these sessions; its ports work until it is closed. */
     public Handle open() {
-        return new Handle(data);
+        return new Handle(data, handles.incrementAndGet());
     }
 
     /**
@@ -40,10 +44,13 @@ public final class InMemoryStorage {
         private final Persistence persistence;
         private final StorageDiagnostics diagnostics;
         private final StoreOperations operations;
+        private final long origin;
 
-        private Handle(InMemorySessionRepository data) {
+        private Handle(InMemorySessionRepository data, long origin) {
+            this.origin = origin;
             this.persistence = new Persistence(guard(SessionRepository.class, data), guard(LeaseRepository.class, data),
-                    guard(ActivityRepository.class, data), guard(TranscriptRepository.class, data.transcripts()));
+                    guard(ActivityRepository.class, data), guard(TranscriptRepository.class, data.transcripts()),
+                    guard(ChangeFeed.class, data.changes().feedFor(origin)));
             this.diagnostics = guard(StorageDiagnostics.class, data);
             this.operations = guard(StoreOperations.class, new InMemoryOperations(data));
         }
@@ -83,11 +90,14 @@ public final class InMemoryStorage {
                 if (closed.get()) {
                     throw new StorageException(Reason.CLOSED, null, "the in-memory store is closed");
                 }
-                try {
-                    return method.invoke(target, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
+                // The changes the call makes are this handle's: its own listeners were told by the writer.
+                return InMemoryChangeLog.as(origin, () -> {
+                    try {
+                        return method.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
             }));
         }
     }

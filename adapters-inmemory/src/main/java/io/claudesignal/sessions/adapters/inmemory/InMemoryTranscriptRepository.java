@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
@@ -60,6 +61,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
                 key.ifPresent(k -> t.byKey.put(k, item));
                 appended.add(item);
             }
+            sessions.changes().record(Change.Entry.transcript(id, t.lastSeq, appended.size(), 0, write));
             return new Appended(appended, true);
         });
     }
@@ -107,6 +109,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
             }
             TranscriptItem last = t.items.pollLastEntry().getValue();
             last.key().ifPresent(t.byKey::remove);
+            sessions.changes().record(Change.Entry.transcript(id, 0, 0, 1, write));
             return Optional.of(last);
         });
     }
@@ -123,6 +126,9 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
             long removed = t.items.size();
             t.items.clear();
             t.byKey.clear();
+            if (removed > 0) {
+                sessions.changes().record(Change.Entry.transcript(id, 0, 0, removed, write));
+            }
             return removed;
         });
     }

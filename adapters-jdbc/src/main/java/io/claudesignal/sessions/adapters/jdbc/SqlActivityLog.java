@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
@@ -23,8 +24,11 @@ public final class SqlActivityLog implements ActivityRepository {
     private final SqlTables.ActivityLogs logs;
     private final SqlTables.Activities activities;
 
-    public SqlActivityLog(SqlTransactions db, SqlRules rules) {
+    private final SqlChangeLog changes;
+
+    public SqlActivityLog(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
+        this.changes = changes;
         this.rules = rules;
         this.logs = rules.tables().activityLogs;
         this.activities = rules.tables().activities;
@@ -63,6 +67,7 @@ public final class SqlActivityLog implements ActivityRepository {
                         trim.executeUpdate();
                     }
                 }
+                changes.record(ctx, Change.Entry.activity(id, seq, write));
                 return activity;
             } catch (SQLException e) {
                 throw new DataAccessException("appending an activity", e);

@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
@@ -39,27 +40,32 @@ public abstract class SqlSessions implements SessionRepository {
     protected final SqlTables.Sessions sessions;
     protected final SqlTables.Leases leases;
     protected final SqlTables.Transitions transitions;
+    protected final SqlChangeLog changes;
     private final SqlLeases leasePort;
     private final SqlActivityLog activityPort;
 
-    /** @param names how the adapter knows that a live process runs under a daemon's name */
-    protected SqlSessions(SqlTransactions db, SqlDialect dialect, DaemonNames names) {
+    /**
+     * @param names how the adapter knows that a live process runs under a daemon's name
+     * @param changes the store-wide change log every write adds to, in its own transaction
+     */
+    protected SqlSessions(SqlTransactions db, SqlDialect dialect, DaemonNames names, SqlChangeLog changes) {
         this.db = db;
+        this.changes = changes;
         this.rules = new SqlRules(dialect);
         this.sessions = rules.tables().sessions;
         this.leases = rules.tables().leases;
         this.transitions = rules.tables().transitions;
         this.leasePort = new SqlLeases(db, rules, names);
-        this.activityPort = new SqlActivityLog(db, rules);
+        this.activityPort = new SqlActivityLog(db, rules, changes);
     }
 
     /** The sessions, leases and activity-log ports over this database, with the adapter's transcript port. */
     public final Persistence persistence(TranscriptRepository transcripts) {
-        return new Persistence(this, leasePort, activityPort, transcripts);
+        return new Persistence(this, leasePort, activityPort, transcripts, changes);
     }
 
     @Override
-    public void insert(Session session) {
+    public void insert(Session session, WriteContext write) {
         db.write(ctx -> {
             SqlHotStatements sql = rules.hot(ctx);
             try (PreparedStatement insert = sql.insert.prepare(ctx, sql.id(session.id()), session.projectPath(),
@@ -75,6 +81,7 @@ public abstract class SqlSessions implements SessionRepository {
                 }
                 throw new DataAccessException("inserting a session", e);
             }
+            changes.record(ctx, Change.Entry.of(session.id(), Change.Kind.CREATED, write));
             return null;
         });
     }
@@ -142,6 +149,7 @@ public abstract class SqlSessions implements SessionRepository {
                 throw rules.refusal(ctx, id, expected);
             }
             recordStatusChange(ctx, id, expected, target, write);
+            changes.record(ctx, Change.Entry.transition(id, expected, target, write.at(), write.reason(), write.actor()));
             return changed.get();
         });
     }
@@ -170,6 +178,9 @@ public abstract class SqlSessions implements SessionRepository {
                 throw new StaleVersionException(id, current.version(), now);
             }
             recordStatusChange(ctx, id, current.status(), next.status(), write);
+            changes.record(ctx, next.status() != current.status()
+                    ? Change.Entry.transition(id, current.status(), next.status(), write.at(), write.reason(), write.actor())
+                    : Change.Entry.of(id, Change.Kind.CONTEXT_CHANGED, write));
             return next;
         });
     }

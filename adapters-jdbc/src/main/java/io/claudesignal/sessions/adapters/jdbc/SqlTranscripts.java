@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
@@ -39,8 +40,11 @@ public class SqlTranscripts implements TranscriptRepository {
     private final SqlTables.Transcripts counters;
     private final SqlTables.TranscriptItems items;
 
-    public SqlTranscripts(SqlTransactions db, SqlRules rules) {
+    protected final SqlChangeLog changes;
+
+    public SqlTranscripts(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
+        this.changes = changes;
         this.rules = rules;
         this.sessions = rules.tables().sessions;
         this.transitions = rules.tables().transitions;
@@ -78,6 +82,8 @@ public class SqlTranscripts implements TranscriptRepository {
                 }
                 insert.execute();
             }
+            changes.record(ctx, Change.Entry.transcript(id, appended.get(appended.size() - 1).seq(), appended.size(), 0,
+                    write));
             return new Appended(appended, true);
         });
     }
@@ -132,9 +138,10 @@ public class SqlTranscripts implements TranscriptRepository {
                     .orderBy(items.seq.desc())
                     .limit(1)
                     .fetchOptional(items::toItem);
-            last.ifPresent(item -> ctx.deleteFrom(items.table)
-                    .where(items.sessionId.eq(id.value()).and(items.seq.eq(item.seq())))
-                    .execute());
+            last.ifPresent(item -> {
+                ctx.deleteFrom(items.table).where(items.sessionId.eq(id.value()).and(items.seq.eq(item.seq()))).execute();
+                changes.record(ctx, Change.Entry.transcript(id, 0, 0, 1, write));
+            });
             return last;
         });
     }
@@ -146,7 +153,11 @@ public class SqlTranscripts implements TranscriptRepository {
             rules.admit(ctx, id, write);
             // The counter row stays: the next item takes the next number. Where the database can
             // (SQLite's secure_delete), the rows' bytes are overwritten.
-            return (long) ctx.deleteFrom(items.table).where(items.sessionId.eq(id.value())).execute();
+            long removed = ctx.deleteFrom(items.table).where(items.sessionId.eq(id.value())).execute();
+            if (removed > 0) {
+                changes.record(ctx, Change.Entry.transcript(id, 0, 0, removed, write));
+            }
+            return removed;
         });
     }
 
@@ -211,6 +222,7 @@ public class SqlTranscripts implements TranscriptRepository {
                     .set(transitions.reason, write.reason())
                     .set(transitions.actor, write.actor().value())
                     .execute();
+            changes.record(ctx, Change.Entry.of(child.id(), Change.Kind.FORKED, write));
             return stored;
         });
     }

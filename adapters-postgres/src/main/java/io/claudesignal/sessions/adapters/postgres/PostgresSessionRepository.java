@@ -6,6 +6,7 @@ import static io.claudesignal.sessions.adapters.postgres.jooq.Tables.SESSIONS;
 import io.claudesignal.sessions.adapters.jdbc.DaemonNames;
 import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
 import io.claudesignal.sessions.adapters.postgres.jooq.tables.records.SessionsRecord;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Actor;
@@ -38,8 +39,8 @@ final class PostgresSessionRepository extends SqlSessions {
     /** Only to stamp recovered contexts: it keeps their text as it is (order of keys, numbers). */
     private static final ContextJson CONTEXT_JSON = new ContextJson();
 
-    PostgresSessionRepository(PostgresDatabase db, DaemonNames names) {
-        super(db, PostgresDialect.of(db), names);
+    PostgresSessionRepository(PostgresDatabase db, DaemonNames names, PostgresChangeLog changes) {
+        super(db, PostgresDialect.of(db), names, changes);
     }
 
     @Override
@@ -81,6 +82,9 @@ final class PostgresSessionRepository extends SqlSessions {
                         new WriteContext(at, actor, Transition.CRASH_RECOVERY, Optional.empty()));
                 made.add(new Transition(id, SessionStatus.ACTIVE, SessionStatus.PAUSED, at, Transition.CRASH_RECOVERY,
                         actor));
+            }
+            for (Transition t : made) { // last: the log's lock is held from here to the commit
+                changes.record(ctx, Change.Entry.transition(t.sessionId(), t.from(), t.to(), at, t.reason(), actor));
             }
             return made;
         });

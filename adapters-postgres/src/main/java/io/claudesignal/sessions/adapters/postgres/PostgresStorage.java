@@ -36,8 +36,9 @@ public final class PostgresStorage implements AutoCloseable {
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
         this.daemonNames = new PostgresNameLocks(db.url(), settings.schema());
-        this.repository = new PostgresSessionRepository(db, daemonNames);
-        this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.of(db)));
+        PostgresChangeLog changes = new PostgresChangeLog(db, settings.schema());
+        this.repository = new PostgresSessionRepository(db, daemonNames, changes);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.of(db)), changes);
         this.diagnostics = new PostgresDiagnostics(db, settings);
         this.operations = new PostgresOperations(db);
     }

@@ -7,6 +7,7 @@ import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSITIONS;
 import io.claudesignal.sessions.adapters.jdbc.DaemonNames;
 import io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement;
 import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.ForkOrigin;
@@ -87,12 +88,12 @@ final class SqliteSessionRepository extends SqlSessions {
     private static final UuidTextConverter UUIDS = new UuidTextConverter();
     private static final InstantTextConverter INSTANTS = new InstantTextConverter();
 
-    SqliteSessionRepository(SqliteDatabase db, DaemonNames names) {
-        super(db, SqliteDialect.INSTANCE, names);
+    SqliteSessionRepository(SqliteDatabase db, DaemonNames names, SqliteChangeLog changes) {
+        super(db, SqliteDialect.INSTANCE, names, changes);
     }
 
     @Override
-    public void insert(Session session) {
+    public void insert(Session session, WriteContext write) {
         Object[] values = {UUIDS.to(session.id().value()), session.projectPath(), session.threadId(),
                 session.status().name(), INSTANTS.to(session.createdAt()), INSTANTS.to(session.updatedAt()),
                 session.version(), session.context()};
@@ -105,6 +106,7 @@ final class SqliteSessionRepository extends SqlSessions {
                 }
                 throw new DataAccessException("inserting a session", e);
             }
+            changes.record(ctx, Change.Entry.of(session.id(), Change.Kind.CREATED, write));
             return null;
         });
     }
@@ -197,6 +199,7 @@ final class SqliteSessionRepository extends SqlSessions {
                 throw rules.refusal(ctx, id, expected);
             }
             recordStatusChange(ctx, id, expected, target, write);
+            changes.record(ctx, Change.Entry.transition(id, expected, target, write.at(), write.reason(), write.actor()));
             return changed.get();
         });
     }
@@ -246,10 +249,14 @@ final class SqliteSessionRepository extends SqlSessions {
             ctx.deleteFrom(LEASES).where(DSL.exists(DSL.selectOne().from(SESSIONS)
                     .where(SESSIONS.ID.eq(LEASES.SESSION_ID).and(SESSIONS.STATUS.ne(SessionStatus.ACTIVE.name())))))
                     .execute();
-            return recovered.stream().sorted()
+            List<Transition> made = recovered.stream().sorted()
                     .map(uuid -> new Transition(new SessionId(uuid), SessionStatus.ACTIVE, SessionStatus.PAUSED, now,
                             Transition.CRASH_RECOVERY, actor))
                     .toList();
+            for (Transition t : made) {
+                changes.record(ctx, Change.Entry.transition(t.sessionId(), t.from(), t.to(), now, t.reason(), actor));
+            }
+            return made;
         });
     }
 

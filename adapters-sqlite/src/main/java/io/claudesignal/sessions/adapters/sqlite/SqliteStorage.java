@@ -35,11 +35,12 @@ public final class SqliteStorage implements AutoCloseable {
     private final SqliteOperations operations;
     private final DaemonNameLocks daemonNames;
 
-    private SqliteStorage(SqliteDatabase db, SqliteSettings settings) {
+    private SqliteStorage(SqliteDatabase db, Connections connections, SqliteSettings settings) {
         this.db = db;
         this.daemonNames = new DaemonNameLocks(db.file());
-        this.repository = new SqliteSessionRepository(db, daemonNames);
-        this.transcripts = new SqliteTranscripts(db);
+        SqliteChangeLog changes = new SqliteChangeLog(db, connections);
+        this.repository = new SqliteSessionRepository(db, daemonNames, changes);
+        this.transcripts = new SqliteTranscripts(db, changes);
         this.diagnostics = new SqliteDiagnostics(db, settings);
         this.operations = new SqliteOperations(db, settings);
     }
@@ -71,8 +72,9 @@ public final class SqliteStorage implements AutoCloseable {
                     + ": the database file is read-only for this user; the store needs to write it");
         }
         SchemaGuard.prepare(absolute, settings);
-        SqliteDatabase db = new SqliteDatabase(new Connections(absolute, settings), settings.readers(), metrics).openWriter();
-        return new SqliteStorage(db, settings);
+        Connections connections = new Connections(absolute, settings);
+        SqliteDatabase db = new SqliteDatabase(connections, settings.readers(), metrics).openWriter();
+        return new SqliteStorage(db, connections, settings);
     }
 
     public static SqliteStorage open(Path file) {

@@ -7,6 +7,7 @@ import static io.claudesignal.sessions.adapters.sqlite.jooq.Tables.TRANSCRIPT_IT
 import io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement;
 import io.claudesignal.sessions.adapters.jdbc.SqlRules;
 import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -59,8 +60,8 @@ final class SqliteTranscripts extends SqlTranscripts {
     private static final UuidTextConverter UUIDS = new UuidTextConverter();
     private static final InstantTextConverter INSTANTS = new InstantTextConverter();
 
-    SqliteTranscripts(SqliteDatabase db) {
-        super(db, new SqlRules(SqliteDialect.INSTANCE));
+    SqliteTranscripts(SqliteDatabase db, SqliteChangeLog changes) {
+        super(db, new SqlRules(SqliteDialect.INSTANCE), changes);
     }
 
     @Override
@@ -100,6 +101,8 @@ final class SqliteTranscripts extends SqlTranscripts {
                 try (PreparedStatement insert = INSERT.prepare(ctx, session, seq, key.orElse(null), at, json)) {
                     insert.executeUpdate();
                 }
+                // As the shared append does: the change feed hears of it, in the same transaction.
+                changes.record(ctx, Change.Entry.transcript(id, seq, 1, 0, write));
                 return new Appended(List.of(new TranscriptItem(id, seq, json, key, write.at())), true);
             } catch (SQLException e) {
                 throw new DataAccessException("appending to a transcript", e);

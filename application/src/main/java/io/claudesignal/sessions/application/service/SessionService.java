@@ -44,7 +44,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -53,7 +52,7 @@ import java.util.stream.Collectors;
  * instance is one actor's handle on the store: the leases it claims are remembered here and fence its
  * later writes to those sessions.
  */
-public final class SessionService implements Sessions, Leases {
+public final class SessionService implements Sessions, Leases, AutoCloseable {
 
     /** Largest activity details accepted, in UTF-8 bytes: a log entry describes, it does not carry. */
     public static final int MAX_ACTIVITY_DETAILS_BYTES = 64 * 1024;
@@ -78,7 +77,7 @@ public final class SessionService implements Sessions, Leases {
     private final Map<SessionId, Lease> held = new ConcurrentHashMap<>();
     // Leases found lost keep fencing: a daemon that lost a session must not go on writing it unfenced.
     private final Map<SessionId, Lease> lost = new ConcurrentHashMap<>();
-    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final ChangeFollower follower;
 
     public SessionService(Persistence persistence, Clock clock, SessionIdGenerator ids, ContextJson json,
             SessionsConfig config) {
@@ -95,6 +94,7 @@ public final class SessionService implements Sessions, Leases {
         this.incarnation = this.config.actor().isDaemon() ? leaseStore.startIncarnation(this.config.actor(), clock) : 0;
         this.transcriptStore = persistence.transcripts();
         this.transcripts = new TranscriptService(this, transcriptStore, json, config.transcriptItemLimit());
+        this.follower = new ChangeFollower(persistence.changes(), new ForeignEvents(persistence, this::lostToOthers));
     }
 
     /** A handle for the command-line tool, with the default settings. */
@@ -120,8 +120,8 @@ public final class SessionService implements Sessions, Leases {
     @Override
     public Session create(String projectPath, String threadId) {
         Session session = Session.create(ids.next(), projectPath, threadId, now());
-        repository.insert(session);
-        publish(new SessionEvent.Created(session));
+        repository.insert(session, new WriteContext(session.createdAt(), config.actor(), Transition.USER, Optional.empty()));
+        publish(new SessionEvent.Created(session, config.actor()));
         return session;
     }
 
@@ -229,7 +229,7 @@ public final class SessionService implements Sessions, Leases {
             return changed[0] ? current.withContext(merged, w.at()) : current;
         }, w));
         if (changed[0]) {
-            publish(new SessionEvent.ContextChanged(result));
+            publish(new SessionEvent.ContextChanged(result, config.actor()));
         }
         return result;
     }
@@ -266,7 +266,7 @@ public final class SessionService implements Sessions, Leases {
         String compact = json.compactObject("details", details, MAX_ACTIVITY_DETAILS_BYTES);
         Activity appended = fenced(write(id, Transition.USER),
                 w -> activityLog.append(id, type, compact, w, config.activityLimit()));
-        publish(new SessionEvent.ActivityAppended(appended));
+        publish(new SessionEvent.ActivityAppended(appended, config.actor()));
         return appended;
     }
 
@@ -302,17 +302,40 @@ public final class SessionService implements Sessions, Leases {
         // The parent is not written, so its lease does not fence this; the child is new and has none.
         WriteContext write = new WriteContext(now(), config.actor(), Transition.FORK, Optional.empty());
         Session child = transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, write.at()), write);
-        publish(new SessionEvent.Forked(child));
+        publish(new SessionEvent.Forked(child, config.actor()));
         return child;
     }
 
     @Override
     public Subscription subscribe(SessionListener listener) {
+        return subscribe(listener, DEFAULT_BACKLOG);
+    }
+
+    @Override
+    public Subscription subscribe(SessionListener listener, int backlog) {
         Objects.requireNonNull(listener, "listener");
-        // A wrapper per subscription, so that the same listener subscribed twice is removed once per close.
-        SessionListener entry = listener::on;
-        listeners.add(entry);
-        return () -> listeners.remove(entry);
+        if (backlog < 1) {
+            throw new InvalidInputException("backlog", "must be at least 1, was " + backlog);
+        }
+        return follower.subscribe(listener, backlog);
+    }
+
+    /** Stops following the store's change log; the store itself is closed by whoever opened it. */
+    @Override
+    public void close() {
+        follower.close();
+    }
+
+    /**
+     * Another handle or process ended this session's run (paused, terminated, recovered it): the
+     * store dropped the lease in that step, so this handle forgets it too and says so.
+     */
+    private Optional<Lease> lostToOthers(SessionId id) {
+        Lease lease = held.remove(id);
+        if (lease != null) {
+            lost.put(id, lease);
+        }
+        return Optional.ofNullable(lease);
     }
 
     // ---- leases ----
@@ -446,14 +469,7 @@ public final class SessionService implements Sessions, Leases {
     }
 
     void publish(SessionEvent event) {
-        for (SessionListener listener : listeners) {
-            try {
-                listener.on(event);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "a session listener failed on " + event.getClass().getSimpleName()
-                        + " of " + event.sessionId() + "; the change stands", e);
-            }
-        }
+        follower.publishOwn(event);
     }
 
     private Instant now() {

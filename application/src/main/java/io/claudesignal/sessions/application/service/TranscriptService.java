@@ -62,7 +62,7 @@ final class TranscriptService implements Transcripts {
                 w -> store.append(id, List.copyOf(items), key, w));
         // An idempotent append that found its key changed nothing: there is nothing to tell.
         if (appended.written()) {
-            owner.publish(new SessionEvent.TranscriptChanged(id, appended.items(), 0));
+            owner.publish(new SessionEvent.TranscriptChanged(id, appended.items(), 0, owner.config().actor()));
         }
         return appended.items();
     }
@@ -88,7 +88,7 @@ final class TranscriptService implements Transcripts {
     public Optional<TranscriptItem> popLast(SessionId id) {
         Objects.requireNonNull(id, "id");
         Optional<TranscriptItem> popped = owner.fenced(owner.write(id, Transition.USER), w -> store.popLast(id, w));
-        popped.ifPresent(item -> owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), 1)));
+        popped.ifPresent(item -> owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), 1, owner.config().actor())));
         return popped;
     }
 
@@ -97,7 +97,7 @@ final class TranscriptService implements Transcripts {
         Objects.requireNonNull(id, "id");
         long removed = owner.fenced(owner.write(id, Transition.USER), w -> store.clear(id, w));
         if (removed > 0) {
-            owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), removed));
+            owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), removed, owner.config().actor()));
         }
         return removed;
     }

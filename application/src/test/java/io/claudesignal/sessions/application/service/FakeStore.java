@@ -48,7 +48,7 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     long acknowledged;
 
     @Override
-    public void insert(Session session) {
+    public void insert(Session session, WriteContext write) {
         calls.add("insert");
         sessions.put(session.id(), session);
     }

@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.application.port.in;
 
 import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -8,20 +9,29 @@ import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
-/** Something that happened to a session, told to listeners after it was committed. */
+/**
+ * Something that happened to a session, told to listeners after it was committed: by this handle or
+ * by any other handle or process on the same store (see {@code docs/events.md}). Each event names the
+ * actor that made the change.
+ */
 public sealed interface SessionEvent {
 
     SessionId sessionId();
 
-    record Created(Session session) implements SessionEvent {
+    record Created(Session session, Actor actor) implements SessionEvent {
         @Override
         public SessionId sessionId() {
             return session.id();
         }
     }
 
-    /** A status change asked for through the API (recovery has its own event). */
+    /**
+     * A status change asked for through the API (recovery has its own event); the transition names
+     * its actor. The session is as stored when the event was built: for a change another process
+     * made, it may already show a later change, whose own event follows.
+     */
     record Transitioned(Session session, Transition transition) implements SessionEvent {
         @Override
         public SessionId sessionId() {
@@ -29,14 +39,14 @@ public sealed interface SessionEvent {
         }
     }
 
-    record ContextChanged(Session session) implements SessionEvent {
+    record ContextChanged(Session session, Actor actor) implements SessionEvent {
         @Override
         public SessionId sessionId() {
             return session.id();
         }
     }
 
-    record ActivityAppended(Activity activity) implements SessionEvent {
+    record ActivityAppended(Activity activity, Actor actor) implements SessionEvent {
         @Override
         public SessionId sessionId() {
             return activity.sessionId();
@@ -47,16 +57,17 @@ public sealed interface SessionEvent {
      * The session's transcript changed: {@code appended} holds the items added (empty for a removal, or
      * for an idempotent append that found its key), {@code removed} how many items were removed.
      */
-    record TranscriptChanged(SessionId sessionId, List<TranscriptItem> appended, long removed)
+    record TranscriptChanged(SessionId sessionId, List<TranscriptItem> appended, long removed, Actor actor)
             implements SessionEvent {
         public TranscriptChanged {
             Objects.requireNonNull(sessionId, "sessionId");
+            Objects.requireNonNull(actor, "actor");
             appended = List.copyOf(appended);
         }
     }
 
     /** A session was made by {@code Sessions.fork}; {@code session.forkedFrom()} names its parent. */
-    record Forked(Session session) implements SessionEvent {
+    record Forked(Session session, Actor actor) implements SessionEvent {
         @Override
         public SessionId sessionId() {
             return session.id();
@@ -79,6 +90,31 @@ public sealed interface SessionEvent {
         @Override
         public SessionId sessionId() {
             return transition.sessionId();
+        }
+    }
+
+    /**
+     * Events may have been missed: this handle's listener fell more than its backlog behind the store's
+     * change log, or the log was pruned past the position this handle had read. The listener should
+     * re-read what it cares about ({@code find}, {@code list}, {@code held}); events after this one
+     * follow on from {@code position} without a gap.
+     *
+     * @param position the seq of the store's change log up to which events were skipped
+     * @param reason   why, in words: {@code "backlog"} or {@code "pruned"}
+     */
+    record Resync(long position, String reason) implements SessionEvent {
+
+        /** What {@link #sessionId()} returns: a resync concerns every session. */
+        public static final SessionId EVERY_SESSION = new SessionId(new UUID(0, 0));
+
+        public Resync {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        /** {@link #EVERY_SESSION}: any session may have missed events. */
+        @Override
+        public SessionId sessionId() {
+            return EVERY_SESSION;
         }
     }
 }

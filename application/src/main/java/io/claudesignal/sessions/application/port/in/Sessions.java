@@ -210,6 +210,26 @@ public interface Sessions {
      */
     Session fork(SessionId id, long throughSeq);
 
-    /** Registers a listener for every later change made through this handle; close to stop. */
+    /** How many changes a listener may fall behind the store's change log before it gets a resync. */
+    int DEFAULT_BACKLOG = 1_000;
+
+    /**
+     * Registers a listener for every later change to the store, made through this handle or by any
+     * other handle or process on it (the CLI, another daemon); close to stop. Changes this handle makes
+     * are told on the thread that made them, once committed; changes others make are told on this
+     * handle's change-feed thread within a short delay (see {@code docs/events.md} for the bound and
+     * the delivery guarantee). Each change is told once, in commit order per session, with its actor.
+     * As {@link #subscribe(SessionListener, int)} with {@link #DEFAULT_BACKLOG}.
+     */
     Subscription subscribe(SessionListener listener);
+
+    /**
+     * As {@link #subscribe(SessionListener)}; when this listener falls more than {@code backlog}
+     * changes behind the store's change log (it is slow, or the handle could not read for a while), the
+     * changes it missed are replaced by one {@link SessionEvent.Resync}, after which it is told the
+     * changes that follow.
+     *
+     * @throws InvalidInputException when {@code backlog} is below 1
+     */
+    Subscription subscribe(SessionListener listener, int backlog);
 }

@@ -28,11 +28,11 @@ import java.util.function.UnaryOperator;
 public interface SessionRepository {
 
     /**
-     * Stores a new session.
+     * Stores a new session, and records its creation by {@code write.actor()} in the change log.
      *
      * @throws io.claudesignal.sessions.domain.DuplicateSessionException when a session with its id exists already
      */
-    void insert(Session session);
+    void insert(Session session, WriteContext write);
 
     Optional<Session> findById(SessionId id);
 

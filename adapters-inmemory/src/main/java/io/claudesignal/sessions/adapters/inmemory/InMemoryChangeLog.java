@@ -1,0 +1,109 @@
+package io.claudesignal.sessions.adapters.inmemory;
+
+import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.ChangeFeed;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+
+/**
+ * The change log of an in-memory store, shared by every handle on it: the newest
+ * {@link Change#RETAINED} changes, each tagged with the handle that made it. Appended under the
+ * store's write lock, in the step that makes the change; read under its read lock.
+ */
+final class InMemoryChangeLog {
+
+    /** Which handle the current thread writes through: set by the handle around each call of a port. */
+    private static final ThreadLocal<Long> ORIGIN = ThreadLocal.withInitial(() -> 0L);
+
+    private record Row(long seq, long origin, Change.Entry entry) {
+    }
+
+    private final ReadWriteLock lock;
+    private final ArrayDeque<Row> rows = new ArrayDeque<>();
+    private final Object newRows = new Object();
+    private volatile long lastSeq;
+
+    InMemoryChangeLog(ReadWriteLock lock) {
+        this.lock = lock;
+    }
+
+    /** Runs {@code call} as handle {@code origin}: the changes it makes are that handle's own. */
+    static Object as(long origin, ThrowingCall call) throws Throwable {
+        long outer = ORIGIN.get();
+        ORIGIN.set(origin);
+        try {
+            return call.run();
+        } finally {
+            ORIGIN.set(outer);
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingCall {
+        Object run() throws Throwable;
+    }
+
+    /** Appends a change; the caller holds the store's write lock. */
+    void record(Change.Entry entry) {
+        rows.addLast(new Row(lastSeq + 1, ORIGIN.get(), entry));
+        while (rows.size() > Change.RETAINED) {
+            rows.removeFirst();
+        }
+        synchronized (newRows) {
+            lastSeq++;
+            newRows.notifyAll();
+        }
+    }
+
+    /** The log as handle {@code origin} reads it. */
+    ChangeFeed feedFor(long origin) {
+        return new ChangeFeed() {
+            @Override
+            public long head() {
+                return lastSeq;
+            }
+
+            @Override
+            public List<Change> after(long seq, int limit) {
+                lock.readLock().lock();
+                try {
+                    List<Change> page = new ArrayList<>(Math.min(limit, 64));
+                    for (Row row : rows) {
+                        if (row.seq() > seq) {
+                            page.add(row.entry().at(row.seq(), row.origin() == origin));
+                            if (page.size() == limit) {
+                                break;
+                            }
+                        }
+                    }
+                    return page;
+                } finally {
+                    lock.readLock().unlock();
+                }
+            }
+
+            @Override
+            public Watch watch() {
+                return new Watch() {
+                    @Override
+                    public void await(long seq, Duration timeout) throws InterruptedException {
+                        long deadline = System.nanoTime() + timeout.toNanos();
+                        synchronized (newRows) {
+                            long left;
+                            while (lastSeq <= seq && (left = deadline - System.nanoTime()) > 0) {
+                                newRows.wait(Math.max(1, left / 1_000_000));
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package io.claudesignal.sessions.application.port.out;
+
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionStatus;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One row of the store's change log: what changed, on which session, when and by whom, written in the
+ * same transaction as the change. It names the change, it does not carry it: the content (a context,
+ * an activity's details, transcript items) stays where it is and is read when the event is built.
+ *
+ * @param seq      the change's place in the store-wide log: it rises by exactly one per change, in
+ *                 commit order
+ * @param own      whether this handle (this adapter instance) made it; its listeners were told then
+ * @param from     for {@link Kind#TRANSITIONED}, the status before
+ * @param to       for {@link Kind#TRANSITIONED}, the status after
+ * @param reason   for {@link Kind#TRANSITIONED}, the history's reason
+ * @param ref      for {@link Kind#ACTIVITY_APPENDED}, the activity's seq; for {@link Kind#TRANSCRIPT_CHANGED},
+ *                 the number of the newest item appended (0 when none was)
+ * @param appended for {@link Kind#TRANSCRIPT_CHANGED}, how many items were appended
+ * @param removed  for {@link Kind#TRANSCRIPT_CHANGED}, how many items were removed
+ */
+public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Instant at, boolean own,
+        Optional<SessionStatus> from, Optional<SessionStatus> to, Optional<String> reason, long ref, long appended,
+        long removed) {
+
+    /** How many rows a store keeps at least; older ones are pruned by the writers (see docs/events.md). */
+    public static final int RETAINED = 10_000;
+
+    public enum Kind { CREATED, TRANSITIONED, CONTEXT_CHANGED, ACTIVITY_APPENDED, TRANSCRIPT_CHANGED, FORKED }
+
+    public Change {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** What an adapter writes: everything but the seq (the store assigns it) and the origin. */
+    public record Entry(SessionId sessionId, Kind kind, Actor actor, Instant at, SessionStatus from,
+            SessionStatus to, String reason, long ref, long appended, long removed) {
+
+        public static Entry of(SessionId id, Kind kind, WriteContext write) {
+            return new Entry(id, kind, write.actor(), write.at(), null, null, null, 0, 0, 0);
+        }
+
+        public static Entry transition(SessionId id, SessionStatus from, SessionStatus to, Instant at, String reason,
+                Actor actor) {
+            return new Entry(id, Kind.TRANSITIONED, actor, at, from, to, reason, 0, 0, 0);
+        }
+
+        public static Entry activity(SessionId id, long seq, WriteContext write) {
+            return new Entry(id, Kind.ACTIVITY_APPENDED, write.actor(), write.at(), null, null, null, seq, 0, 0);
+        }
+
+        public static Entry transcript(SessionId id, long newestAppended, long appended, long removed, WriteContext write) {
+            return new Entry(id, Kind.TRANSCRIPT_CHANGED, write.actor(), write.at(), null, null, null,
+                    newestAppended, appended, removed);
+        }
+
+        public Change at(long seq, boolean own) {
+            return new Change(seq, sessionId, kind, actor, at, own, Optional.ofNullable(from), Optional.ofNullable(to),
+                    Optional.ofNullable(reason), ref, appended, removed);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.claudesignal.sessions.application.service;
+
+import io.claudesignal.sessions.application.port.in.SessionEvent;
+import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.TranscriptRepository;
+import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.Transition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The events of a change another handle or process made, built from its change-log row and what the
+ * store holds now. A session deleted since has no events left to tell (its change rows stay, its
+ * state is gone); see docs/events.md.
+ */
+final class ForeignEvents implements Function<Change, List<SessionEvent>> {
+
+    private final SessionRepository sessions;
+    private final ActivityRepository activities;
+    private final TranscriptRepository transcripts;
+    private final Function<SessionId, Optional<Lease>> runEnded;
+
+    /**
+     * @param runEnded told when another actor moved a session out of ACTIVE (the store dropped any
+     *                 lease on it in that step); returns the lease this handle held and now forgot
+     */
+    ForeignEvents(Persistence persistence, Function<SessionId, Optional<Lease>> runEnded) {
+        this.sessions = persistence.sessions();
+        this.activities = persistence.activities();
+        this.transcripts = persistence.transcripts();
+        this.runEnded = runEnded;
+    }
+
+    @Override
+    public List<SessionEvent> apply(Change c) {
+        SessionId id = c.sessionId();
+        try {
+            return switch (c.kind()) {
+                case CREATED -> session(id).<SessionEvent>map(s -> new SessionEvent.Created(s, c.actor())).stream().toList();
+                case CONTEXT_CHANGED -> session(id).<SessionEvent>map(s -> new SessionEvent.ContextChanged(s, c.actor()))
+                        .stream().toList();
+                case FORKED -> session(id).<SessionEvent>map(s -> new SessionEvent.Forked(s, c.actor())).stream().toList();
+                case TRANSITIONED -> transitioned(c);
+                case ACTIVITY_APPENDED -> activities.list(id).stream().filter(a -> a.seq() == c.ref())
+                        .<SessionEvent>map(a -> new SessionEvent.ActivityAppended(a, c.actor())).toList();
+                case TRANSCRIPT_CHANGED -> List.of(new SessionEvent.TranscriptChanged(id,
+                        c.appended() == 0 ? List.of()
+                                : transcripts.after(id, c.ref() - c.appended(), Math.toIntExact(c.appended())),
+                        c.removed(), c.actor()));
+            };
+        } catch (SessionNotFoundException deleted) {
+            return List.of();
+        }
+    }
+
+    private List<SessionEvent> transitioned(Change c) {
+        SessionStatus from = c.from().orElseThrow();
+        SessionStatus to = c.to().orElseThrow();
+        Transition t = new Transition(c.sessionId(), from, to, c.at(), c.reason().orElseThrow(), c.actor());
+        List<SessionEvent> events = new ArrayList<>(2);
+        if (Transition.CRASH_RECOVERY.equals(t.reason())) {
+            events.add(new SessionEvent.Recovered(t));
+        } else {
+            session(c.sessionId()).ifPresent(s -> events.add(new SessionEvent.Transitioned(s, t)));
+        }
+        if (to != SessionStatus.ACTIVE) {
+            runEnded.apply(c.sessionId()).ifPresent(lease -> events.add(new SessionEvent.LeaseLost(lease)));
+        }
+        return events;
+    }
+
+    private Optional<Session> session(SessionId id) {
+        return sessions.findById(id);
+    }
+}
