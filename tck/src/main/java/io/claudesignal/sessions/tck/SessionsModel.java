@@ -249,23 +249,21 @@ final class SessionsModel {
         return claimed;
     }
 
-    /** Renews the handle's leases; returns the sessions whose lease it found lost. */
+    /**
+     * Renews the leases the handle holds; returns the sessions whose lease it found lost. A held claim
+     * that is still the stored one is renewed even when it expired: nobody took it, so nobody wrote
+     * under another lease meanwhile.
+     */
     List<SessionId> renew(Handle h, Instant now) {
         Instant expires = now.plus(leaseDuration).truncatedTo(ChronoUnit.MICROS);
         List<SessionId> lostNow = new ArrayList<>();
-        java.util.Set<SessionId> renewed = new java.util.HashSet<>();
-        for (Row row : rows.values()) {
-            if (row.lease != null && row.lease.owner().equals(h.actor) && row.lease.liveAt(now)) {
-                row.lease = new LeaseView(row.lease.id(), h.actor, row.lease.token(), expires);
-                renewed.add(row.lease.id());
-            }
-        }
         for (Iterator<Map.Entry<SessionId, LeaseView>> it = h.held.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<SessionId, LeaseView> e = it.next();
             Row row = rows.get(e.getKey());
             LeaseView stored = row == null ? null : row.lease;
-            if (stored != null && renewed.contains(e.getKey()) && stored.sameClaimAs(e.getValue())) {
-                e.setValue(stored);
+            if (stored != null && stored.owner().equals(h.actor) && stored.sameClaimAs(e.getValue())) {
+                row.lease = new LeaseView(stored.id(), h.actor, stored.token(), expires);
+                e.setValue(row.lease);
             } else {
                 it.remove();
                 h.lost.put(e.getKey(), e.getValue());
@@ -331,11 +329,18 @@ final class SessionsModel {
 
     /**
      * The session, if the handle's write is admitted: a handle that holds (or held and lost) a lease on
-     * it writes only while that very claim is stored and live; a refused one keeps fencing as lost.
+     * it writes only while that very claim is stored, live or renewed on the spot when it ran out
+     * untaken; a refused one keeps fencing as lost.
      */
     private Row admitted(Handle h, SessionId id, Instant now) {
         Row row = existing(id);
         LeaseView fence = h.fence(id);
+        if (fence != null && fence.sameClaimAs(row.lease) && !row.lease.liveAt(now) && fence.equals(h.held.get(id))) {
+            // Ran out, but nobody took it: the handle renews it and writes, as its heartbeat would have.
+            row.lease = new LeaseView(id, h.actor, fence.token(), now.plus(leaseDuration).truncatedTo(ChronoUnit.MICROS));
+            h.held.put(id, row.lease);
+            return row;
+        }
         if (fence != null && !(fence.sameClaimAs(row.lease) && row.lease.liveAt(now))) {
             if (h.held.remove(id, fence)) {
                 h.lost.put(id, fence);

@@ -46,8 +46,10 @@ final class SqlHotStatements {
         insert = PrerenderedStatement.render(render.insertInto(s.table).columns(s.all)
                 .values(p("id", s.id), p("project", s.projectPath), p("thread", s.threadId), p("status", s.status),
                         p("created", s.createdAt), p("updated", s.updatedAt), p("version", s.version),
-                        p("context", s.context), p("parent", s.forkedFromId), p("forkSeq", s.forkedFromSeq)),
-                "id", "project", "thread", "status", "created", "updated", "version", "context", "parent", "forkSeq");
+                        p("context", s.context), p("parent", s.forkedFromId), p("forkSeq", s.forkedFromSeq),
+                        p("pinned", s.pinned)),
+                "id", "project", "thread", "status", "created", "updated", "version", "context", "parent", "forkSeq",
+                "pinned");
         var lockQuery = render.select(s.status).from(s.table).where(s.id.eq(p("id", s.id)));
         lock = PrerenderedStatement.render(rules.dialect().locksRows() ? lockQuery.forUpdate() : lockQuery, "id");
         exists = PrerenderedStatement.render(render.selectOne().from(s.table).where(s.id.eq(p("id", s.id))), "id");

@@ -17,7 +17,8 @@ class PostgresSessionsModelTest extends SessionsModelProperties {
     protected Persistence openPersistence() {
         String schema = PostgresServer.freshSchema();
         closeAfterwards(() -> PostgresServer.dropSchema(schema)); // registered first, so dropped after the stores
-        settings = PostgresSettings.defaults().withSchema(schema).withMaxPoolSize(2);
+        settings = PostgresSettings.defaults().withSchema(schema).withMaxPoolSize(2)
+                .withLeaseTimeFromCaller(); // the model moves lease time with its own clock
         return open();
     }
 
