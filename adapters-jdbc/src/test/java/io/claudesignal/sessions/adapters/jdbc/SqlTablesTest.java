@@ -79,7 +79,7 @@ class SqlTablesTest {
     void aWholeSessionRowIsReadInTheTablesColumnOrder() {
         assertThat(tables.sessions.all).extracting(f -> f.getName())
                 .containsExactly("id", "project_path", "thread_id", "status", "created_at", "updated_at", "version",
-                        "context", "forked_from_id", "forked_from_seq");
+                        "context", "forked_from_id", "forked_from_seq", "pinned");
         // A summary is the row without the context and the fork's origin.
         assertThat(tables.sessions.summary).hasSize(tables.sessions.all.size() - 3);
     }
