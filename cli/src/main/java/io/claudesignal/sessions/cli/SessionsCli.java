@@ -276,11 +276,26 @@ public final class SessionsCli implements Callable<Integer> {
      * terminal, so scripts and pipes see only the command's own output.
      */
     ProgressDisplay progress() {
-        return json || !io.terminal() ? ProgressDisplay.NONE : progressDisplay;
+        return json || !io.terminal() || !TerminalProgress.stderrIsTerminal() ? ProgressDisplay.NONE : progressDisplay;
     }
 
-    /** The display used on a terminal; replaceable (a bar library plugs in here). */
-    ProgressDisplay progressDisplay = ProgressDisplay.NONE;
+    /** The display used on a terminal: a bar on standard error, cleared when the command ends. */
+    ProgressDisplay progressDisplay = this::terminalBar;
+
+    private ProgressDisplay.Shown terminalBar(String label) {
+        TerminalProgress.Bar bar = TerminalProgress.onStandardError(io.err()).start(label);
+        return new ProgressDisplay.Shown() {
+            @Override
+            public void advanced(long done, long total) {
+                bar.advanced(done, total);
+            }
+
+            @Override
+            public void close() {
+                bar.close();
+            }
+        };
+    }
 
     Style style() {
         return Style.forTerminal(io.terminal(), io.env());
