@@ -81,9 +81,17 @@ public final class ApplicationModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SessionStore store(SessionService service, Maintenance maintenance, StoreResources resources) {
-        // The service's configuration: a daemon's default name completed by the store it opened.
-        return new SessionStore(service, maintenance, service, service.transcripts(), service.config(), resources);
+    SessionStore store(SessionService service, Sessions sessions, Leases leases, Transcripts transcripts,
+            Maintenance maintenance, StoreResources resources) {
+        // The ports as bound (measured when a MetricsModule is installed); the service's configuration:
+        // a daemon's default name completed by the store it opened.
+        // The service's change-feed thread stops before the connections it reads through close, also
+        // when the bound Sessions is a measuring proxy that the store cannot close itself.
+        StoreResources all = () -> {
+            service.close();
+            resources.close();
+        };
+        return new SessionStore(sessions, maintenance, leases, transcripts, service.config(), all);
     }
 
     @Provides

@@ -146,7 +146,7 @@ public final class SessionStore implements AutoCloseable {
                     SessionIdGenerator.random(), json, config);
             return new SessionStore(service, new MaintenanceService(storage.diagnostics(), storage.operations(),
                     storage.persistence(), json), service,
-                    service.transcripts(), config, storage::close);
+                    service.transcripts(), service.config(), storage::close);
         } catch (RuntimeException | Error e) {
             storage.close();
             throw e;
