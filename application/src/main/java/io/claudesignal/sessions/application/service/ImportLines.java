@@ -7,6 +7,7 @@ import io.claudesignal.sessions.application.port.in.ImportReport;
 import io.claudesignal.sessions.application.port.in.Progress;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.SessionId;
@@ -37,12 +38,15 @@ final class ImportLines {
     private final StoreOperations operations;
     private final ContextJson json;
     private final LineWriter stored;
+    private final StoreMetrics metrics;
 
-    ImportLines(ExportFormat format, StoreOperations operations, ContextJson json, LineWriter stored) {
+    ImportLines(ExportFormat format, StoreOperations operations, ContextJson json, LineWriter stored,
+            StoreMetrics metrics) {
         this.format = format;
         this.operations = operations;
         this.json = json;
         this.stored = stored;
+        this.metrics = metrics;
     }
 
     ImportReport run(Reader in, Progress progress) {
@@ -61,6 +65,8 @@ final class ImportLines {
                 try {
                     operations.restore(parsed.archive(), parsed.items());
                     imported++;
+                    // Per session: an import refused at a later line still counts what it wrote.
+                    metrics.imported(1);
                 } catch (DuplicateSessionException exists) {
                     if (sameAsStored(parsed)) {
                         unchanged++;

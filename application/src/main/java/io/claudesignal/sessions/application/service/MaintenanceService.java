@@ -16,6 +16,7 @@ import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -47,14 +48,23 @@ public final class MaintenanceService implements Maintenance {
     private final Persistence persistence;
     private final ExportFormat format;
     private final ImportLines importer;
+    private final StoreMetrics metrics;
 
+    /** Reporting no metrics. */
     public MaintenanceService(StorageDiagnostics diagnostics, StoreOperations operations, Persistence persistence,
             ContextJson json) {
+        this(diagnostics, operations, persistence, json, StoreMetrics.NONE);
+    }
+
+    /** Reporting the sessions purges remove and imports write to {@code metrics}. */
+    public MaintenanceService(StorageDiagnostics diagnostics, StoreOperations operations, Persistence persistence,
+            ContextJson json, StoreMetrics metrics) {
         this.diagnostics = Objects.requireNonNull(diagnostics, "diagnostics");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.persistence = Objects.requireNonNull(persistence, "persistence");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.format = new ExportFormat(json.maxBytes());
-        this.importer = new ImportLines(format, operations, json, this::writeLine);
+        this.importer = new ImportLines(format, operations, json, this::writeLine, metrics);
     }
 
     @Override
@@ -103,6 +113,8 @@ public final class MaintenanceService implements Maintenance {
         for (int n = operations.purgeBatch(request.terminatedBefore(), PURGE_BATCH); n > 0;
                 n = operations.purgeBatch(request.terminatedBefore(), PURGE_BATCH)) {
             purged += n;
+            // Per batch, so that a purge that fails halfway still counts what it removed.
+            metrics.purged(n);
             request.progress().advanced(purged, -1);
         }
         return new PurgeReport(request.terminatedBefore(), purged);
