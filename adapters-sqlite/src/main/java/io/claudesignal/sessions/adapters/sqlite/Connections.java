@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import java.time.Duration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,6 +28,10 @@ final class Connections {
 
     Path file() {
         return file;
+    }
+
+    Duration busyTimeout() {
+        return settings.busyTimeout();
     }
 
     /**

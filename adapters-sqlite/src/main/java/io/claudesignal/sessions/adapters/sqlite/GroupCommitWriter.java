@@ -3,6 +3,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 import io.claudesignal.sessions.domain.SessionsException;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
+import java.time.Duration;
 import java.nio.file.Path;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.sql.Connection;
@@ -49,10 +50,17 @@ final class GroupCommitWriter {
     private volatile StorageException failedWrite;
 
     private final StoreMetrics metrics;
+    private final BusyWaits busyWaits;
 
     GroupCommitWriter(Connections connections, StoreMetrics metrics) {
         this.connections = connections;
         this.metrics = metrics;
+        this.busyWaits = new BusyWaits(connections.busyTimeout(), metrics);
+    }
+
+    /** How long the writer waits for another process's lock before failing. */
+    Duration busyTimeout() {
+        return busyWaits.timeout();
     }
 
     /**
@@ -163,16 +171,20 @@ final class GroupCommitWriter {
     }
 
     private void runBatch(List<QueuedWork<?>> batch) {
-        List<QueuedWork<?>> pending = new ArrayList<>(batch.size());
-        for (QueuedWork<?> job : batch) {
-            if (job.outsideTransaction) {
-                runOutsideTransaction(job);
-            } else {
-                pending.add(job);
+        try {
+            List<QueuedWork<?>> pending = new ArrayList<>(batch.size());
+            for (QueuedWork<?> job : batch) {
+                if (job.outsideTransaction) {
+                    runOutsideTransaction(job);
+                } else {
+                    pending.add(job);
+                }
             }
-        }
-        while (!pending.isEmpty()) {
-            pending = runTransaction(pending);
+            while (!pending.isEmpty()) {
+                pending = runTransaction(pending);
+            }
+        } finally {
+            busyWaits.settle(); // a wait outside BEGIN (rare in WAL mode) ends with its batch
         }
     }
 
@@ -202,10 +214,12 @@ final class GroupCommitWriter {
             ensureWritable();
             ctx = writerContext();
             connection = writer;
-            connection.setAutoCommit(false); // BEGIN IMMEDIATE
+            connection.setAutoCommit(false); // BEGIN IMMEDIATE: where another process's lock is waited for
+            busyWaits.settle();
         } catch (StorageException e) {
             return failAll(jobs, e);
         } catch (SQLException e) {
+            busyWaits.settle();
             discardWriter();
             return failAll(jobs, SqliteErrors.translate(file(), "starting a write", e));
         }
@@ -346,6 +360,7 @@ final class GroupCommitWriter {
             try {
                 Connection opened = connections.writer();
                 try {
+                    busyWaits.install(opened);
                     savepoints = new Savepoints(opened);
                 } catch (SQLException e) {
                     SqliteDatabase.closeQuietly(opened);

@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlTransactions;
+import java.time.Duration;
 import java.nio.file.Path;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.sql.Connection;
@@ -92,6 +93,11 @@ final class SqliteDatabase implements SqlTransactions, AutoCloseable {
     }
 
     /** Runs {@code work} on the writer connection outside any transaction (to read its own settings). */
+    /** The writer's wait for another process's lock (its busy handler replaces the busy_timeout pragma). */
+    Duration writerBusyTimeout() {
+        return writer.busyTimeout();
+    }
+
     <T> T onWriter(Function<DSLContext, T> work) {
         return writer.onWriter(work);
     }

@@ -63,7 +63,8 @@ final class SqliteDiagnostics implements StorageDiagnostics {
         checks.add(HealthCheck.guarded("settings", () -> db.onWriter(ctx -> {
             String journal = Pragmas.text(ctx, "journal_mode");
             long synchronous = Pragmas.number(ctx, "synchronous");
-            long busy = Pragmas.number(ctx, "busy_timeout");
+            // The writer waits through its own busy handler (which measures the waits), so the pragma reads 0.
+            long busy = Math.max(Pragmas.number(ctx, "busy_timeout"), db.writerBusyTimeout().toMillis());
             long foreignKeys = Pragmas.number(ctx, "foreign_keys");
             long secureDelete = Pragmas.number(ctx, "secure_delete");
             long wantedSync = switch (settings.synchronous()) {

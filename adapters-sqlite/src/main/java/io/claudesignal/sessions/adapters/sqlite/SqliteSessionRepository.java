@@ -253,9 +253,8 @@ final class SqliteSessionRepository extends SqlSessions {
                     .map(uuid -> new Transition(new SessionId(uuid), SessionStatus.ACTIVE, SessionStatus.PAUSED, now,
                             Transition.CRASH_RECOVERY, actor))
                     .toList();
-            for (Transition t : made) {
-                changes.record(ctx, Change.Entry.transition(t.sessionId(), t.from(), t.to(), now, t.reason(), actor));
-            }
+            changes.recordAll(ctx, made.stream()
+                    .map(t -> Change.Entry.transition(t.sessionId(), t.from(), t.to(), now, t.reason(), actor)).toList());
             return made;
         });
     }
