@@ -15,9 +15,7 @@ import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.port.out.ContextJson;
-import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
-import io.claudesignal.sessions.application.service.MeteredPorts;
 import io.claudesignal.sessions.application.service.SessionService;
 import java.time.Clock;
 import java.util.Objects;
@@ -79,19 +77,18 @@ public final class ApplicationModule extends AbstractModule {
         }
     }
 
+    /** Everything made at once, by the same code as the container-free path ({@link StoreAssembly}). */
     @Provides
     @Singleton
-    SessionStore store(SessionService service, Sessions sessions, Leases leases, Transcripts transcripts,
-            Maintenance maintenance, StoreResources resources) {
-        // The ports as bound (measured when a MetricsModule is installed); the service's configuration:
-        // a daemon's default name completed by the store it opened.
-        // The service's change-feed thread stops before the connections it reads through close, also
-        // when the bound Sessions is a measuring proxy that the store cannot close itself.
-        StoreResources all = () -> {
-            service.close();
-            resources.close();
-        };
-        return new SessionStore(sessions, maintenance, leases, transcripts, service.config(), all);
+    StoreAssembly assembly(Persistence persistence, StorageDiagnostics diagnostics, StoreOperations operations,
+            StoreResources resources, Clock clock, SessionIdGenerator ids, ContextJson json, StoreMetrics metrics) {
+        return StoreAssembly.assemble(new StoreAssembly.Parts(persistence, diagnostics, operations, resources),
+                config, json, clock, ids, metrics);
+    }
+
+    @Provides
+    SessionStore store(StoreAssembly assembly) {
+        return assembly.store();
     }
 
     @Provides
@@ -118,34 +115,27 @@ public final class ApplicationModule extends AbstractModule {
     }
 
     @Provides
-    @Singleton
-    Sessions sessions(SessionService service, StoreMetrics metrics) {
-        return MeteredPorts.wrap(Sessions.class, service, metrics);
+    Sessions sessions(StoreAssembly assembly) {
+        return assembly.sessions();
     }
 
     @Provides
-    @Singleton
-    Leases leases(SessionService service, StoreMetrics metrics) {
-        return MeteredPorts.wrap(Leases.class, service, metrics);
+    Leases leases(StoreAssembly assembly) {
+        return assembly.leases();
     }
 
     @Provides
-    @Singleton
-    Transcripts transcripts(SessionService service, StoreMetrics metrics) {
-        return MeteredPorts.wrap(Transcripts.class, service.transcripts(), metrics);
+    Transcripts transcripts(StoreAssembly assembly) {
+        return assembly.transcripts();
     }
 
     @Provides
-    @Singleton
-    SessionService service(Persistence persistence, Clock clock, SessionIdGenerator ids, ContextJson json,
-            SessionsConfig config) {
-        return new SessionService(persistence, clock, ids, json, config);
+    SessionService service(StoreAssembly assembly) {
+        return assembly.service();
     }
 
     @Provides
-    @Singleton
-    Maintenance maintenance(StorageDiagnostics diagnostics, StoreOperations operations, Persistence persistence,
-            ContextJson json) {
-        return new MaintenanceService(diagnostics, operations, persistence, json);
+    Maintenance maintenance(StoreAssembly assembly) {
+        return assembly.maintenance();
     }
 }

@@ -20,8 +20,7 @@ import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.ContextJson;
-import io.claudesignal.sessions.application.service.MaintenanceService;
-import io.claudesignal.sessions.application.service.SessionService;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.domain.SessionsException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ public final class SessionStore implements AutoCloseable {
     private final LeaseHeartbeat heartbeat;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** Made by {@link ApplicationModule}, which every way of opening a store goes through. */
+    /** Made by {@link StoreAssembly}, which every way of opening a store goes through. */
     SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts, SessionsConfig config, StoreResources resources) {
         this.sessions = sessions;
         this.maintenance = maintenance;
@@ -135,18 +134,15 @@ public final class SessionStore implements AutoCloseable {
      * under the same name on this file.
      */
     public static SessionStore openSqlite(Path file, SqliteSettings settings, SessionsConfig config) {
-        // Wired by hand, not by an injector: building one was a fifth of the CLI's start-up, and a
-        // store opened here has nothing for Guice to choose. Keep in step with ApplicationModule and
-        // SqliteModule, which make the same objects.
+        // Assembled without an injector: building one was a fifth of the CLI's start-up, and a store
+        // opened here has nothing for Guice to choose. StoreAssembly is the code ApplicationModule runs too.
         Objects.requireNonNull(config, "config");
         SqliteStorage storage = SqliteStorage.open(file, settings);
         try {
-            ContextJson json = new ContextJson(ContextJson.DEFAULT_MAX_BYTES, ContextJson.DEFAULT_MAX_DEPTH);
-            SessionService service = new SessionService(storage.persistence(), Clock.systemUTC(),
-                    SessionIdGenerator.random(), json, config);
-            return new SessionStore(service, new MaintenanceService(storage.diagnostics(), storage.operations(),
-                    storage.persistence(), json), service,
-                    service.transcripts(), service.config(), storage::close);
+            return StoreAssembly.assemble(new StoreAssembly.Parts(storage.persistence(), storage.diagnostics(),
+                    storage.operations(), storage::close), config,
+                    new ContextJson(ContextJson.DEFAULT_MAX_BYTES, ContextJson.DEFAULT_MAX_DEPTH),
+                    Clock.systemUTC(), SessionIdGenerator.random(), StoreMetrics.NONE).store();
         } catch (RuntimeException | Error e) {
             storage.close();
             throw e;

@@ -7,6 +7,10 @@ import com.google.inject.Injector;
 import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.ExportRequest;
+import io.claudesignal.sessions.application.port.in.Progress;
+import io.claudesignal.sessions.application.port.in.PurgeRequest;
+import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.domain.IllegalTransitionException;
@@ -16,9 +20,18 @@ import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.StatusMismatchException;
+import io.claudesignal.sessions.domain.StorageException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +137,82 @@ class MetricsTest {
         assertThat(registry.find(MicrometerStoreMetrics.PURGED).counter().count()).isEqualTo(12);
         assertThat(registry.find(MicrometerStoreMetrics.IMPORTED).counter().count()).isEqualTo(5);
         assertThat(registry.find(MicrometerStoreMetrics.LEASE_LOSSES).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void purgesAndImportsCountTheSessionsTheyRemoveAndWrite() {
+        StringWriter export = new StringWriter();
+        try (SessionStore store = SessionStore.inMemory(new InMemoryStorage(), SessionsConfig.cli(), registry)) {
+            Sessions sessions = store.sessions();
+            for (int i = 0; i < 3; i++) {
+                sessions.terminate(sessions.create("/p" + i, "t").id());
+            }
+            SessionId kept = sessions.create("/kept", "t").id();
+            store.maintenance().pin(kept);
+            sessions.terminate(kept);
+            sessions.create("/live", "t");
+            // Everything terminated so far is older than a minute from now; the pinned one stays.
+            assertThat(store.maintenance().purge(new PurgeRequest(Instant.now().plusSeconds(60))).purged()).isEqualTo(3);
+            store.maintenance().exportTo(export, ExportRequest.all());
+        }
+        assertThat(registry.find(MicrometerStoreMetrics.PURGED).counter().count()).isEqualTo(3);
+        assertThat(timed("purge", "ok")).isEqualTo(1);
+        assertThat(timed("export_to", "ok")).isEqualTo(1);
+
+        try (SessionStore target = SessionStore.inMemory(new InMemoryStorage(), SessionsConfig.cli(), registry)) {
+            assertThat(target.maintenance().importFrom(new StringReader(export.toString()), Progress.NONE).imported())
+                    .isEqualTo(2);
+            // Again: both are there unchanged, so nothing is written and nothing counted.
+            assertThat(target.maintenance().importFrom(new StringReader(export.toString()), Progress.NONE).unchanged())
+                    .isEqualTo(2);
+        }
+        assertThat(registry.find(MicrometerStoreMetrics.IMPORTED).counter().count()).isEqualTo(2);
+        assertThat(timed("import_from", "ok")).isEqualTo(2);
+    }
+
+    @Test
+    void aWriteThatWaitsForAnotherConnectionsLockIsALockWaitWithRetries(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.db");
+        try (SessionStore store = SessionStore.openSqlite(file, SqliteSettings.defaults(), SessionsConfig.cli(), registry);
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement lock = other.createStatement()) {
+            lock.execute("BEGIN IMMEDIATE"); // holds the write lock, as another process's writer would
+            CompletableFuture<Session> write = CompletableFuture.supplyAsync(() -> store.sessions().create("/p", "t"));
+            // Wait until the store's writer has found the lock taken at least once; no assertion on how soon.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (registry.find(MicrometerStoreMetrics.BUSY_RETRIES).counter().count() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(write).as("the write waits while the lock is held").isNotDone();
+            lock.execute("COMMIT");
+            assertThat(write.get(60, TimeUnit.SECONDS).status()).isEqualTo(SessionStatus.CREATED);
+        }
+        assertThat(registry.find(MicrometerStoreMetrics.BUSY_RETRIES).counter().count()).isPositive();
+        var waits = registry.find(MicrometerStoreMetrics.LOCK_WAITS).timer();
+        assertThat(waits.count()).isEqualTo(1);
+        assertThat(waits.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    }
+
+    @Test
+    void aLockHeldPastTheBusyTimeoutFailsTheWriteAsBusyAfterOneMeasuredWait(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s.db");
+        SqliteSettings settings = SqliteSettings.defaults().withBusyTimeout(SqliteSettings.MIN_BUSY_TIMEOUT);
+        try (SessionStore store = SessionStore.openSqlite(file, settings, SessionsConfig.cli(), registry);
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement lock = other.createStatement()) {
+            lock.execute("BEGIN IMMEDIATE");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> store.sessions().create("/p", "t")).isInstanceOfSatisfying(StorageException.class,
+                    e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.BUSY));
+            // The busy handler keeps SQLite's promise: it gives up only once the timeout has passed.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(SqliteSettings.MIN_BUSY_TIMEOUT);
+            lock.execute("ROLLBACK");
+            assertThat(store.sessions().create("/p", "t").status()).as("the lock is free again").isEqualTo(SessionStatus.CREATED);
+        }
+        var waits = registry.find(MicrometerStoreMetrics.LOCK_WAITS).timer();
+        assertThat(waits.count()).isEqualTo(1);
+        assertThat(waits.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(SqliteSettings.MIN_BUSY_TIMEOUT.toMillis() - 1);
+        assertThat(registry.find(MicrometerStoreMetrics.BUSY_RETRIES).counter().count()).isPositive();
     }
 
     @Test
