@@ -65,6 +65,7 @@ public final class PrerenderedStatement {
         return sql;
     }
 
+
     /**
      * The statement on {@code ctx}'s connection with {@code values} bound (in the order of the
      * names given to {@link #render}). Closing it returns it to the connection's cache, if any.
@@ -73,14 +74,19 @@ public final class PrerenderedStatement {
         Connection connection = ctx.configuration().connectionProvider().acquire();
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
-            for (int i = 0; i < valueIndex.length; i++) {
-                statement.setObject(i + 1, values[valueIndex[i]]);
-            }
+            bind(statement, values);
         } catch (SQLException | RuntimeException e) {
             statement.close();
             throw e;
         }
         return statement;
+    }
+
+    /** Binds {@code values} (in the order of the names given to {@link #render}) again, for a batch. */
+    public void bind(PreparedStatement statement, Object... values) throws SQLException {
+        for (int i = 0; i < valueIndex.length; i++) {
+            statement.setObject(i + 1, values[valueIndex[i]]);
+        }
     }
 
     /** {@code value} as {@code column} stores it, to be bound. */

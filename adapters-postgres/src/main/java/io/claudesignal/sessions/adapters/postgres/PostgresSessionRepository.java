@@ -83,9 +83,8 @@ final class PostgresSessionRepository extends SqlSessions {
                 made.add(new Transition(id, SessionStatus.ACTIVE, SessionStatus.PAUSED, at, Transition.CRASH_RECOVERY,
                         actor));
             }
-            for (Transition t : made) { // last: the log's lock is held from here to the commit
-                changes.record(ctx, Change.Entry.transition(t.sessionId(), t.from(), t.to(), at, t.reason(), actor));
-            }
+            changes.recordAll(ctx, made.stream() // last: the log's lock is held from here to the commit
+                    .map(t -> Change.Entry.transition(t.sessionId(), t.from(), t.to(), at, t.reason(), actor)).toList());
             return made;
         });
     }
