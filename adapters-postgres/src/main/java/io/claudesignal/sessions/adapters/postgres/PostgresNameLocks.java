@@ -1,10 +1,9 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.domain.StorageException;
-import io.claudesignal.sessions.application.port.out.LeaseRepository;
-import io.claudesignal.sessions.adapters.jdbc.DaemonNames;
+import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.DaemonRunningException;
+import io.claudesignal.sessions.domain.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,10 +13,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -29,16 +24,12 @@ import java.util.Properties;
  * second process under its name.
  *
  * <p>Advisory locks belong to a connection; within one JVM a second handle under the same name shares
- * the first one's (counted here) and, as a newer incarnation, fences it.
+ * the first one's (counted by {@link SqlDaemonNames}) and, as a newer incarnation, fences it.
  */
-final class PostgresNameLocks implements DaemonNames {
-
-    private static final Map<String, Held> HELD = new HashMap<>();
+final class PostgresNameLocks extends SqlDaemonNames {
 
     private final PostgresUrl url;
     private final String schema;
-    private final List<AutoCloseable> mine = new ArrayList<>();
-    private boolean closed;
 
     PostgresNameLocks(PostgresUrl url, String schema) {
         this.url = url;
@@ -54,53 +45,13 @@ final class PostgresNameLocks implements DaemonNames {
     }
 
     @Override
-    public synchronized AutoCloseable hold(Actor daemon) {
-        if (closed) {
-            throw new StorageException(StorageException.Reason.CLOSED, null, url + ": the store is closed");
-        }
-        String key = location() + "/" + daemon.value();
-        Held held;
-        synchronized (HELD) {
-            held = HELD.get(key);
-            if (held == null) {
-                held = Held.take(url, lockKey(schema, daemon), daemon);
-                HELD.put(key, held);
-            }
-            held.users++;
-        }
-        Held taken = held;
-        AutoCloseable release = new AutoCloseable() {
-            private boolean done;
-
-            @Override
-            public void close() throws SQLException {
-                synchronized (HELD) {
-                    if (done) {
-                        return;
-                    }
-                    done = true;
-                    if (--taken.users == 0) {
-                        HELD.remove(key);
-                        taken.connection.close(); // the server releases the session's advisory locks
-                    }
-                }
-            }
-        };
-        mine.add(release);
-        return release;
+    protected String key(Actor daemon) {
+        return location() + "/" + daemon.value();
     }
 
-    synchronized void close() {
-        closed = true;
-        for (AutoCloseable release : mine) {
-            try {
-                release.close();
-            } catch (Exception e) {
-                System.getLogger(PostgresNameLocks.class.getName()).log(System.Logger.Level.WARNING,
-                        "closing a daemon name's lock connection failed; the server drops it with the connection", e);
-            }
-        }
-        mine.clear();
+    @Override
+    protected StorageException closedError() {
+        return new StorageException(StorageException.Reason.CLOSED, null, url + ": the store is closed");
     }
 
     /** 64 bits of SHA-256 of the schema and the name: advisory locks are per database, not per schema. */
@@ -114,47 +65,41 @@ final class PostgresNameLocks implements DaemonNames {
         }
     }
 
-    private static final class Held {
-        final Connection connection;
-        int users;
-
-        private Held(Connection connection) {
-            this.connection = connection;
+    /** Takes the name's advisory lock on a connection of its own; closing it, the server releases the lock. */
+    @Override
+    protected AutoCloseable lock(Actor daemon) {
+        long key = lockKey(schema, daemon);
+        Properties props = new Properties();
+        props.setProperty("ApplicationName", "claude-signal-sessions daemon lock");
+        props.setProperty("tcpKeepAlive", "true");
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(url.jdbc(), props);
+        } catch (SQLException e) {
+            throw PostgresErrors.translate(url, "connecting", e);
         }
-
-        static Held take(PostgresUrl url, long key, Actor daemon) {
-            Properties props = new Properties();
-            props.setProperty("ApplicationName", "claude-signal-sessions daemon lock");
-            props.setProperty("tcpKeepAlive", "true");
-            Connection connection;
-            try {
-                connection = DriverManager.getConnection(url.jdbc(), props);
-            } catch (SQLException e) {
-                throw PostgresErrors.translate(url, "connecting", e);
-            }
-            try (PreparedStatement st = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                st.setLong(1, key);
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        closeQuietly(connection);
-                        throw new DaemonRunningException(daemon, "another connection holds its advisory lock "
-                                + key + " on " + url);
-                    }
+        try (PreparedStatement st = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            st.setLong(1, key);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    closeQuietly(connection);
+                    throw new DaemonRunningException(daemon, "another connection holds its advisory lock "
+                            + key + " on " + url);
                 }
-                return new Held(connection);
-            } catch (SQLException e) {
-                closeQuietly(connection);
-                throw PostgresErrors.translate(url, "locking the daemon's name", e);
             }
+            return connection;
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw PostgresErrors.translate(url, "locking the daemon's name", e);
         }
+    }
 
-        private static void closeQuietly(Connection connection) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // nothing was locked through it
-            }
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing was locked through it
         }
     }
 }

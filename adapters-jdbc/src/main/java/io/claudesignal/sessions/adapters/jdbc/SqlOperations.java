@@ -1,0 +1,214 @@
+package io.claudesignal.sessions.adapters.jdbc;
+
+import io.claudesignal.sessions.application.port.out.SessionArchive;
+import io.claudesignal.sessions.application.port.out.StoreOperations;
+import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.domain.Session;
+import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.SessionSummary;
+import io.claudesignal.sessions.domain.TranscriptItem;
+import io.claudesignal.sessions.domain.Transition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record2;
+import org.jooq.impl.DSL;
+
+/**
+ * The store operations on any SQL database, each one transaction of {@link SqlTransactions}: pinning,
+ * the purge's candidates, whole-session export and import, sizes. An adapter adds what its database
+ * does its own way: the purge's deleting batch (a server's concurrent purges skip each other's rows),
+ * backup (a file copies itself; a server has its own tools), a snapshot's isolation and the bytes on
+ * disk.
+ */
+public abstract class SqlOperations implements StoreOperations {
+
+    /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
+    private static final int ROWS_PER_INSERT = 1000;
+
+    protected final SqlTransactions db;
+    protected final SqlTables.Sessions sessions;
+    private final SqlDialect dialect;
+    private final SqlTables.Transitions transitions;
+    private final SqlTables.ActivityLogs activityLogs;
+    private final SqlTables.Activities activities;
+    private final SqlTables.Transcripts transcripts;
+    private final SqlTables.TranscriptItems transcriptItems;
+
+    protected SqlOperations(SqlTransactions db, SqlDialect dialect) {
+        SqlTables tables = new SqlTables(dialect);
+        this.db = db;
+        this.dialect = dialect;
+        this.sessions = tables.sessions;
+        this.transitions = tables.transitions;
+        this.activityLogs = tables.activityLogs;
+        this.activities = tables.activities;
+        this.transcripts = tables.transcripts;
+        this.transcriptItems = tables.transcriptItems;
+    }
+
+    @Override
+    public Session setPinned(SessionId id, boolean pinned) {
+        return db.write(ctx -> ctx.update(sessions.table).set(sessions.pinned, pinned).where(sessions.id.eq(id.value()))
+                .returning(sessions.all).fetchOptional()
+                .map(sessions::toSession)
+                .orElseThrow(() -> new SessionNotFoundException(id)));
+    }
+
+    /** What a purge may delete; evaluated by the deleting statement itself. */
+    protected final Condition purgeable(Instant cutoff) {
+        return sessions.status.eq(SessionStatus.TERMINATED.name()).and(sessions.pinned.eq(false))
+                .and(sessions.updatedAt.lt(cutoff));
+    }
+
+    @Override
+    public List<SessionSummary> purgeCandidates(Instant cutoff, Optional<SessionSummary> after, int limit) {
+        Condition where = purgeable(cutoff);
+        if (after.isPresent()) {
+            where = where.and(DSL.row(sessions.updatedAt, sessions.id).gt(after.get().updatedAt(), after.get().id().value()));
+        }
+        Condition condition = where;
+        return db.read(ctx -> ctx.select(sessions.summary).from(sessions.table).where(condition)
+                .orderBy(sessions.updatedAt, sessions.id)
+                .limit(limit)
+                .fetch(sessions::toSummary));
+    }
+
+    @Override
+    public Optional<SessionArchive> archive(SessionId id) {
+        // One snapshot: the counters agree with the rows they count.
+        return inSnapshot(ctx -> read(ctx, id));
+    }
+
+    private Optional<SessionArchive> read(DSLContext ctx, SessionId id) {
+        UUID uuid = id.value();
+        Optional<Session> session = ctx.select(sessions.all).from(sessions.table).where(sessions.id.eq(uuid))
+                .fetchOptional(sessions::toSession);
+        if (session.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Transition> history = ctx.select(transitions.all).from(transitions.table)
+                .where(transitions.sessionId.eq(uuid))
+                .orderBy(transitions.seq)
+                .fetch(r -> transitions.toTransition(id, r));
+        Record2<Long, Long> counters = ctx.select(activityLogs.lastSeq, activityLogs.acknowledgedSeq)
+                .from(activityLogs.table).where(activityLogs.sessionId.eq(uuid)).fetchOne();
+        List<Activity> logged = ctx.select(activities.all).from(activities.table)
+                .where(activities.sessionId.eq(uuid))
+                .orderBy(activities.seq)
+                .fetch(r -> activities.toActivity(id, r));
+        long transcriptLast = ctx.select(transcripts.lastSeq).from(transcripts.table)
+                .where(transcripts.sessionId.eq(uuid))
+                .fetchOptional(transcripts.lastSeq).orElse(0L);
+        return Optional.of(new SessionArchive(session.get(), history,
+                counters == null ? 0 : counters.value1(), counters == null ? 0 : counters.value2(), logged,
+                transcriptLast));
+    }
+
+    @Override
+    public void restore(SessionArchive archive, List<TranscriptItem> items) {
+        Session s = archive.session();
+        UUID uuid = s.id().value();
+        db.write(ctx -> {
+            var insert = ctx.insertInto(sessions.table)
+                    .set(sessions.id, uuid).set(sessions.projectPath, s.projectPath())
+                    .set(sessions.threadId, s.threadId()).set(sessions.status, s.status().name())
+                    .set(sessions.createdAt, s.createdAt()).set(sessions.updatedAt, s.updatedAt())
+                    .set(sessions.version, s.version()).set(sessions.context, s.context())
+                    .set(sessions.forkedFromId, s.forkedFrom().map(f -> f.parentId().value()).orElse(null))
+                    .set(sessions.forkedFromSeq, s.forkedFrom().map(f -> f.seq()).orElse(null))
+                    .set(sessions.pinned, s.pinned());
+            boolean inserted;
+            if (dialect.locksRows()) {
+                // Writers side by side: ON CONFLICT DO NOTHING, so that of two imports racing for one
+                // session exactly one inserts it, and the other learns so without an error that would
+                // abort its transaction.
+                inserted = insert.onConflict(sessions.id).doNothing().execute() > 0;
+            } else {
+                // One writer at a time: nobody can insert it between the check and the insert.
+                inserted = !ctx.fetchExists(DSL.selectOne().from(sessions.table).where(sessions.id.eq(uuid)))
+                        && insert.execute() > 0;
+            }
+            if (!inserted) {
+                throw new DuplicateSessionException(s.id());
+            }
+            for (Transition t : archive.history()) {
+                ctx.insertInto(transitions.table)
+                        .set(transitions.sessionId, uuid)
+                        .set(transitions.fromStatus, t.from().name()).set(transitions.toStatus, t.to().name())
+                        .set(transitions.changedAt, t.at()).set(transitions.reason, t.reason())
+                        .set(transitions.actor, t.actor().value())
+                        .execute();
+            }
+            if (archive.activityLastSeq() > 0) {
+                ctx.insertInto(activityLogs.table).set(activityLogs.sessionId, uuid)
+                        .set(activityLogs.lastSeq, archive.activityLastSeq())
+                        .set(activityLogs.acknowledgedSeq, archive.acknowledgedSeq())
+                        .execute();
+                for (Activity a : archive.activities()) {
+                    ctx.insertInto(activities.table).set(activities.sessionId, uuid).set(activities.seq, a.seq())
+                            .set(activities.type, a.type()).set(activities.occurredAt, a.at())
+                            .set(activities.details, a.details())
+                            .execute();
+                }
+            }
+            if (archive.transcriptLastSeq() > 0) {
+                ctx.insertInto(transcripts.table).set(transcripts.sessionId, uuid)
+                        .set(transcripts.lastSeq, archive.transcriptLastSeq()).execute();
+                for (int from = 0; from < items.size(); from += ROWS_PER_INSERT) {
+                    var rows = ctx.insertInto(transcriptItems.table, transcriptItems.sessionId, transcriptItems.seq,
+                            transcriptItems.key, transcriptItems.appendedAt, transcriptItems.item);
+                    for (TranscriptItem item : items.subList(from, Math.min(items.size(), from + ROWS_PER_INSERT))) {
+                        rows = rows.values(uuid, item.seq(), item.key().orElse(null), item.at(), item.json());
+                    }
+                    rows.execute();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Sizes sizes() {
+        // One snapshot: the counts agree with each other.
+        return inSnapshot(ctx -> {
+            Map<String, Long> byStatus = ctx.select(sessions.status, DSL.count()).from(sessions.table)
+                    .groupBy(sessions.status)
+                    .fetch().stream().collect(Collectors.toMap(r -> r.value1(), r -> r.value2().longValue()));
+            long items = ctx.fetchCount(transcriptItems.table);
+            return new Sizes(byStatus, items, fileBytes());
+        });
+    }
+
+    /** The store's bytes on disk, when it is a file; empty on a server. */
+    protected OptionalLong fileBytes() {
+        return OptionalLong.empty();
+    }
+
+    /** Runs {@code work}, which only reads, in one read transaction that sees one snapshot. */
+    private <T> T inSnapshot(Function<DSLContext, T> work) {
+        return db.read(ctx -> ctx.transactionResult(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            beginSnapshot(tx);
+            return work.apply(tx);
+        }));
+    }
+
+    /**
+     * Called first in a read transaction whose statements must all see one snapshot: where the default
+     * isolation gives each statement its own (READ COMMITTED), raise it; nothing where a read
+     * transaction already is one snapshot (SQLite).
+     */
+    protected void beginSnapshot(DSLContext tx) {
+    }
+}
