@@ -30,22 +30,21 @@ import org.jooq.impl.DSL;
  * cannot interleave with another writer in any process, and the fencing lease is read under it. Every
  * statement is a seek on a primary key or on the {@code (session_id, item_key)} index: the cost does
  * not depend on the transcript's length. The hot paths' statements (append, tail) are rendered once
- * ({@link SqlHotStatements}) for every adapter; the rest goes through jOOQ per call. An adapter may
- * still run them its own way ({@link #append}, {@link #tail} are overridable).
+ * ({@link SqlHotStatements}) for every adapter; the rest goes through jOOQ per call.
  */
-public class SqlTranscripts implements TranscriptRepository {
+public final class SqlTranscripts implements TranscriptRepository {
 
     /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
     private static final int ROWS_PER_INSERT = 1000;
 
-    protected final SqlTransactions db;
-    protected final SqlRules rules;
+    private final SqlTransactions db;
+    private final SqlRules rules;
     private final SqlTables.Sessions sessions;
     private final SqlTables.Transitions transitions;
     private final SqlTables.Transcripts counters;
     private final SqlTables.TranscriptItems items;
 
-    protected final SqlChangeLog changes;
+    private final SqlChangeLog changes;
 
     public SqlTranscripts(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
