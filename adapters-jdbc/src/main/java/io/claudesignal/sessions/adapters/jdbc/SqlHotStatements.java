@@ -4,21 +4,27 @@ import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.TranscriptItem;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
- * The statements of the shared core's hot paths (get, create, transition, append), rendered once for
- * the database of the first context that runs one, then run on the connection's prepared statements
- * ({@link PrerenderedStatement}). Profiles of the PostgreSQL adapter and of SQLite's activity path
- * showed jOOQ's rendering at a large share of each call; the SQL is the same as jOOQ renders per call.
+ * The statements of the shared core's hot paths (get, create, transition, the activity log's append,
+ * the transcript's append and tail), rendered once for the database of the first context that runs one,
+ * then run on the connection's prepared statements ({@link PrerenderedStatement}). Profiles of the
+ * PostgreSQL adapter and of SQLite's activity and transcript paths showed jOOQ's rendering at a large
+ * share of each call; the SQL is the same as jOOQ renders per call.
  */
 final class SqlHotStatements {
 
@@ -33,7 +39,13 @@ final class SqlHotStatements {
     final PrerenderedStatement startLog;
     final PrerenderedStatement insertActivity;
     final PrerenderedStatement trimActivities;
+    final PrerenderedStatement itemByKey;
+    final PrerenderedStatement bumpTranscript;
+    final PrerenderedStatement startTranscript;
+    final PrerenderedStatement insertItem;
+    final PrerenderedStatement tail;
     private final SqlTables.Sessions s;
+    private final SqlTables.TranscriptItems i;
 
     private SqlHotStatements(DSLContext render, SqlRules rules) {
         SqlTables t = rules.tables();
@@ -42,6 +54,8 @@ final class SqlHotStatements {
         var h = t.transitions;
         var logs = t.activityLogs;
         var a = t.activities;
+        var c = t.transcripts;
+        i = t.transcriptItems;
         find = PrerenderedStatement.render(render.select(s.all).from(s.table).where(s.id.eq(p("id", s.id))), "id");
         insert = PrerenderedStatement.render(render.insertInto(s.table).columns(s.all)
                 .values(p("id", s.id), p("project", s.projectPath), p("thread", s.threadId), p("status", s.status),
@@ -86,6 +100,25 @@ final class SqlHotStatements {
                 "id", "seq", "type", "at", "details");
         trimActivities = PrerenderedStatement.render(render.deleteFrom(a.table)
                 .where(a.sessionId.eq(p("id", a.sessionId)).and(a.seq.le(p("upto", a.seq)))), "id", "upto");
+        itemByKey = PrerenderedStatement.render(render.select(i.all).from(i.table)
+                .where(i.sessionId.eq(p("id", i.sessionId)).and(i.key.eq(p("key", i.key)))), "id", "key");
+        // The counter moves by n items: one statement for an append of one item or of many.
+        bumpTranscript = PrerenderedStatement.render(render.update(c.table)
+                .set(c.lastSeq, c.lastSeq.plus(p("n", c.lastSeq)))
+                .where(c.sessionId.eq(p("id", c.sessionId)))
+                .returning(c.lastSeq), "n", "id");
+        startTranscript = PrerenderedStatement.render(render.insertInto(c.table)
+                .set(c.sessionId, p("id", c.sessionId))
+                .set(c.lastSeq, p("n", c.lastSeq)), "id", "n");
+        insertItem = PrerenderedStatement.render(render.insertInto(i.table, i.sessionId, i.seq, i.key, i.appendedAt,
+                        i.item)
+                .values(p("id", i.sessionId), p("seq", i.seq), p("key", i.key), p("at", i.appendedAt),
+                        p("item", i.item)),
+                "id", "seq", "key", "at", "item");
+        tail = PrerenderedStatement.render(render.select(i.all).from(i.table)
+                .where(i.sessionId.eq(p("id", i.sessionId)))
+                .orderBy(i.seq.desc())
+                .limit(DSL.param("limit", SQLDataType.INTEGER)), "id", "limit");
     }
 
     private static <T> Param<T> p(String name, Field<T> like) {
@@ -131,5 +164,23 @@ final class SqlHotStatements {
                     PrerenderedStatement.read(r, 5, s.createdAt), PrerenderedStatement.read(r, 6, s.updatedAt),
                     r.getLong(7), origin, r.getBoolean(11)));
         }
+    }
+
+    /** {@code at} as the transcript's {@code appended_at} column stores it. */
+    Object appendedAt(Instant at) {
+        return PrerenderedStatement.db(i.appendedAt, at);
+    }
+
+    /** Runs {@code sql}, which yields whole rows of {@code transcript_items} ({@code items.all}) of session {@code id}. */
+    List<TranscriptItem> fetchItems(PrerenderedStatement sql, DSLContext ctx, SessionId id, Object... values)
+            throws SQLException {
+        List<TranscriptItem> rows = new ArrayList<>();
+        try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet r = statement.executeQuery()) {
+            while (r.next()) {
+                rows.add(new TranscriptItem(id, r.getLong(2), r.getString(5), Optional.ofNullable(r.getString(3)),
+                        PrerenderedStatement.read(r, 4, i.appendedAt)));
+            }
+        }
+        return rows;
     }
 }

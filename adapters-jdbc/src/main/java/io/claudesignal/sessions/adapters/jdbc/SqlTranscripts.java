@@ -11,12 +11,16 @@ import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.TranscriptItem;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -25,22 +29,22 @@ import org.jooq.impl.DSL;
  * on a server, nothing more under SQLite's single writer), so the counter, the rows and the key check
  * cannot interleave with another writer in any process, and the fencing lease is read under it. Every
  * statement is a seek on a primary key or on the {@code (session_id, item_key)} index: the cost does
- * not depend on the transcript's length. An adapter may run the hot paths its own way where it measured
- * a gain ({@link #append}, {@link #tail} are overridable).
+ * not depend on the transcript's length. The hot paths' statements (append, tail) are rendered once
+ * ({@link SqlHotStatements}) for every adapter; the rest goes through jOOQ per call.
  */
-public class SqlTranscripts implements TranscriptRepository {
+public final class SqlTranscripts implements TranscriptRepository {
 
     /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
     private static final int ROWS_PER_INSERT = 1000;
 
-    protected final SqlTransactions db;
-    protected final SqlRules rules;
+    private final SqlTransactions db;
+    private final SqlRules rules;
     private final SqlTables.Sessions sessions;
     private final SqlTables.Transitions transitions;
     private final SqlTables.Transcripts counters;
     private final SqlTables.TranscriptItems items;
 
-    protected final SqlChangeLog changes;
+    private final SqlChangeLog changes;
 
     public SqlTranscripts(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -58,34 +62,52 @@ public class SqlTranscripts implements TranscriptRepository {
         return db.write(ctx -> {
             rules.lockExisting(ctx, id);
             rules.admit(ctx, id, write);
-            if (key.isPresent()) {
-                Optional<TranscriptItem> existing = ctx.select(items.all).from(items.table)
-                        .where(items.sessionId.eq(uuid).and(items.key.eq(key.get())))
-                        .fetchOptional(items::toItem);
-                if (existing.isPresent()) {
-                    return new Appended(List.of(existing.get()), false);
+            // Statements rendered once (SqlHotStatements): rendering them per call cost more than the
+            // database took to run them (measured on both adapters' append of one item).
+            SqlHotStatements sql = rules.hot(ctx);
+            Object session = sql.id(id);
+            try {
+                if (key.isPresent()) {
+                    List<TranscriptItem> existing = sql.fetchItems(sql.itemByKey, ctx, id, session, key.get());
+                    if (!existing.isEmpty()) {
+                        return new Appended(List.of(existing.get(0)), false);
+                    }
                 }
-            }
-            long n = itemsJson.size();
-            long last = bump(ctx, uuid, n);
-            List<TranscriptItem> appended = new ArrayList<>(itemsJson.size());
-            long seq = last - n;
-            for (String json : itemsJson) {
-                appended.add(new TranscriptItem(id, ++seq, json, key, write.at()));
-            }
-            // Multi-row INSERTs, in chunks that stay under the database's limit of bound parameters.
-            for (int from = 0; from < appended.size(); from += ROWS_PER_INSERT) {
-                var insert = ctx.insertInto(items.table, items.sessionId, items.seq, items.key, items.appendedAt,
-                        items.item);
-                for (TranscriptItem item : appended.subList(from, Math.min(from + ROWS_PER_INSERT, appended.size()))) {
-                    insert = insert.values(uuid, item.seq(), key.orElse(null), item.at(), item.json());
+                long n = itemsJson.size();
+                long last = bump(sql, ctx, session, n);
+                List<TranscriptItem> appended = new ArrayList<>(itemsJson.size());
+                long seq = last - n;
+                for (String json : itemsJson) {
+                    appended.add(new TranscriptItem(id, ++seq, json, key, write.at()));
                 }
-                insert.execute();
+                if (appended.size() == 1) {
+                    TranscriptItem item = appended.get(0);
+                    try (PreparedStatement insert = sql.insertItem.prepare(ctx, session, item.seq(), key.orElse(null),
+                            sql.appendedAt(item.at()), item.json())) {
+                        insert.executeUpdate();
+                    }
+                } else {
+                    insertMany(ctx, uuid, key, appended);
+                }
+                changes.record(ctx, Change.Entry.transcript(id, appended.get(appended.size() - 1).seq(),
+                        appended.size(), 0, write));
+                return new Appended(appended, true);
+            } catch (SQLException e) {
+                throw new DataAccessException("appending to a transcript", e);
             }
-            changes.record(ctx, Change.Entry.transcript(id, appended.get(appended.size() - 1).seq(), appended.size(), 0,
-                    write));
-            return new Appended(appended, true);
         });
+    }
+
+    /** Multi-row INSERTs, in chunks that stay under the database's limit of bound parameters. */
+    private void insertMany(DSLContext ctx, UUID session, Optional<String> key, List<TranscriptItem> appended) {
+        for (int from = 0; from < appended.size(); from += ROWS_PER_INSERT) {
+            var insert = ctx.insertInto(items.table, items.sessionId, items.seq, items.key, items.appendedAt,
+                    items.item);
+            for (TranscriptItem item : appended.subList(from, Math.min(from + ROWS_PER_INSERT, appended.size()))) {
+                insert = insert.values(session, item.seq(), key.orElse(null), item.at(), item.json());
+            }
+            insert.execute();
+        }
     }
 
     /**
@@ -94,26 +116,28 @@ public class SqlTranscripts implements TranscriptRepository {
      * session's lock (or the single writer) makes the pair atomic, and after a session's first append
      * it is one statement.
      */
-    private long bump(DSLContext ctx, UUID session, long n) {
-        return ctx.update(counters.table)
-                .set(counters.lastSeq, counters.lastSeq.plus(n))
-                .where(counters.sessionId.eq(session))
-                .returning(counters.lastSeq)
-                .fetchOptional(counters.lastSeq)
-                .orElseGet(() -> {
-                    ctx.insertInto(counters.table).set(counters.sessionId, session).set(counters.lastSeq, n).execute();
-                    return n;
-                });
+    private static long bump(SqlHotStatements sql, DSLContext ctx, Object session, long n) throws SQLException {
+        try (PreparedStatement bump = sql.bumpTranscript.prepare(ctx, n, session); ResultSet row = bump.executeQuery()) {
+            if (row.next()) {
+                return row.getLong(1);
+            }
+        }
+        try (PreparedStatement start = sql.startTranscript.prepare(ctx, session, n)) {
+            start.executeUpdate();
+        }
+        return n;
     }
 
     @Override
     public List<TranscriptItem> tail(SessionId id, int limit) {
         return db.read(ctx -> {
-            List<TranscriptItem> newest = new ArrayList<>(ctx.select(items.all).from(items.table)
-                    .where(items.sessionId.eq(id.value()))
-                    .orderBy(items.seq.desc())
-                    .limit(limit)
-                    .fetch(items::toItem));
+            SqlHotStatements sql = rules.hot(ctx);
+            List<TranscriptItem> newest;
+            try {
+                newest = sql.fetchItems(sql.tail, ctx, id, sql.id(id), limit);
+            } catch (SQLException e) {
+                throw new DataAccessException("reading a transcript", e);
+            }
             Collections.reverse(newest);
             return ofExistingSession(ctx, id, newest);
         });

@@ -1,6 +1,8 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
+import io.claudesignal.sessions.adapters.jdbc.SqlRules;
+import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
@@ -30,7 +32,7 @@ public final class SqliteStorage implements AutoCloseable {
 
     private final SqliteDatabase db;
     private final SqliteSessionRepository repository;
-    private final SqliteTranscripts transcripts;
+    private final SqlTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
     private final SqliteOperations operations;
     private final DaemonNameLocks daemonNames;
@@ -40,7 +42,7 @@ public final class SqliteStorage implements AutoCloseable {
         this.daemonNames = new DaemonNameLocks(db.file());
         SqliteChangeLog changes = new SqliteChangeLog(db, connections);
         this.repository = new SqliteSessionRepository(db, daemonNames, changes);
-        this.transcripts = new SqliteTranscripts(db, changes);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(SqliteDialect.INSTANCE), changes);
         this.diagnostics = new SqliteDiagnostics(db, settings);
         this.operations = new SqliteOperations(db, settings);
     }
