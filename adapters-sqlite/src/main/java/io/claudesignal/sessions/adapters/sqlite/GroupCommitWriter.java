@@ -42,10 +42,8 @@ final class GroupCommitWriter {
     private final Connections connections;
     private final BlockingQueue<QueuedWork<?>> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private Thread writerThread;
-    // Only the writer thread touches these once it runs (and close() after it has ended).
-    private Connection writer;
-    private DSLContext writerContext;
-    private Savepoints savepoints;
+    // Only the writer thread touches it once it runs (and close() after it has ended).
+    private final WriterConnection writer;
     private volatile boolean closed;
     private volatile StorageException failedWrite;
 
@@ -56,6 +54,7 @@ final class GroupCommitWriter {
         this.connections = connections;
         this.metrics = metrics;
         this.busyWaits = new BusyWaits(connections.busyTimeout(), metrics);
+        this.writer = new WriterConnection(connections, busyWaits);
     }
 
     /** How long the writer waits for another process's lock before failing. */
@@ -68,7 +67,7 @@ final class GroupCommitWriter {
      * write is reported when the store opens), then starts the writer thread.
      */
     void start() {
-        writerContext();
+        writer.context();
         Thread thread = new Thread(this::writerLoop, "sessions-writer " + file().getFileName());
         thread.setDaemon(true);
         writerThread = thread;
@@ -137,7 +136,7 @@ final class GroupCommitWriter {
         return job.await(file());
     }
 
-        private void writerLoop() {
+    private void writerLoop() {
         List<QueuedWork<?>> taken = new ArrayList<>();
         while (true) {
             try {
@@ -164,7 +163,7 @@ final class GroupCommitWriter {
                 runBatch(batch);
             } catch (Throwable unexpected) {
                 // Nothing above should throw; if it does, no caller may be left waiting.
-                discardWriter();
+                writer.discard();
                 failAll(batch, SqliteErrors.translate(file(), "writing", unexpected));
             }
         }
@@ -190,7 +189,7 @@ final class GroupCommitWriter {
 
     private void runOutsideTransaction(QueuedWork<?> job) {
         try {
-            job.succeed(job.work.apply(writerContext()));
+            job.succeed(job.work.apply(writer.context()));
         } catch (RuntimeException e) {
             job.fail(SqliteErrors.translate(file(), "reading the connection settings", e));
         }
@@ -212,15 +211,15 @@ final class GroupCommitWriter {
         DSLContext ctx;
         try {
             ensureWritable();
-            ctx = writerContext();
-            connection = writer;
+            ctx = writer.context();
+            connection = writer.connection();
             connection.setAutoCommit(false); // BEGIN IMMEDIATE: where another process's lock is waited for
             busyWaits.settle();
         } catch (StorageException e) {
             return failAll(jobs, e);
         } catch (SQLException e) {
             busyWaits.settle();
-            discardWriter();
+            writer.discard();
             return failAll(jobs, SqliteErrors.translate(file(), "starting a write", e));
         }
         Attempt attempt = runWorks(jobs, ctx, false);
@@ -230,7 +229,7 @@ final class GroupCommitWriter {
                 connection.rollback();
             } catch (SQLException e) {
                 StorageException error = failure("rolling back a batch", e); // before closing: that may remove the -wal
-                discardWriter();
+                writer.discard();
                 return failAll(jobs, error);
             }
             jobs.forEach(QueuedWork::reset);
@@ -252,7 +251,7 @@ final class GroupCommitWriter {
                         + " I/O error and its outcome is unknown: the change may or may not have been written ("
                         + error.getMessage() + ")", e);
             }
-            discardWriter();
+            writer.discard();
             return failAll(jobs, error);
         }
         metrics.groupCommit(jobs.size());
@@ -276,12 +275,12 @@ final class GroupCommitWriter {
             QueuedWork<?> job = jobs.get(i);
             try {
                 if (withSavepoints) {
-                    savepoints.begin();
+                    writer.savepoints().begin();
                 }
                 try {
                     job.succeed(job.work.apply(ctx));
                     if (withSavepoints) {
-                        savepoints.release();
+                        writer.savepoints().release();
                     }
                 } catch (StorageException e) {
                     throw e;
@@ -291,20 +290,20 @@ final class GroupCommitWriter {
                         return Attempt.REFUSED;
                     }
                     // Whatever the work wrote before refusing is undone; the others' writes stay.
-                    savepoints.rollBack();
+                    writer.savepoints().rollBack();
                     job.refuse(refused);
                 }
             } catch (SQLException e) {
                 // A savepoint could not be set, released or rolled back to: the connection is suspect.
                 StorageException error = failure("writing", e); // before closing: that may remove the -wal
-                discardWriter();
+                writer.discard();
                 failAll(jobs, error);
                 return new Attempt(false, List.of());
             } catch (RuntimeException | Error e) {
                 // This work failed (not a refusal). Closing the writer rolls back the whole
                 // transaction; the other works of the batch are run again in a fresh one.
                 StorageException error = failure("writing", e); // before closing: that may remove the -wal
-                discardWriter();
+                writer.discard();
                 job.fail(error);
                 job.deliver();
                 List<QueuedWork<?>> again = new ArrayList<>(jobs.size() - 1);
@@ -355,36 +354,6 @@ final class GroupCommitWriter {
         return new StorageException(Reason.CLOSED, file(), file() + ": the store is closed");
     }
 
-    private DSLContext writerContext() {
-        if (writer == null) {
-            try {
-                Connection opened = connections.writer();
-                try {
-                    busyWaits.install(opened);
-                    savepoints = new Savepoints(opened);
-                } catch (SQLException e) {
-                    SqliteDatabase.closeQuietly(opened);
-                    throw e;
-                }
-                writer = opened;
-                writerContext = SqliteDatabase.cachingContext(opened);
-            } catch (SQLException e) {
-                throw SqliteErrors.translate(file(), "opening the database for writing", e);
-            }
-        }
-        return writerContext;
-    }
-
-    private void discardWriter() {
-        Connection broken = writer;
-        DSLContext brokenContext = writerContext;
-        writer = null;
-        writerContext = null;
-        savepoints = null;
-        // Closing rolls back whatever the connection had open, and finalises its kept statements.
-        SqliteDatabase.closeQuietly(brokenContext == null ? broken : SqliteDatabase.connectionOf(brokenContext));
-    }
-
     /**
      * Stops the writer: the batch it is running, if any, is finished and answered; writes still queued
      * fail with {@link Reason#CLOSED} and write nothing. The connection stays open until
@@ -419,6 +388,6 @@ final class GroupCommitWriter {
 
     /** Closes the writer connection (after {@link #stop()}). */
     void closeConnection() {
-        discardWriter();
+        writer.discard();
     }
 }
