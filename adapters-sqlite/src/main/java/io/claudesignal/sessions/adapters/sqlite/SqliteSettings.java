@@ -52,9 +52,15 @@ public record SqliteSettings(Synchronous synchronous, Duration busyTimeout, int 
         this(synchronous, busyTimeout, readers, walAutocheckpoint, false);
     }
 
-    /** FULL durability, a 10 s busy timeout, 4 readers, SQLite's default checkpoint of 1000 pages. */
+    /**
+     * FULL durability, a 10 s busy timeout, up to 16 readers (opened only as concurrent reads need
+     * them), SQLite's default checkpoint of 1000 pages.
+     */
     public static SqliteSettings defaults() {
-        return new SqliteSettings(Synchronous.FULL, Duration.ofSeconds(10), 4, 1000);
+        // 16 readers, not 4: with 16 callers on 2 cores a caller descheduled while holding one of 4
+        // made the others wait (JFR: every long park of a get was in ReaderPool.borrowReader), and
+        // readers are opened lazily, so a quiet daemon still holds one or two.
+        return new SqliteSettings(Synchronous.FULL, Duration.ofSeconds(10), 16, 1000);
     }
 
     public SqliteSettings withSynchronous(Synchronous value) {
