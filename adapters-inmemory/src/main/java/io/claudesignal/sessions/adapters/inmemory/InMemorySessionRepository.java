@@ -13,7 +13,6 @@ import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.HealthCheck;
@@ -65,19 +64,13 @@ public final class InMemorySessionRepository
     final Map<SessionId, Lease> leases = new HashMap<>();
     // The newest incarnation of each daemon name, as a database's daemons table keeps it.
     private final Map<Actor, Long> incarnations = new HashMap<>();
-    final Map<SessionId, Log> logs = new HashMap<>();
     // Only for stamping "recovered_at", which a database does in its own query language.
     private final ContextJson json = new ContextJson();
     // Under this store's lock, so that deleting or forking a session and its transcript is one step.
     private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
+    // Under this store's lock too, for the same reason and so that an entry is fenced in its step.
+    private final InMemoryActivityLog activityLog = new InMemoryActivityLog(this);
     private final InMemoryChangeLog changes = new InMemoryChangeLog(lock);
-
-    /** One session's activity log: the newest entries, the last sequence number, the marker. */
-    static final class Log {
-        final ArrayDeque<Activity> entries = new ArrayDeque<>();
-        long lastSeq;
-        long acknowledgedSeq;
-    }
 
     /** The transcripts of these sessions. */
     public InMemoryTranscriptRepository transcripts() {
@@ -97,6 +90,11 @@ public final class InMemorySessionRepository
     /** The change log; appended to under the write lock, in the step that makes the change. */
     InMemoryChangeLog changes() {
         return changes;
+    }
+
+    /** The activity logs of these sessions, for the operations that archive, restore and purge them. */
+    InMemoryActivityLog activityLog() {
+        return activityLog;
     }
 
     @Override
@@ -196,7 +194,7 @@ public final class InMemorySessionRepository
             byAge.remove(key(current));
             histories.remove(id);
             leases.remove(id);
-            logs.remove(id);
+            activityLog.forget(id);
             transcripts.forget(id);
         } finally {
             lock.writeLock().unlock();
@@ -334,70 +332,26 @@ public final class InMemorySessionRepository
         }
     }
 
-    // ---- activity log ----
+    // ---- activity log: kept by the InMemoryActivityLog, under this store's lock ----
 
     @Override
     public Activity append(SessionId id, String type, String details, WriteContext write, int keep) {
-        lock.writeLock().lock();
-        try {
-            existing(id);
-            admit(id, write);
-            Log log = logs.computeIfAbsent(id, k -> new Log());
-            Activity activity = new Activity(id, log.lastSeq + 1, type, details, write.at());
-            log.lastSeq = activity.seq();
-            log.entries.addLast(activity);
-            while (log.entries.size() > keep) {
-                log.entries.removeFirst();
-            }
-            changes.record(Change.Entry.activity(id, activity.seq(), write));
-            return activity;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return activityLog.append(id, type, details, write, keep);
     }
 
     @Override
     public List<Activity> list(SessionId id) {
-        lock.readLock().lock();
-        try {
-            existing(id);
-            Log log = logs.get(id);
-            return log == null ? List.of() : List.copyOf(log.entries);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return activityLog.list(id);
     }
 
     @Override
     public CatchUp catchUp(SessionId id) {
-        lock.readLock().lock();
-        try {
-            existing(id);
-            Log log = logs.get(id);
-            if (log == null) {
-                return new CatchUp(id, 0, 0, List.of());
-            }
-            List<Activity> unseen = log.entries.stream().filter(a -> a.seq() > log.acknowledgedSeq).toList();
-            return new CatchUp(id, log.acknowledgedSeq, log.lastSeq, unseen);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return activityLog.catchUp(id);
     }
 
     @Override
     public long acknowledge(SessionId id, long throughSeq) {
-        lock.writeLock().lock();
-        try {
-            existing(id);
-            Log log = logs.get(id);
-            if (log == null) {
-                return 0;
-            }
-            log.acknowledgedSeq = Math.max(log.acknowledgedSeq, Math.min(throughSeq, log.lastSeq));
-            return log.acknowledgedSeq;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return activityLog.acknowledge(id, throughSeq);
     }
 
     // ---- shared rules ----
