@@ -61,15 +61,14 @@ public final class InMemorySessionRepository
     final NavigableMap<SessionId, Session> byId = new TreeMap<>();
     final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
     final Map<SessionId, List<Transition>> histories = new HashMap<>();
-    final Map<SessionId, Lease> leases = new HashMap<>();
-    // The newest incarnation of each daemon name, as a database's daemons table keeps it.
-    private final Map<Actor, Long> incarnations = new HashMap<>();
     // Only for stamping "recovered_at", which a database does in its own query language.
     private final ContextJson json = new ContextJson();
     // Under this store's lock, so that deleting or forking a session and its transcript is one step.
     private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
     // Under this store's lock too, for the same reason and so that an entry is fenced in its step.
     private final InMemoryActivityLog activityLog = new InMemoryActivityLog(this);
+    // Under this store's lock too: a status change drops the session's lease in its own step.
+    private final InMemoryLeases leases = new InMemoryLeases(this);
     private final InMemoryChangeLog changes = new InMemoryChangeLog(lock);
 
     /** The transcripts of these sessions. */
@@ -95,6 +94,11 @@ public final class InMemorySessionRepository
     /** The activity logs of these sessions, for the operations that archive, restore and purge them. */
     InMemoryActivityLog activityLog() {
         return activityLog;
+    }
+
+    /** The leases on these sessions, for the purge, which drops them with their sessions. */
+    InMemoryLeases leases() {
+        return leases;
     }
 
     @Override
@@ -193,7 +197,7 @@ public final class InMemorySessionRepository
             byId.remove(id);
             byAge.remove(key(current));
             histories.remove(id);
-            leases.remove(id);
+            leases.drop(id);
             activityLog.forget(id);
             transcripts.forget(id);
         } finally {
@@ -223,7 +227,7 @@ public final class InMemorySessionRepository
                 if (s.status() != SessionStatus.ACTIVE) {
                     continue;
                 }
-                Lease lease = leases.get(s.id());
+                Lease lease = leases.current(s.id());
                 boolean abandoned = lease == null ? !s.updatedAt().isAfter(unownedBefore) : !lease.isLiveAt(now);
                 if (abandoned) {
                     String stamped = json.withField(s.context(), Session.RECOVERED_AT,
@@ -242,29 +246,16 @@ public final class InMemorySessionRepository
         }
     }
 
-    // ---- leases ----
+    // ---- leases: kept by the InMemoryLeases, under this store's lock ----
 
     @Override
     public long startIncarnation(Actor owner, Clock clock) {
-        lock.writeLock().lock();
-        try {
-            long next = incarnations.merge(owner, 1L, Long::sum);
-            leases.replaceAll((id, lease) -> lease.owner().equals(owner)
-                    ? new Lease(id, owner, FENCED_TOKEN, FENCED_EXPIRY) : lease);
-            return next;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return leases.startIncarnation(owner, clock);
     }
 
     @Override
     public long incarnation(Actor owner) {
-        lock.readLock().lock();
-        try {
-            return incarnations.getOrDefault(owner, 0L);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return leases.incarnation(owner);
     }
 
     @Override
@@ -274,62 +265,22 @@ public final class InMemorySessionRepository
 
     @Override
     public Lease claim(SessionId id, Actor owner, long incarnation, long token, Clock clock, Duration duration) {
-        lock.writeLock().lock();
-        try {
-            Instant now = clock.instant();
-            Instant expiresAt = now.plus(duration);
-            Lease.requireNewestIncarnation(id, owner, token, incarnation, incarnations.getOrDefault(owner, 0L));
-            Lease claimed = Lease.decideClaim(id, existing(id).status(), Optional.ofNullable(leases.get(id)), owner, token,
-                    now, expiresAt);
-            leases.put(id, claimed);
-            return claimed;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return leases.claim(id, owner, incarnation, token, clock, duration);
     }
 
     @Override
     public List<Lease> renew(Actor owner, long incarnation, Collection<Lease> held, Clock clock, Duration duration) {
-        lock.writeLock().lock();
-        try {
-            if (incarnations.getOrDefault(owner, 0L) > incarnation) {
-                return List.of();
-            }
-            Instant expiresAt = clock.instant().plus(duration);
-            List<Lease> renewed = new ArrayList<>();
-            for (Lease lease : held) {
-                // Still this claim, expired or not: nobody took it, so nobody wrote under another lease.
-                if (lease.owner().equals(owner) && lease.sameClaimAs(leases.get(lease.sessionId()))) {
-                    Lease fresh = new Lease(lease.sessionId(), owner, lease.token(), expiresAt);
-                    leases.put(lease.sessionId(), fresh);
-                    renewed.add(fresh);
-                }
-            }
-            return renewed;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return leases.renew(owner, incarnation, held, clock, duration);
     }
 
     @Override
     public boolean release(Lease lease) {
-        lock.writeLock().lock();
-        try {
-            Lease current = leases.get(lease.sessionId());
-            return current != null && current.sameClaimAs(lease) && leases.remove(lease.sessionId(), current);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return leases.release(lease);
     }
 
     @Override
     public Optional<Lease> find(SessionId id) {
-        lock.readLock().lock();
-        try {
-            return Optional.ofNullable(leases.get(id));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return leases.find(id);
     }
 
     // ---- activity log: kept by the InMemoryActivityLog, under this store's lock ----
@@ -382,13 +333,13 @@ public final class InMemorySessionRepository
 
     /** Refuses a fenced write whose lease no longer holds. */
     void admit(SessionId id, WriteContext write) {
-        write.requireAdmittedBy(Optional.ofNullable(leases.get(id)));
+        write.requireAdmittedBy(Optional.ofNullable(leases.current(id)));
     }
 
     /** The history entry and lease rule of a status change; returns the entry, or null when none. */
     private Transition recordStatusChange(Session before, Session after, WriteContext write) {
         if (after.status() != SessionStatus.ACTIVE) {
-            leases.remove(after.id());
+            leases.drop(after.id());
         }
         if (before.status() == after.status()) {
             if (before.context() != after.context()) { // the same instance: untouched
