@@ -69,8 +69,8 @@ final class InMemoryOperations implements StoreOperations {
                 data.byId.remove(s.id());
                 data.byAge.remove(InMemorySessionRepository.key(s));
                 data.histories.remove(s.id());
-                data.leases.remove(s.id());
-                data.logs.remove(s.id());
+                data.leases().drop(s.id());
+                data.activityLog().forget(s.id());
                 data.transcripts().forget(s.id());
             }
             return doomed.size();
@@ -84,7 +84,7 @@ final class InMemoryOperations implements StoreOperations {
             if (s == null) {
                 return Optional.empty();
             }
-            InMemorySessionRepository.Log log = data.logs.get(id);
+            InMemoryActivityLog.Log log = data.activityLog().logs.get(id);
             InMemoryTranscriptRepository.Transcript transcript = data.transcripts().transcripts.get(id);
             return Optional.of(new SessionArchive(s, data.histories.getOrDefault(id, List.of()),
                     log == null ? 0 : log.lastSeq, log == null ? 0 : log.acknowledgedSeq,
@@ -105,11 +105,11 @@ final class InMemoryOperations implements StoreOperations {
                 data.histories.put(s.id(), new ArrayList<>(archive.history()));
             }
             if (archive.activityLastSeq() > 0) {
-                InMemorySessionRepository.Log log = new InMemorySessionRepository.Log();
+                InMemoryActivityLog.Log log = new InMemoryActivityLog.Log();
                 log.lastSeq = archive.activityLastSeq();
                 log.acknowledgedSeq = archive.acknowledgedSeq();
                 log.entries.addAll(archive.activities());
-                data.logs.put(s.id(), log);
+                data.activityLog().logs.put(s.id(), log);
             }
             if (archive.transcriptLastSeq() > 0) {
                 InMemoryTranscriptRepository.Transcript transcript = new InMemoryTranscriptRepository.Transcript();

@@ -13,7 +13,6 @@ import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Transition;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.HealthCheck;
@@ -62,22 +61,15 @@ public final class InMemorySessionRepository
     final NavigableMap<SessionId, Session> byId = new TreeMap<>();
     final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
     final Map<SessionId, List<Transition>> histories = new HashMap<>();
-    final Map<SessionId, Lease> leases = new HashMap<>();
-    // The newest incarnation of each daemon name, as a database's daemons table keeps it.
-    private final Map<Actor, Long> incarnations = new HashMap<>();
-    final Map<SessionId, Log> logs = new HashMap<>();
     // Only for stamping "recovered_at", which a database does in its own query language.
     private final ContextJson json = new ContextJson();
     // Under this store's lock, so that deleting or forking a session and its transcript is one step.
     private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
+    // Under this store's lock too, for the same reason and so that an entry is fenced in its step.
+    private final InMemoryActivityLog activityLog = new InMemoryActivityLog(this);
+    // Under this store's lock too: a status change drops the session's lease in its own step.
+    private final InMemoryLeases leases = new InMemoryLeases(this);
     private final InMemoryChangeLog changes = new InMemoryChangeLog(lock);
-
-    /** One session's activity log: the newest entries, the last sequence number, the marker. */
-    static final class Log {
-        final ArrayDeque<Activity> entries = new ArrayDeque<>();
-        long lastSeq;
-        long acknowledgedSeq;
-    }
 
     /** The transcripts of these sessions. */
     public InMemoryTranscriptRepository transcripts() {
@@ -97,6 +89,16 @@ public final class InMemorySessionRepository
     /** The change log; appended to under the write lock, in the step that makes the change. */
     InMemoryChangeLog changes() {
         return changes;
+    }
+
+    /** The activity logs of these sessions, for the operations that archive, restore and purge them. */
+    InMemoryActivityLog activityLog() {
+        return activityLog;
+    }
+
+    /** The leases on these sessions, for the purge, which drops them with their sessions. */
+    InMemoryLeases leases() {
+        return leases;
     }
 
     @Override
@@ -195,8 +197,8 @@ public final class InMemorySessionRepository
             byId.remove(id);
             byAge.remove(key(current));
             histories.remove(id);
-            leases.remove(id);
-            logs.remove(id);
+            leases.drop(id);
+            activityLog.forget(id);
             transcripts.forget(id);
         } finally {
             lock.writeLock().unlock();
@@ -225,7 +227,7 @@ public final class InMemorySessionRepository
                 if (s.status() != SessionStatus.ACTIVE) {
                     continue;
                 }
-                Lease lease = leases.get(s.id());
+                Lease lease = leases.current(s.id());
                 boolean abandoned = lease == null ? !s.updatedAt().isAfter(unownedBefore) : !lease.isLiveAt(now);
                 if (abandoned) {
                     String stamped = json.withField(s.context(), Session.RECOVERED_AT,
@@ -244,29 +246,16 @@ public final class InMemorySessionRepository
         }
     }
 
-    // ---- leases ----
+    // ---- leases: kept by the InMemoryLeases, under this store's lock ----
 
     @Override
     public long startIncarnation(Actor owner, Clock clock) {
-        lock.writeLock().lock();
-        try {
-            long next = incarnations.merge(owner, 1L, Long::sum);
-            leases.replaceAll((id, lease) -> lease.owner().equals(owner)
-                    ? new Lease(id, owner, FENCED_TOKEN, FENCED_EXPIRY) : lease);
-            return next;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return leases.startIncarnation(owner, clock);
     }
 
     @Override
     public long incarnation(Actor owner) {
-        lock.readLock().lock();
-        try {
-            return incarnations.getOrDefault(owner, 0L);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return leases.incarnation(owner);
     }
 
     @Override
@@ -276,128 +265,44 @@ public final class InMemorySessionRepository
 
     @Override
     public Lease claim(SessionId id, Actor owner, long incarnation, long token, Clock clock, Duration duration) {
-        lock.writeLock().lock();
-        try {
-            Instant now = clock.instant();
-            Instant expiresAt = now.plus(duration);
-            Lease.requireNewestIncarnation(id, owner, token, incarnation, incarnations.getOrDefault(owner, 0L));
-            Lease claimed = Lease.decideClaim(id, existing(id).status(), Optional.ofNullable(leases.get(id)), owner, token,
-                    now, expiresAt);
-            leases.put(id, claimed);
-            return claimed;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return leases.claim(id, owner, incarnation, token, clock, duration);
     }
 
     @Override
     public List<Lease> renew(Actor owner, long incarnation, Collection<Lease> held, Clock clock, Duration duration) {
-        lock.writeLock().lock();
-        try {
-            if (incarnations.getOrDefault(owner, 0L) > incarnation) {
-                return List.of();
-            }
-            Instant expiresAt = clock.instant().plus(duration);
-            List<Lease> renewed = new ArrayList<>();
-            for (Lease lease : held) {
-                // Still this claim, expired or not: nobody took it, so nobody wrote under another lease.
-                if (lease.owner().equals(owner) && lease.sameClaimAs(leases.get(lease.sessionId()))) {
-                    Lease fresh = new Lease(lease.sessionId(), owner, lease.token(), expiresAt);
-                    leases.put(lease.sessionId(), fresh);
-                    renewed.add(fresh);
-                }
-            }
-            return renewed;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return leases.renew(owner, incarnation, held, clock, duration);
     }
 
     @Override
     public boolean release(Lease lease) {
-        lock.writeLock().lock();
-        try {
-            Lease current = leases.get(lease.sessionId());
-            return current != null && current.sameClaimAs(lease) && leases.remove(lease.sessionId(), current);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return leases.release(lease);
     }
 
     @Override
     public Optional<Lease> find(SessionId id) {
-        lock.readLock().lock();
-        try {
-            return Optional.ofNullable(leases.get(id));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return leases.find(id);
     }
 
-    // ---- activity log ----
+    // ---- activity log: kept by the InMemoryActivityLog, under this store's lock ----
 
     @Override
     public Activity append(SessionId id, String type, String details, WriteContext write, int keep) {
-        lock.writeLock().lock();
-        try {
-            existing(id);
-            admit(id, write);
-            Log log = logs.computeIfAbsent(id, k -> new Log());
-            Activity activity = new Activity(id, log.lastSeq + 1, type, details, write.at());
-            log.lastSeq = activity.seq();
-            log.entries.addLast(activity);
-            while (log.entries.size() > keep) {
-                log.entries.removeFirst();
-            }
-            changes.record(Change.Entry.activity(id, activity.seq(), write));
-            return activity;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return activityLog.append(id, type, details, write, keep);
     }
 
     @Override
     public List<Activity> list(SessionId id) {
-        lock.readLock().lock();
-        try {
-            existing(id);
-            Log log = logs.get(id);
-            return log == null ? List.of() : List.copyOf(log.entries);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return activityLog.list(id);
     }
 
     @Override
     public CatchUp catchUp(SessionId id) {
-        lock.readLock().lock();
-        try {
-            existing(id);
-            Log log = logs.get(id);
-            if (log == null) {
-                return new CatchUp(id, 0, 0, List.of());
-            }
-            List<Activity> unseen = log.entries.stream().filter(a -> a.seq() > log.acknowledgedSeq).toList();
-            return new CatchUp(id, log.acknowledgedSeq, log.lastSeq, unseen);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return activityLog.catchUp(id);
     }
 
     @Override
     public long acknowledge(SessionId id, long throughSeq) {
-        lock.writeLock().lock();
-        try {
-            existing(id);
-            Log log = logs.get(id);
-            if (log == null) {
-                return 0;
-            }
-            log.acknowledgedSeq = Math.max(log.acknowledgedSeq, Math.min(throughSeq, log.lastSeq));
-            return log.acknowledgedSeq;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return activityLog.acknowledge(id, throughSeq);
     }
 
     // ---- shared rules ----
@@ -428,13 +333,13 @@ public final class InMemorySessionRepository
 
     /** Refuses a fenced write whose lease no longer holds. */
     void admit(SessionId id, WriteContext write) {
-        write.requireAdmittedBy(Optional.ofNullable(leases.get(id)));
+        write.requireAdmittedBy(Optional.ofNullable(leases.current(id)));
     }
 
     /** The history entry and lease rule of a status change; returns the entry, or null when none. */
     private Transition recordStatusChange(Session before, Session after, WriteContext write) {
         if (after.status() != SessionStatus.ACTIVE) {
-            leases.remove(after.id());
+            leases.drop(after.id());
         }
         if (before.status() == after.status()) {
             if (before.context() != after.context()) { // the same instance: untouched

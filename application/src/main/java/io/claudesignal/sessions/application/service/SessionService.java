@@ -22,11 +22,9 @@ import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
-import io.claudesignal.sessions.domain.DaemonRequiredException;
 import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Lease;
-import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -34,23 +32,18 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.Transition;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The use cases of {@link Sessions} and {@link Leases} over any adapter's {@link Persistence}. One
- * instance is one actor's handle on the store: the leases it claims are remembered here and fence its
- * later writes to those sessions.
+ * instance is one actor's handle on the store: the leases it claims are remembered (by its
+ * {@link LeaseKeeper}) and fence its later writes to those sessions.
  */
 public final class SessionService implements Sessions, Leases, AutoCloseable {
 
@@ -63,7 +56,6 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
 
     private final SessionRepository repository;
-    private final LeaseRepository leaseStore;
     private final ActivityRepository activityLog;
     private final TranscriptRepository transcriptStore;
     private final TranscriptService transcripts;
@@ -71,30 +63,24 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     private final SessionIdGenerator ids;
     private final ContextJson json;
     private final SessionsConfig config;
-    // This handle's incarnation of its daemon; 0 for a handle that is not a daemon's (it claims nothing).
-    private final long incarnation;
-    private final SecureRandom tokens = new SecureRandom();
-    private final Map<SessionId, Lease> held = new ConcurrentHashMap<>();
-    // Leases found lost keep fencing: a daemon that lost a session must not go on writing it unfenced.
-    private final Map<SessionId, Lease> lost = new ConcurrentHashMap<>();
+    private final LeaseKeeper keeper;
     private final ChangeFollower follower;
 
     public SessionService(Persistence persistence, Clock clock, SessionIdGenerator ids, ContextJson json,
             SessionsConfig config) {
         Objects.requireNonNull(persistence, "persistence");
         this.repository = persistence.sessions();
-        this.leaseStore = persistence.leases();
+        LeaseRepository leaseStore = persistence.leases();
         this.activityLog = persistence.activities();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
         this.json = Objects.requireNonNull(json, "json");
         this.config = Objects.requireNonNull(config, "config").forStore(leaseStore.storeTag());
-        // A daemon's handle is a new incarnation of its name: the older ones are fenced before this
-        // handle does anything, so the recover() that follows returns their sessions at once.
-        this.incarnation = this.config.actor().isDaemon() ? leaseStore.startIncarnation(this.config.actor(), clock) : 0;
+        // Before anything else: a daemon's handle starts its incarnation here (see LeaseKeeper).
+        this.keeper = new LeaseKeeper(leaseStore, repository, clock, this.config, this::publish);
         this.transcriptStore = persistence.transcripts();
-        this.transcripts = new TranscriptService(this, transcriptStore, json, config.transcriptItemLimit());
-        this.follower = new ChangeFollower(persistence.changes(), new ForeignEvents(persistence, this::lostToOthers));
+        this.transcripts = new TranscriptService(this, keeper, transcriptStore, json, config.transcriptItemLimit());
+        this.follower = new ChangeFollower(persistence.changes(), new ForeignEvents(persistence, keeper::lostToOthers));
     }
 
     /** A handle for the command-line tool, with the default settings. */
@@ -109,7 +95,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
 
     /** This handle's incarnation of its daemon (1 for the daemon's first start on this store); 0 if not a daemon. */
     public long incarnation() {
-        return incarnation;
+        return keeper.incarnation();
     }
 
     /** The transcripts, through this handle: fenced by its leases, told to its listeners. */
@@ -174,8 +160,8 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     public Session transition(SessionId id, SessionStatus expected, SessionStatus target, String reason) {
         Objects.requireNonNull(id, "id");
         Session.checkTransition(id, expected, target);
-        WriteContext write = write(id, reason);
-        Session changed = fenced(write, w -> repository.compareAndSetStatus(id, expected, target, w));
+        WriteContext write = keeper.write(id, reason);
+        Session changed = keeper.fenced(write, w -> repository.compareAndSetStatus(id, expected, target, w));
         afterTransition(changed, expected, write);
         return changed;
     }
@@ -184,9 +170,9 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     public Session transition(SessionId id, SessionStatus target) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
-        WriteContext write = write(id, Transition.USER);
+        WriteContext write = keeper.write(id, Transition.USER);
         SessionStatus[] from = new SessionStatus[1];
-        Session changed = fenced(write, w -> repository.update(id, current -> {
+        Session changed = keeper.fenced(write, w -> repository.update(id, current -> {
             from[0] = current.status();
             return current.transitionTo(target, w.at());
         }, w));
@@ -196,7 +182,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
 
     private void afterTransition(Session changed, SessionStatus from, WriteContext write) {
         if (changed.status() != SessionStatus.ACTIVE) {
-            held.remove(changed.id()); // the store dropped the lease in the same step
+            keeper.runEnded(changed.id()); // the store dropped the lease in the same step
         }
         if (from != changed.status()) {
             publish(new SessionEvent.Transitioned(changed,
@@ -218,9 +204,9 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Objects.requireNonNull(id, "id");
         // Parsed before the store is touched: a bad patch costs no lock and no read.
         ObjectNode patch = json.parsePatch(mergePatch);
-        WriteContext write = write(id, Transition.USER);
+        WriteContext write = keeper.write(id, Transition.USER);
         boolean[] changed = new boolean[1];
-        Session result = fenced(write, w -> repository.update(id, current -> {
+        Session result = keeper.fenced(write, w -> repository.update(id, current -> {
             if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
                 throw new StaleVersionException(id, expectedVersion.get(), current.version());
             }
@@ -237,7 +223,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     @Override
     public void delete(SessionId id) {
         repository.delete(Objects.requireNonNull(id, "id"), SessionStatus.TERMINATED);
-        forget(id);
+        keeper.forget(id);
     }
 
     @Override
@@ -250,7 +236,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         List<Transition> recovered = repository.recoverAbandoned(clock, config.leaseDuration(), config.actor());
         List<SessionId> result = new ArrayList<>(recovered.size());
         for (Transition t : recovered) {
-            forget(t.sessionId());
+            keeper.forget(t.sessionId());
             result.add(t.sessionId());
         }
         for (Transition t : recovered) {
@@ -264,7 +250,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Objects.requireNonNull(id, "id");
         Activity.validateType(type);
         String compact = json.compactObject("details", details, MAX_ACTIVITY_DETAILS_BYTES);
-        Activity appended = fenced(write(id, Transition.USER),
+        Activity appended = keeper.fenced(keeper.write(id, Transition.USER),
                 w -> activityLog.append(id, type, compact, w, config.activityLimit()));
         publish(new SessionEvent.ActivityAppended(appended, config.actor()));
         return appended;
@@ -326,147 +312,39 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         follower.close();
     }
 
-    /**
-     * Another handle or process ended this session's run (paused, terminated, recovered it): the
-     * store dropped the lease in that step, so this handle forgets it too and says so.
-     */
-    private Optional<Lease> lostToOthers(SessionId id) {
-        Lease lease = held.remove(id);
-        if (lease != null) {
-            lost.put(id, lease);
-        }
-        return Optional.ofNullable(lease);
-    }
-
-    // ---- leases ----
+    // ---- leases: kept, and the writes fenced, by the LeaseKeeper ----
 
     @Override
     public Lease claim(SessionId id) {
-        Objects.requireNonNull(id, "id");
-        if (incarnation == 0) {
-            // Nobody would renew it: the lease would lapse one duration later without a word.
-            throw new DaemonRequiredException(id, config.actor());
-        }
-        Lease lease = leaseStore.claim(id, config.actor(), incarnation, newToken(), clock, config.leaseDuration());
-        held.put(id, lease);
-        lost.remove(id);
-        return lease;
+        return keeper.claim(id);
     }
 
     @Override
     public List<SessionId> renew() {
-        Map<SessionId, Lease> before = new HashMap<>(held);
-        if (before.isEmpty()) {
-            return List.of();
-        }
-        Map<SessionId, Lease> renewed = new HashMap<>();
-        for (Lease lease : leaseStore.renew(config.actor(), incarnation, before.values(), clock, config.leaseDuration())) {
-            renewed.put(lease.sessionId(), lease);
-        }
-        List<Lease> lostNow = new ArrayList<>();
-        for (Lease old : before.values()) {
-            Lease fresh = renewed.get(old.sessionId());
-            // Conditional on the map still holding `old`: a claim made meanwhile is not undone.
-            if (fresh != null && fresh.sameClaimAs(old)) {
-                held.replace(old.sessionId(), old, fresh);
-            } else if (held.remove(old.sessionId(), old)) {
-                lost.put(old.sessionId(), old);
-                lostNow.add(old);
-            }
-        }
-        lostNow.forEach(lease -> publish(new SessionEvent.LeaseLost(lease)));
-        return lostNow.stream().map(Lease::sessionId).toList();
+        return keeper.renew();
     }
 
     @Override
     public void release(SessionId id) {
-        Lease lease = held.get(Objects.requireNonNull(id, "id"));
-        forget(id);
-        if (lease != null) {
-            leaseStore.release(lease);
-        }
+        keeper.release(id);
     }
 
     @Override
     public Optional<Lease> held(SessionId id) {
-        return Optional.ofNullable(held.get(Objects.requireNonNull(id, "id")));
+        return keeper.held(id);
     }
 
     @Override
     public Optional<Lease> lease(SessionId id) {
-        return leaseStore.find(Objects.requireNonNull(id, "id"));
+        return keeper.lease(id);
     }
 
     @Override
     public List<Lease> heldLeases() {
-        return List.copyOf(held.values());
+        return keeper.heldLeases();
     }
 
     // ---- helpers ----
-
-    private void forget(SessionId id) {
-        held.remove(id);
-        lost.remove(id);
-    }
-
-    /** A write now by this handle's actor, fenced by the lease it holds (or held and lost) on the session. */
-    WriteContext write(SessionId id, String reason) {
-        Lease fence = held.get(id);
-        return new WriteContext(now(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
-    }
-
-    /**
-     * Runs a fenced write. A lease that ran out but that nobody took (its token still the stored one: a
-     * late heartbeat, a clock that stepped forward) is renewed and the write tried once more, as the
-     * heartbeat would have; nothing was written by the refused attempt. A lease that is really gone is
-     * forgotten and told, and the refusal says what happened to it, as the store recorded it.
-     */
-    <T> T fenced(WriteContext write, Function<WriteContext, T> step) {
-        try {
-            return step.apply(write);
-        } catch (LeaseLostException e) {
-            Optional<Lease> renewed = write.fence().flatMap(this::renewUntaken);
-            if (renewed.isPresent()) {
-                return fencedOnce(new WriteContext(write.at(), write.actor(), write.reason(), renewed), step);
-            }
-            throw lose(write, e);
-        }
-    }
-
-    private <T> T fencedOnce(WriteContext write, Function<WriteContext, T> step) {
-        try {
-            return step.apply(write);
-        } catch (LeaseLostException e) {
-            throw lose(write, e);
-        }
-    }
-
-    private LeaseLostException lose(WriteContext write, LeaseLostException refusal) {
-        write.fence().filter(lease -> held.remove(lease.sessionId(), lease)).ifPresent(lease -> {
-            lost.put(lease.sessionId(), lease);
-            publish(new SessionEvent.LeaseLost(lease));
-        });
-        return new LeaseLostException(refusal.lost(), LeaseLoss.explain(refusal.lost(), leaseStore, repository));
-    }
-
-    /** Renews {@code lease} if this handle holds it and the store still has it as this claim. */
-    private Optional<Lease> renewUntaken(Lease lease) {
-        if (incarnation == 0 || !lease.sameClaimAs(held.get(lease.sessionId()))) {
-            return Optional.empty();
-        }
-        Optional<Lease> fresh = leaseStore.renew(config.actor(), incarnation, List.of(lease), clock,
-                config.leaseDuration()).stream().findFirst();
-        fresh.ifPresent(f -> held.replace(lease.sessionId(), held.get(lease.sessionId()), f));
-        return fresh;
-    }
-
-    private long newToken() {
-        long token;
-        do {
-            token = tokens.nextLong();
-        } while (token == 0);
-        return token;
-    }
 
     void publish(SessionEvent event) {
         follower.publishOwn(event);

@@ -14,18 +14,21 @@ import java.util.Optional;
 
 /**
  * The use cases of {@link Transcripts}: validation here, before the store is touched; the writes go
- * through the {@link SessionService} that made it, so that they are fenced by the leases it holds and
- * told to its listeners.
+ * through the {@link SessionService} that made it, so that they are fenced by the leases it holds (its
+ * {@link LeaseKeeper}) and told to its listeners.
  */
 final class TranscriptService implements Transcripts {
 
     private final SessionService owner;
+    private final LeaseKeeper fencing;
     private final TranscriptRepository store;
     private final ContextJson json;
     private final int itemLimit;
 
-    TranscriptService(SessionService owner, TranscriptRepository store, ContextJson json, int itemLimit) {
+    TranscriptService(SessionService owner, LeaseKeeper fencing, TranscriptRepository store, ContextJson json,
+            int itemLimit) {
         this.owner = owner;
+        this.fencing = fencing;
         this.store = store;
         this.json = json;
         this.itemLimit = itemLimit;
@@ -58,7 +61,7 @@ final class TranscriptService implements Transcripts {
 
     private List<TranscriptItem> appendChecked(SessionId id, List<String> items, Optional<String> key) {
         Objects.requireNonNull(id, "id");
-        TranscriptRepository.Appended appended = owner.fenced(owner.write(id, Transition.USER),
+        TranscriptRepository.Appended appended = fencing.fenced(fencing.write(id, Transition.USER),
                 w -> store.append(id, List.copyOf(items), key, w));
         // An idempotent append that found its key changed nothing: there is nothing to tell.
         if (appended.written()) {
@@ -87,7 +90,7 @@ final class TranscriptService implements Transcripts {
     @Override
     public Optional<TranscriptItem> popLast(SessionId id) {
         Objects.requireNonNull(id, "id");
-        Optional<TranscriptItem> popped = owner.fenced(owner.write(id, Transition.USER), w -> store.popLast(id, w));
+        Optional<TranscriptItem> popped = fencing.fenced(fencing.write(id, Transition.USER), w -> store.popLast(id, w));
         popped.ifPresent(item -> owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), 1, owner.config().actor())));
         return popped;
     }
@@ -95,7 +98,7 @@ final class TranscriptService implements Transcripts {
     @Override
     public long clear(SessionId id) {
         Objects.requireNonNull(id, "id");
-        long removed = owner.fenced(owner.write(id, Transition.USER), w -> store.clear(id, w));
+        long removed = fencing.fenced(fencing.write(id, Transition.USER), w -> store.clear(id, w));
         if (removed > 0) {
             owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), removed, owner.config().actor()));
         }
