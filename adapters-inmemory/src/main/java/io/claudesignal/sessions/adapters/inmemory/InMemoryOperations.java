@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 
 /** {@link StoreOperations} on the in-memory store, each step under its one lock. */
@@ -141,22 +140,10 @@ final class InMemoryOperations implements StoreOperations {
     }
 
     private <T> T write(Supplier<T> step) {
-        Lock lock = data.lock().writeLock();
-        lock.lock();
-        try {
-            return step.get();
-        } finally {
-            lock.unlock();
-        }
+        return data.underWriteLock(step);
     }
 
     private <T> T read(Supplier<T> step) {
-        Lock lock = data.lock().readLock();
-        lock.lock();
-        try {
-            return step.get();
-        } finally {
-            lock.unlock();
-        }
+        return data.underReadLock(step);
     }
 }

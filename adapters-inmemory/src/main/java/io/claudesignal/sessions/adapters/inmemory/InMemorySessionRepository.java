@@ -27,6 +27,7 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.StatusMismatchException;
 import java.time.Clock;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -309,6 +310,26 @@ public final class InMemorySessionRepository
 
     ReadWriteLock lock() {
         return lock;
+    }
+
+    /** Runs {@code step} under the store's write lock: the one lock every part of this store shares. */
+    <T> T underWriteLock(Supplier<T> step) {
+        lock.writeLock().lock();
+        try {
+            return step.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Runs {@code step} under the store's read lock. */
+    <T> T underReadLock(Supplier<T> step) {
+        lock.readLock().lock();
+        try {
+            return step.get();
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** Stores a forked session with its first history entry; the caller holds the write lock. */

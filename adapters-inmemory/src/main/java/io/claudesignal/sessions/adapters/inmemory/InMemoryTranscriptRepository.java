@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 
 /**
@@ -178,22 +177,10 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
     }
 
     private <T> T write(Supplier<T> step) {
-        Lock lock = sessions.lock().writeLock();
-        lock.lock();
-        try {
-            return step.get();
-        } finally {
-            lock.unlock();
-        }
+        return sessions.underWriteLock(step);
     }
 
     private <T> T read(Supplier<T> step) {
-        Lock lock = sessions.lock().readLock();
-        lock.lock();
-        try {
-            return step.get();
-        } finally {
-            lock.unlock();
-        }
+        return sessions.underReadLock(step);
     }
 }
