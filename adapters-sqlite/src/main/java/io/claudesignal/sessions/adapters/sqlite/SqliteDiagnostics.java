@@ -63,8 +63,9 @@ final class SqliteDiagnostics implements StorageDiagnostics {
         checks.add(HealthCheck.guarded("settings", () -> db.onWriter(ctx -> {
             String journal = Pragmas.text(ctx, "journal_mode");
             long synchronous = Pragmas.number(ctx, "synchronous");
-            // The writer waits through its own busy handler (which measures the waits), so the pragma reads 0.
-            long busy = Math.max(Pragmas.number(ctx, "busy_timeout"), db.writerBusyTimeout().toMillis());
+            // The writer waits through its own busy handler (which measures the waits): its limit is the
+            // one in force (the busy_timeout pragma reads 0 once a handler replaces it).
+            long busy = db.writerBusyTimeout().toMillis();
             long foreignKeys = Pragmas.number(ctx, "foreign_keys");
             long secureDelete = Pragmas.number(ctx, "secure_delete");
             long wantedSync = switch (settings.synchronous()) {
