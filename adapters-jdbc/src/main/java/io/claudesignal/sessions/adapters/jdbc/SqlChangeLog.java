@@ -7,11 +7,11 @@ import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
@@ -33,8 +33,8 @@ public abstract class SqlChangeLog implements ChangeFeed {
     /** Pruning runs on one write in this many, so that it costs nearly nothing per write. */
     private static final int PRUNE_EVERY = 256;
     /** The parameters of the insert of a change, in the order {@link #values} gives them. */
-    private static final String[] NAMES = {"seq", "session", "kind", "actor", "at", "origin", "from", "to", "reason",
-            "ref", "appended", "removed"};
+    private static final String[] NAMES = {"session", "kind", "actor", "at", "origin", "from", "to", "reason", "ref",
+            "appended", "removed"};
 
     protected final SqlTransactions db;
     // Random, so that two opens of one database (in one process or two) never share one.
@@ -69,31 +69,25 @@ public abstract class SqlChangeLog implements ChangeFeed {
     }
 
     /**
-     * Records {@code entries}, in order, in the write's own transaction: the next seq is read once and
-     * the rows go in as one batch of one statement, rendered once. A crash recovery records thousands
-     * at once, and one jOOQ-rendered statement each cost more than the recovery's own UPDATE; every
-     * other write records one, and rendering it per call was a large share of a {@code create}.
+     * Records {@code entries}, in order, in the write's own transaction, through one statement rendered
+     * once (each row's seq is the last one plus one, read by the INSERT itself), as one batch when
+     * there are several. A crash recovery records thousands at once, and one jOOQ-rendered statement
+     * each cost more than the recovery's own UPDATE; every other write records one, and rendering it
+     * per call was a large share of a {@code create}.
      */
     public final void recordAll(DSLContext ctx, List<Change.Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
         serialize(ctx);
-        Statements sql = statements(ctx);
-        long first;
-        try (PreparedStatement next = sql.next.prepare(ctx); ResultSet row = next.executeQuery()) {
-            row.next();
-            first = row.getLong(1);
-        } catch (SQLException failure) {
-            throw new DataAccessException("reading the change log's next seq", failure);
-        }
-        try (PreparedStatement insert = sql.insert.prepare(ctx, values(first, entries.get(0)))) {
+        PrerenderedStatement sql = insert(ctx);
+        try (PreparedStatement insert = sql.prepare(ctx, values(entries.get(0)))) {
             if (entries.size() == 1) {
                 insert.executeUpdate();
             } else {
                 insert.addBatch();
                 for (int i = 1; i < entries.size(); i++) {
-                    sql.insert.bind(insert, values(first + i, entries.get(i)));
+                    sql.bind(insert, values(entries.get(i)));
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -101,32 +95,37 @@ public abstract class SqlChangeLog implements ChangeFeed {
         } catch (SQLException failure) {
             throw new DataAccessException("recording changes", failure);
         }
-        long last = first + entries.size() - 1;
-        // Pruning runs when the seqs just written cross a multiple of PRUNE_EVERY.
-        if (last / PRUNE_EVERY != (first - 1) / PRUNE_EVERY) {
-            ctx.deleteFrom(table).where(seq.le(last - Change.RETAINED)).execute();
+        long before = recorded.getAndAdd(entries.size());
+        // Pruning runs when this handle's writes cross a multiple of PRUNE_EVERY.
+        if ((before + entries.size()) / PRUNE_EVERY != before / PRUNE_EVERY) {
+            ctx.deleteFrom(table)
+                    .where(seq.le(DSL.field(DSL.select(DSL.max(seq).minus(DSL.inline((long) Change.RETAINED))).from(table))))
+                    .execute();
         }
         announce(ctx);
     }
 
     /** A change's values, named as {@link #NAMES} says, as the columns store them. */
-    private Object[] values(long at, Change.Entry e) {
-        return new Object[] {at, PrerenderedStatement.db(sessionId, e.sessionId().value()), e.kind().name(),
+    private Object[] values(Change.Entry e) {
+        return new Object[] {PrerenderedStatement.db(sessionId, e.sessionId().value()), e.kind().name(),
                 e.actor().value(), PrerenderedStatement.db(changedAt, e.at()), origin,
                 e.from() == null ? null : e.from().name(), e.to() == null ? null : e.to().name(), e.reason(),
                 e.ref(), e.appended(), e.removed()};
     }
 
-    /** The statements of {@link #recordAll}, rendered once for the database of the first context that writes. */
-    private final class Statements {
-        final PrerenderedStatement next;
-        final PrerenderedStatement insert;
-
-        Statements(DSLContext render) {
-            next = PrerenderedStatement.render(render.select(DSL.coalesce(DSL.max(seq), DSL.inline(0L))
-                    .plus(DSL.inline(1L))).from(table));
-            insert = PrerenderedStatement.render(render.insertInto(table)
-                    .set(seq, p("seq", seq))
+    /**
+     * The insert of a change, rendered once for the database of the first context that writes one (this
+     * log belongs to one database). Its seq is read by the statement itself, after the write took its
+     * turn ({@link #serialize}), so no separate round trip reads it.
+     */
+    private PrerenderedStatement insert(DSLContext ctx) {
+        PrerenderedStatement rendered = insert;
+        if (rendered == null) {
+            // Rendering twice in a race is harmless: both render the same text.
+            DSLContext render = DSL.using(ctx.dialect(), ctx.settings());
+            rendered = PrerenderedStatement.render(render.insertInto(table)
+                    .set(seq, DSL.field(DSL.select(DSL.coalesce(DSL.max(seq), DSL.inline(0L)).plus(DSL.inline(1L)))
+                            .from(table)))
                     .set(sessionId, p("session", sessionId))
                     .set(kind, p("kind", kind))
                     .set(actor, p("actor", actor))
@@ -138,24 +137,18 @@ public abstract class SqlChangeLog implements ChangeFeed {
                     .set(ref, p("ref", ref))
                     .set(appended, p("appended", appended))
                     .set(removed, p("removed", removed)), NAMES);
-        }
-
-        private <T> Param<T> p(String name, Field<T> like) {
-            return DSL.param(name, like.getDataType());
-        }
-    }
-
-    private volatile Statements statements;
-
-    private Statements statements(DSLContext ctx) {
-        Statements rendered = statements;
-        if (rendered == null) {
-            // Rendering twice in a race is harmless: both render the same text.
-            rendered = new Statements(DSL.using(ctx.dialect(), ctx.settings()));
-            statements = rendered;
+            insert = rendered;
         }
         return rendered;
     }
+
+    private static <T> Param<T> p(String name, Field<T> like) {
+        return DSL.param(name, like.getDataType());
+    }
+
+    private volatile PrerenderedStatement insert;
+    /** Changes this handle recorded: paces the pruning. */
+    private final AtomicLong recorded = new AtomicLong();
 
     private long head(DSLContext ctx) {
         return ctx.select(DSL.max(seq)).from(table).fetchOptional(0, Long.class).orElse(0L);
