@@ -339,8 +339,11 @@ class GroupCommitTest {
         List<Future<Integer>> futures = new ArrayList<>();
         for (Function<DSLContext, Integer> work : works) {
             futures.add(callers.submit(call(work)));
+            // One at a time: the callers' threads would otherwise race to the queue, and the batch
+            // would run its works in another order than the test's (a test whose second work waits for
+            // its first then never ends).
+            waitUntilQueued(futures.size());
         }
-        waitUntilQueued(works.length);
         release.countDown();
         assertThat(holder.get()).isZero();
         return futures;
