@@ -2,10 +2,14 @@ package io.claudesignal.sessions.adapters.inmemory;
 
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
+import io.claudesignal.sessions.domain.SessionId;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 
 /**
@@ -62,40 +66,24 @@ final class InMemoryChangeLog {
     ChangeFeed feedFor(long origin) {
         return new ChangeFeed() {
             @Override
-            public long head() {
-                return lastSeq;
-            }
-
-            @Override
-            public List<Change> after(long seq, int limit) {
-                lock.readLock().lock();
-                try {
-                    List<Change> page = new ArrayList<>(Math.min(limit, 64));
-                    for (Row row : rows) {
-                        if (row.seq() > seq) {
-                            page.add(row.entry().at(row.seq(), row.origin() == origin));
-                            if (page.size() == limit) {
-                                break;
-                            }
-                        }
-                    }
-                    return page;
-                } finally {
-                    lock.readLock().unlock();
-                }
+            public Reader reader() {
+                return new LogReader(origin);
             }
 
             @Override
             public Watch watch() {
                 return new Watch() {
+                    private long seen = lastSeq;
+
                     @Override
-                    public void await(long seq, Duration timeout) throws InterruptedException {
+                    public void await(Duration timeout) throws InterruptedException {
                         long deadline = System.nanoTime() + timeout.toNanos();
                         synchronized (newRows) {
                             long left;
-                            while (lastSeq <= seq && (left = deadline - System.nanoTime()) > 0) {
+                            while (lastSeq <= seen && (left = deadline - System.nanoTime()) > 0) {
                                 newRows.wait(Math.max(1, left / 1_000_000));
                             }
+                            seen = lastSeq;
                         }
                     }
 
@@ -105,5 +93,85 @@ final class InMemoryChangeLog {
                 };
             }
         };
+    }
+
+    /**
+     * One follower's position: the log is in commit order (one write lock), so a cursor suffices, plus
+     * the rows handed out ahead of it by {@link #through}.
+     */
+    private final class LogReader implements ChangeFeed.Reader {
+        private final long origin;
+        private final Set<Long> ahead = new HashSet<>();
+        private long cursor = lastSeq;
+
+        LogReader(long origin) {
+            this.origin = origin;
+        }
+
+        @Override
+        public ChangeFeed.Page next(int limit) {
+            lock.readLock().lock();
+            try {
+                OptionalLong pruned = OptionalLong.empty();
+                if (!rows.isEmpty() && rows.getFirst().seq() > cursor + 1) {
+                    cursor = rows.getFirst().seq() - 1;
+                    pruned = OptionalLong.of(cursor);
+                }
+                List<Change> page = new ArrayList<>(Math.min(limit, 64));
+                for (Row row : rows) {
+                    if (page.size() == limit) {
+                        break;
+                    }
+                    if (row.seq() > cursor) {
+                        cursor = row.seq();
+                        if (!ahead.remove(row.seq())) {
+                            page.add(change(row));
+                        }
+                    }
+                }
+                ahead.removeIf(seq -> seq <= cursor);
+                return new ChangeFeed.Page(page, pruned);
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+
+        @Override
+        public List<Change> through(SessionId session, long writeId) {
+            lock.readLock().lock();
+            try {
+                List<Row> mine = rows.stream().filter(r -> r.seq() > cursor && r.entry().sessionId().equals(session))
+                        .toList();
+                int last = -1;
+                for (int i = 0; i < mine.size(); i++) {
+                    if (mine.get(i).origin() == origin && mine.get(i).entry().writeId() == writeId) {
+                        last = i;
+                    }
+                }
+                List<Change> told = new ArrayList<>();
+                for (Row row : mine.subList(0, last + 1)) {
+                    if (ahead.add(row.seq())) {
+                        told.add(change(row));
+                    }
+                }
+                return told;
+            } finally {
+                lock.readLock().unlock();
+            }
+        }
+
+        @Override
+        public long head() {
+            return lastSeq;
+        }
+
+        @Override
+        public long position() {
+            return cursor;
+        }
+
+        private Change change(Row row) {
+            return row.entry().at(row.seq(), row.origin() == origin);
+        }
     }
 }

@@ -333,15 +333,14 @@ public final class InMemorySessionRepository
     }
 
     /** Stores a forked session with its first history entry; the caller holds the write lock. */
-    void insertForked(Session child, Transition entry) {
+    void insertForked(Session child, Transition entry, WriteContext write) {
         if (byId.containsKey(child.id())) {
             throw new DuplicateSessionException(child.id());
         }
         byId.put(child.id(), child);
         byAge.put(key(child), child.id());
         histories.computeIfAbsent(child.id(), k -> new ArrayList<>()).add(entry);
-        changes.record(new Change.Entry(child.id(), Change.Kind.FORKED, entry.actor(), entry.at(), null, null, null,
-                0, 0, 0));
+        changes.record(Change.Entry.of(child.id(), Change.Kind.FORKED, write));
     }
 
     Session existing(SessionId id) {
@@ -370,7 +369,7 @@ public final class InMemorySessionRepository
         }
         Transition t = new Transition(after.id(), before.status(), after.status(), write.at(), write.reason(), write.actor());
         histories.computeIfAbsent(after.id(), k -> new ArrayList<>()).add(t);
-        changes.record(Change.Entry.transition(t.sessionId(), t.from(), t.to(), t.at(), t.reason(), t.actor()));
+        changes.record(Change.Entry.transition(t.sessionId(), t.from(), t.to(), write));
         return t;
     }
 

@@ -156,7 +156,7 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
             Session stored = new Session(child.id(), child.projectPath(), child.threadId(), child.status(),
                     parent.context(), child.createdAt(), child.updatedAt(), child.version(), child.forkedFrom());
             sessions.insertForked(stored, new Transition(stored.id(), SessionStatus.CREATED, SessionStatus.CREATED,
-                    write.at(), write.reason(), write.actor()));
+                    write.at(), write.reason(), write.actor()), write);
             Transcript copy = new Transcript();
             copy.lastSeq = through;
             if (source != null) {

@@ -2,65 +2,49 @@ package io.claudesignal.sessions.adapters.jdbc;
 
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
-import io.claudesignal.sessions.domain.Actor;
-import io.claudesignal.sessions.domain.SessionId;
-import io.claudesignal.sessions.domain.SessionStatus;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
-import org.jooq.Record;
-import org.jooq.Table;
+import org.jooq.Record2;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 /**
- * The change log of one open store (table {@code changes}, SQLite V6, PostgreSQL V4): written by the
- * repositories in their transactions, read by the store's change feed. seq is the last one plus one,
- * so it rises by one per change in commit order as long as writers of the log are serialized to their
- * commit: SQLite's single writer does that; a server's adapter does it in {@link #serialize}. The
- * adapter provides the wait ({@link #watch()}: a counter to poll, a notification to listen for).
+ * The change log of one open store (table {@code changes}), written by the repositories in their
+ * transactions, read by the store's change feed ({@link SqlChangeReader}). A write takes no turn with
+ * other writers: the database fills in each row's place in the log, (xact, seq), where xact is the
+ * writing transaction (0 on SQLite, whose single writer commits in seq order) and seq comes from a
+ * sequence (the rowid on SQLite). Every write records its change after it locked its session, so a
+ * session's rows rise in seq in the order of its commits. See docs/events.md. The adapter provides the
+ * wait ({@link #watch()}: a counter to poll, a notification to listen for) and, where followers are
+ * told, the announcement after a commit ({@link #announce}).
  */
 public abstract class SqlChangeLog implements ChangeFeed {
 
     /** Pruning runs on one write in this many, so that it costs nearly nothing per write. */
     private static final int PRUNE_EVERY = 256;
     /** The parameters of the insert of a change, in the order {@link #values} gives them. */
-    private static final String[] NAMES = {"session", "kind", "actor", "at", "origin", "from", "to", "reason", "ref",
-            "appended", "removed"};
+    private static final String[] NAMES = {"session", "kind", "actor", "at", "origin", "write", "from", "to", "reason",
+            "ref", "appended", "removed"};
 
     protected final SqlTransactions db;
+    private final SqlDialect dialect;
+    final ChangeTable t;
     // Random, so that two opens of one database (in one process or two) never share one.
-    private final long origin = new SecureRandom().nextLong();
-    private final Table<Record> table = DSL.table(DSL.name("changes"));
-    private final Field<Long> seq = column("seq", SQLDataType.BIGINT);
-    private final Field<UUID> sessionId;
-    private final Field<String> kind = column("kind", SQLDataType.VARCHAR);
-    private final Field<String> actor = column("actor", SQLDataType.VARCHAR);
-    private final Field<Instant> changedAt;
-    private final Field<Long> originColumn = column("origin", SQLDataType.BIGINT);
-    private final Field<String> fromStatus = column("from_status", SQLDataType.VARCHAR);
-    private final Field<String> toStatus = column("to_status", SQLDataType.VARCHAR);
-    private final Field<String> reason = column("reason", SQLDataType.VARCHAR);
-    private final Field<Long> ref = column("ref", SQLDataType.BIGINT);
-    private final Field<Long> appended = column("appended", SQLDataType.BIGINT);
-    private final Field<Long> removed = column("removed", SQLDataType.BIGINT);
+    final long origin = new SecureRandom().nextLong();
+    private volatile PrerenderedStatement insert;
+    /** Changes this handle recorded: paces the pruning. */
+    private final AtomicLong recorded = new AtomicLong();
 
     protected SqlChangeLog(SqlTransactions db, SqlDialect dialect) {
         this.db = db;
-        this.sessionId = column("session_id", dialect.uuidType());
-        this.changedAt = column("changed_at", dialect.instantType());
-    }
-
-    private <T> Field<T> column(String name, org.jooq.DataType<T> type) {
-        return DSL.field(DSL.name("changes", name), type);
+        this.dialect = dialect;
+        this.t = new ChangeTable(dialect);
     }
 
     /** Records a change in the write's own transaction; call it last, after the change itself. */
@@ -70,27 +54,23 @@ public abstract class SqlChangeLog implements ChangeFeed {
 
     /**
      * Records {@code entries}, in order, in the write's own transaction, through one statement rendered
-     * once (each row's seq is the last one plus one, read by the INSERT itself), as one batch when
-     * there are several. A crash recovery records thousands at once, and one jOOQ-rendered statement
-     * each cost more than the recovery's own UPDATE; every other write records one, and rendering it
-     * per call was a large share of a {@code create}.
+     * once, as one batch when there are several (a crash recovery records thousands at once).
      */
     public final void recordAll(DSLContext ctx, List<Change.Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
-        serialize(ctx);
         PrerenderedStatement sql = insert(ctx);
-        try (PreparedStatement insert = sql.prepare(ctx, values(entries.get(0)))) {
+        try (PreparedStatement statement = sql.prepare(ctx, values(entries.get(0)))) {
             if (entries.size() == 1) {
-                insert.executeUpdate();
+                statement.executeUpdate();
             } else {
-                insert.addBatch();
+                statement.addBatch();
                 for (int i = 1; i < entries.size(); i++) {
-                    sql.bind(insert, values(entries.get(i)));
-                    insert.addBatch();
+                    sql.bind(statement, values(entries.get(i)));
+                    statement.addBatch();
                 }
-                insert.executeBatch();
+                statement.executeBatch();
             }
         } catch (SQLException failure) {
             throw new DataAccessException("recording changes", failure);
@@ -98,45 +78,62 @@ public abstract class SqlChangeLog implements ChangeFeed {
         long before = recorded.getAndAdd(entries.size());
         // Pruning runs when this handle's writes cross a multiple of PRUNE_EVERY.
         if ((before + entries.size()) / PRUNE_EVERY != before / PRUNE_EVERY) {
-            ctx.deleteFrom(table)
-                    .where(seq.le(DSL.field(DSL.select(DSL.max(seq).minus(DSL.inline((long) Change.RETAINED))).from(table))))
-                    .execute();
+            prune(ctx);
         }
         announce(ctx);
     }
 
+    /**
+     * Deletes all but the newest {@link Change#RETAINED} rows and records how far it went, so that a
+     * reader behind that point hears a resync. One pruner at a time: where rows are locked, a write whose
+     * turn it is while another prunes skips it rather than wait.
+     */
+    private void prune(DSLContext ctx) {
+        var mark = ctx.select(t.prunedXact).from(t.pruned).where(t.prunedId.eq(1));
+        if ((dialect.locksRows() ? mark.forUpdate().skipLocked() : mark).fetchOptional().isEmpty()) {
+            return;
+        }
+        Record2<Long, Long> through = ctx.select(t.xact, t.seq).from(t.table)
+                .orderBy(t.xact.desc(), t.seq.desc()).offset(Change.RETAINED).limit(1).fetchOne();
+        if (through == null) {
+            return;
+        }
+        ctx.deleteFrom(t.table).where(t.key().le(through.value1(), through.value2())).execute();
+        ctx.update(t.pruned).set(t.prunedXact, through.value1()).set(t.prunedSeq, through.value2())
+                .where(t.prunedId.eq(1).and(DSL.row(t.prunedXact, t.prunedSeq).lt(through.value1(), through.value2())))
+                .execute();
+    }
+
     /** A change's values, named as {@link #NAMES} says, as the columns store them. */
     private Object[] values(Change.Entry e) {
-        return new Object[] {PrerenderedStatement.db(sessionId, e.sessionId().value()), e.kind().name(),
-                e.actor().value(), PrerenderedStatement.db(changedAt, e.at()), origin,
+        return new Object[] {PrerenderedStatement.db(t.sessionId, e.sessionId().value()), e.kind().name(),
+                e.actor().value(), PrerenderedStatement.db(t.changedAt, e.at()), origin, e.writeId(),
                 e.from() == null ? null : e.from().name(), e.to() == null ? null : e.to().name(), e.reason(),
                 e.ref(), e.appended(), e.removed()};
     }
 
     /**
      * The insert of a change, rendered once for the database of the first context that writes one (this
-     * log belongs to one database). Its seq is read by the statement itself, after the write took its
-     * turn ({@link #serialize}), so no separate round trip reads it.
+     * log belongs to one database). Its place in the log, (xact, seq), is the columns' defaults.
      */
     private PrerenderedStatement insert(DSLContext ctx) {
         PrerenderedStatement rendered = insert;
         if (rendered == null) {
             // Rendering twice in a race is harmless: both render the same text.
             DSLContext render = DSL.using(ctx.dialect(), ctx.settings());
-            rendered = PrerenderedStatement.render(render.insertInto(table)
-                    .set(seq, DSL.field(DSL.select(DSL.coalesce(DSL.max(seq), DSL.inline(0L)).plus(DSL.inline(1L)))
-                            .from(table)))
-                    .set(sessionId, p("session", sessionId))
-                    .set(kind, p("kind", kind))
-                    .set(actor, p("actor", actor))
-                    .set(changedAt, p("at", changedAt))
-                    .set(originColumn, p("origin", originColumn))
-                    .set(fromStatus, p("from", fromStatus))
-                    .set(toStatus, p("to", toStatus))
-                    .set(reason, p("reason", reason))
-                    .set(ref, p("ref", ref))
-                    .set(appended, p("appended", appended))
-                    .set(removed, p("removed", removed)), NAMES);
+            rendered = PrerenderedStatement.render(render.insertInto(t.table)
+                    .set(t.sessionId, p("session", t.sessionId))
+                    .set(t.kind, p("kind", t.kind))
+                    .set(t.actor, p("actor", t.actor))
+                    .set(t.changedAt, p("at", t.changedAt))
+                    .set(t.origin, p("origin", t.origin))
+                    .set(t.writeId, p("write", t.writeId))
+                    .set(t.fromStatus, p("from", t.fromStatus))
+                    .set(t.toStatus, p("to", t.toStatus))
+                    .set(t.reason, p("reason", t.reason))
+                    .set(t.ref, p("ref", t.ref))
+                    .set(t.appended, p("appended", t.appended))
+                    .set(t.removed, p("removed", t.removed)), NAMES);
             insert = rendered;
         }
         return rendered;
@@ -146,39 +143,12 @@ public abstract class SqlChangeLog implements ChangeFeed {
         return DSL.param(name, like.getDataType());
     }
 
-    private volatile PrerenderedStatement insert;
-    /** Changes this handle recorded: paces the pruning. */
-    private final AtomicLong recorded = new AtomicLong();
-
-    private long head(DSLContext ctx) {
-        return ctx.select(DSL.max(seq)).from(table).fetchOptional(0, Long.class).orElse(0L);
-    }
-
-    /** Makes the writers of the log take turns until their commits; nothing where there is one writer. */
-    protected void serialize(DSLContext ctx) {
-    }
-
-    /** Tells waiting followers, at the commit, that the log grew; nothing where they poll. */
+    /** Tells waiting followers, once the write commits, that the log grew; nothing where they poll. */
     protected void announce(DSLContext ctx) {
     }
 
     @Override
-    public final long head() {
-        return db.read(this::head);
-    }
-
-    @Override
-    public final List<Change> after(long position, int limit) {
-        return db.read(ctx -> ctx.select(seq, sessionId, kind, actor, changedAt, originColumn, fromStatus, toStatus,
-                        reason, ref, appended, removed)
-                .from(table).where(seq.gt(position)).orderBy(seq).limit(limit)
-                .fetch(r -> new Change.Entry(new SessionId(r.get(sessionId)), Change.Kind.valueOf(r.get(kind)),
-                        new Actor(r.get(actor)), r.get(changedAt), status(r.get(fromStatus)), status(r.get(toStatus)),
-                        r.get(reason), r.get(ref), r.get(appended), r.get(removed))
-                        .at(r.get(seq), r.get(originColumn) == origin)));
-    }
-
-    private static SessionStatus status(String name) {
-        return name == null ? null : SessionStatus.valueOf(name);
+    public final Reader reader() {
+        return new SqlChangeReader(this, db, dialect.changeHorizon());
     }
 }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.DataType;
+import org.jooq.Field;
 
 /**
  * What one SQL database does differently, as far as the shared core ({@link SqlSessions},
@@ -35,6 +36,16 @@ public interface SqlDialect {
      * lease time comes from the caller's clock (SQLite: the host's, which every process on it shares).
      */
     default Optional<Instant> leaseClock(DSLContext ctx) {
+        return Optional.empty();
+    }
+
+    /**
+     * For the change log's readers: the transaction number below which every transaction that may write
+     * to the log has ended, as the statement that reads the log sees it (PostgreSQL: its snapshot's
+     * xmin). Empty where writes commit one at a time in the order of the log's positions (SQLite's
+     * single writer), so that every committed row can be read at once.
+     */
+    default Optional<Field<Long>> changeHorizon() {
         return Optional.empty();
     }
 }

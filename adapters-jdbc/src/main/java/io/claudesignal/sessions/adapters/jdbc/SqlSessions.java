@@ -149,7 +149,7 @@ public abstract class SqlSessions implements SessionRepository {
                 throw rules.refusal(ctx, id, expected);
             }
             recordStatusChange(ctx, id, expected, target, write);
-            changes.record(ctx, Change.Entry.transition(id, expected, target, write.at(), write.reason(), write.actor()));
+            changes.record(ctx, Change.Entry.transition(id, expected, target, write));
             return changed.get();
         });
     }
@@ -179,7 +179,7 @@ public abstract class SqlSessions implements SessionRepository {
             }
             recordStatusChange(ctx, id, current.status(), next.status(), write);
             changes.record(ctx, next.status() != current.status()
-                    ? Change.Entry.transition(id, current.status(), next.status(), write.at(), write.reason(), write.actor())
+                    ? Change.Entry.transition(id, current.status(), next.status(), write)
                     : Change.Entry.of(id, Change.Kind.CONTEXT_CHANGED, write));
             return next;
         });

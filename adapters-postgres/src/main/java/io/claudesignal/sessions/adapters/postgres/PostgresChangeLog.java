@@ -11,34 +11,26 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * The change log on a PostgreSQL schema ({@link SqlChangeLog}). Writers of the log take turns under a
- * transaction-scoped advisory lock held to their commit, so seq follows the commit order (a sequence
- * would not); each write also sends a {@code NOTIFY} on {@link #CHANNEL}, which the server delivers at
- * the commit. A follower waits with {@code LISTEN} on a connection of its own, outside the pool; a lost
- * notification or connection costs at most the follower's safety-net delay, as the log is read by seq.
+ * The change log on a PostgreSQL schema ({@link SqlChangeLog}): writers take no lock on it, the server
+ * numbers each row with its transaction and a sequence. A write that grew the log is announced after
+ * its commit ({@link CommitAnnouncer}). A follower waits with {@code LISTEN} on a connection of its
+ * own, outside the pool; a lost notification or connection costs at most the follower's safety-net
+ * delay, as the log is read by position, not by notification.
  */
 final class PostgresChangeLog extends SqlChangeLog {
-
-    static final String CHANNEL = "sessions_changes";
 
     private final PostgresDatabase server;
     private final String schema;
 
     PostgresChangeLog(PostgresDatabase db, String schema) {
-        super(db, PostgresDialect.INSTANCE);
+        super(db, PostgresDialect.of(db));
         this.server = db;
         this.schema = schema;
     }
 
     @Override
-    protected void serialize(DSLContext ctx) {
-        ctx.resultQuery("select pg_advisory_xact_lock(hashtext(current_schema() || '.changes'))").fetch();
-    }
-
-    @Override
     protected void announce(DSLContext ctx) {
-        // Several in one transaction with the same payload are delivered once.
-        ctx.resultQuery("select pg_notify(?, current_schema())", CHANNEL).fetch();
+        PostgresDatabase.announceAfterCommit(ctx);
     }
 
     @Override
@@ -52,14 +44,14 @@ final class PostgresChangeLog extends SqlChangeLog {
         private Connection connection;
 
         @Override
-        public void await(long seq, Duration timeout) throws InterruptedException {
+        public void await(Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             try {
                 boolean fresh = connection == null;
                 if (fresh) {
                     connection = DriverManager.getConnection(server.url().jdbc());
                     try (Statement s = connection.createStatement()) {
-                        s.execute("LISTEN " + CHANNEL);
+                        s.execute("LISTEN " + CommitAnnouncer.CHANNEL);
                     }
                     return; // notifications sent before the LISTEN are lost: the caller reads first
                 }

@@ -34,15 +34,25 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
             .withExecuteLogging(false)
             .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED);
 
+    /** Marks a write's context whose commit the schema's followers must hear of ({@link #announceAfterCommit}). */
+    private static final String ANNOUNCE = "sessions.announce";
+
     private final PostgresUrl url;
     private final HikariDataSource pool;
     private final boolean leaseTimeFromServer;
+    private final CommitAnnouncer announcer;
     private volatile boolean closed;
 
-    private PostgresDatabase(PostgresUrl url, HikariDataSource pool, boolean leaseTimeFromServer) {
+    private PostgresDatabase(PostgresUrl url, HikariDataSource pool, boolean leaseTimeFromServer, String schema) {
         this.url = url;
         this.pool = pool;
         this.leaseTimeFromServer = leaseTimeFromServer;
+        this.announcer = new CommitAnnouncer(pool, schema);
+    }
+
+    /** The write running in {@code ctx} grew the change log: its followers hear of it once it commits. */
+    static void announceAfterCommit(DSLContext ctx) {
+        ctx.data(ANNOUNCE, Boolean.TRUE);
     }
 
     /** Whether lease expiry is decided with the server's clock ({@link PostgresSettings#leaseTimeFromServer()}). */
@@ -72,7 +82,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
         config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         try {
-            return new PostgresDatabase(url, new HikariDataSource(config), settings.leaseTimeFromServer());
+            return new PostgresDatabase(url, new HikariDataSource(config), settings.leaseTimeFromServer(), settings.schema());
         } catch (RuntimeException e) {
             throw PostgresErrors.translate(url, "connecting", e);
         }
@@ -106,8 +116,9 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
             try (Connection connection = pool.getConnection()) {
                 connection.setAutoCommit(false);
                 T result;
+                DSLContext ctx = context(connection);
                 try {
-                    result = work.apply(context(connection));
+                    result = work.apply(ctx);
                 } catch (RuntimeException | Error e) {
                     rollbackQuietly(connection);
                     if (e instanceof DataAccessException && PostgresErrors.isRetryable(e) && attempt < ATTEMPTS) {
@@ -134,6 +145,9 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                         throw PostgresErrors.translate(url, "committing", e);
                     }
                     // COMMITTED: the write took effect although the answer to COMMIT was lost.
+                }
+                if (ctx.data(ANNOUNCE) != null) {
+                    announcer.committed();
                 }
                 return result;
             } catch (SQLException e) {
@@ -250,6 +264,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        announcer.close();
         pool.close();
     }
 }

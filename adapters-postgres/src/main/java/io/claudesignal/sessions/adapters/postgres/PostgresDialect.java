@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.DataType;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -56,6 +57,15 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public boolean locksRows() {
         return true;
+    }
+
+    /** Transactions older than the oldest one still running, as the reading statement's snapshot sees them. */
+    private static final Field<Long> HORIZON =
+            DSL.field("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", SQLDataType.BIGINT);
+
+    @Override
+    public Optional<Field<Long>> changeHorizon() {
+        return Optional.of(HORIZON);
     }
 
     @Override

@@ -69,6 +69,7 @@ final class PostgresSessionRepository extends SqlSessions {
                     .orderBy(SESSIONS.ID)
                     .fetch();
             List<Transition> made = new ArrayList<>();
+            WriteContext write = new WriteContext(at, actor, Transition.CRASH_RECOVERY, Optional.empty());
             for (SessionsRecord row : rows) {
                 SessionId id = new SessionId(row.getId());
                 ctx.update(SESSIONS)
@@ -78,13 +79,12 @@ final class PostgresSessionRepository extends SqlSessions {
                         .set(SESSIONS.CONTEXT, CONTEXT_JSON.withField(row.getContext(), Session.RECOVERED_AT, at.toString()))
                         .where(SESSIONS.ID.eq(row.getId()))
                         .execute();
-                recordStatusChange(ctx, id, SessionStatus.ACTIVE, SessionStatus.PAUSED,
-                        new WriteContext(at, actor, Transition.CRASH_RECOVERY, Optional.empty()));
+                recordStatusChange(ctx, id, SessionStatus.ACTIVE, SessionStatus.PAUSED, write);
                 made.add(new Transition(id, SessionStatus.ACTIVE, SessionStatus.PAUSED, at, Transition.CRASH_RECOVERY,
                         actor));
             }
-            changes.recordAll(ctx, made.stream() // last: the log's lock is held from here to the commit
-                    .map(t -> Change.Entry.transition(t.sessionId(), t.from(), t.to(), at, t.reason(), actor)).toList());
+            changes.recordAll(ctx, made.stream()
+                    .map(t -> Change.Entry.transition(t.sessionId(), t.from(), t.to(), write)).toList());
             return made;
         });
     }

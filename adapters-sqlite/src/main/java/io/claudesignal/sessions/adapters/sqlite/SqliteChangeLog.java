@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * The change log on a SQLite file ({@link SqlChangeLog}); seq needs no lock, as SQLite has one writer
+ * The change log on a SQLite file ({@link SqlChangeLog}); its rows need no transaction number, as SQLite has one writer
  * at a time. Waiting for others' commits asks SQLite's {@code PRAGMA data_version} on a connection of
  * its own every {@link #CHECK_EVERY}: a counter in shared memory, no table is read, so an idle store
  * costs next to nothing.
@@ -40,7 +40,7 @@ final class SqliteChangeLog extends SqlChangeLog {
         private long seen = -1;
 
         @Override
-        public void await(long seq, Duration timeout) throws InterruptedException {
+        public void await(Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 long version = dataVersion();

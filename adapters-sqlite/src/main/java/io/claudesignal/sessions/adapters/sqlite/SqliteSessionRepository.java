@@ -199,7 +199,7 @@ final class SqliteSessionRepository extends SqlSessions {
                 throw rules.refusal(ctx, id, expected);
             }
             recordStatusChange(ctx, id, expected, target, write);
-            changes.record(ctx, Change.Entry.transition(id, expected, target, write.at(), write.reason(), write.actor()));
+            changes.record(ctx, Change.Entry.transition(id, expected, target, write));
             return changed.get();
         });
     }
@@ -253,8 +253,9 @@ final class SqliteSessionRepository extends SqlSessions {
                     .map(uuid -> new Transition(new SessionId(uuid), SessionStatus.ACTIVE, SessionStatus.PAUSED, now,
                             Transition.CRASH_RECOVERY, actor))
                     .toList();
+            WriteContext write = new WriteContext(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
             changes.recordAll(ctx, made.stream()
-                    .map(t -> Change.Entry.transition(t.sessionId(), t.from(), t.to(), now, t.reason(), actor)).toList());
+                    .map(t -> Change.Entry.transition(t.sessionId(), t.from(), t.to(), write)).toList());
             return made;
         });
     }

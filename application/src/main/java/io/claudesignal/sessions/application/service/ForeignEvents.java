@@ -50,8 +50,7 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
                         .stream().toList();
                 case FORKED -> session(id).<SessionEvent>map(s -> new SessionEvent.Forked(s, c.actor())).stream().toList();
                 case TRANSITIONED -> transitioned(c);
-                case ACTIVITY_APPENDED -> activities.list(id).stream().filter(a -> a.seq() == c.ref())
-                        .<SessionEvent>map(a -> new SessionEvent.ActivityAppended(a, c.actor())).toList();
+                case ACTIVITY_APPENDED -> activity(c);
                 case TRANSCRIPT_CHANGED -> List.of(new SessionEvent.TranscriptChanged(id,
                         c.appended() == 0 ? List.of()
                                 : transcripts.after(id, c.ref() - c.appended(), Math.toIntExact(c.appended())),
@@ -61,6 +60,20 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
             return List.of();
         }
     }
+
+    /**
+     * The entry as the log holds it now; one that the log already dropped (the session kept only its
+     * newest entries, and this listener was further behind) cannot be told, so it is a resync instead.
+     */
+    private List<SessionEvent> activity(Change c) {
+        return activities.list(c.sessionId()).stream().filter(a -> a.seq() == c.ref()).findFirst()
+                .<SessionEvent>map(a -> new SessionEvent.ActivityAppended(a, c.actor()))
+                .or(() -> sessions.findById(c.sessionId()).map(s -> new SessionEvent.Resync(c.seq(), TRIMMED)))
+                .stream().toList();
+    }
+
+    /** The reason of a resync for activity entries that were dropped before they could be told. */
+    static final String TRIMMED = "trimmed";
 
     private List<SessionEvent> transitioned(Change c) {
         SessionStatus from = c.from().orElseThrow();

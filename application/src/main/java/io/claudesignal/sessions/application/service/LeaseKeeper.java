@@ -164,7 +164,7 @@ final class LeaseKeeper implements Leases {
         } catch (LeaseLostException e) {
             Optional<Lease> renewed = write.fence().flatMap(this::renewUntaken);
             if (renewed.isPresent()) {
-                return fencedOnce(new WriteContext(write.at(), write.actor(), write.reason(), renewed), step);
+                return fencedOnce(write.withFence(renewed), step);
             }
             throw lose(write, e);
         }

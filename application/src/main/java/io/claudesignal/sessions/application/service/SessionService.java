@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -106,9 +107,11 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     @Override
     public Session create(String projectPath, String threadId) {
         Session session = Session.create(ids.next(), projectPath, threadId, now());
-        repository.insert(session, new WriteContext(session.createdAt(), config.actor(), Transition.USER, Optional.empty()));
-        publish(new SessionEvent.Created(session, config.actor()));
-        return session;
+        WriteContext write = new WriteContext(session.createdAt(), config.actor(), Transition.USER, Optional.empty());
+        return write(write, w -> {
+            repository.insert(session, w);
+            return session;
+        }, created -> List.of(new SessionEvent.Created(created, config.actor())));
     }
 
     @Override
@@ -161,9 +164,8 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Objects.requireNonNull(id, "id");
         Session.checkTransition(id, expected, target);
         WriteContext write = keeper.write(id, reason);
-        Session changed = keeper.fenced(write, w -> repository.compareAndSetStatus(id, expected, target, w));
-        afterTransition(changed, expected, write);
-        return changed;
+        return write(write, w -> repository.compareAndSetStatus(id, expected, target, w),
+                changed -> afterTransition(changed, expected, write));
     }
 
     @Override
@@ -172,22 +174,22 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Objects.requireNonNull(target, "target");
         WriteContext write = keeper.write(id, Transition.USER);
         SessionStatus[] from = new SessionStatus[1];
-        Session changed = keeper.fenced(write, w -> repository.update(id, current -> {
+        return write(write, w -> repository.update(id, current -> {
             from[0] = current.status();
             return current.transitionTo(target, w.at());
-        }, w));
-        afterTransition(changed, from[0], write);
-        return changed;
+        }, w), changed -> afterTransition(changed, from[0], write));
     }
 
-    private void afterTransition(Session changed, SessionStatus from, WriteContext write) {
+    /** The lease rule of a status change, and what it tells. */
+    private List<SessionEvent> afterTransition(Session changed, SessionStatus from, WriteContext write) {
         if (changed.status() != SessionStatus.ACTIVE) {
             keeper.runEnded(changed.id()); // the store dropped the lease in the same step
         }
-        if (from != changed.status()) {
-            publish(new SessionEvent.Transitioned(changed,
-                    new Transition(changed.id(), from, changed.status(), write.at(), write.reason(), write.actor())));
+        if (from == changed.status()) {
+            return List.of();
         }
+        return List.of(new SessionEvent.Transitioned(changed,
+                new Transition(changed.id(), from, changed.status(), write.at(), write.reason(), write.actor())));
     }
 
     @Override
@@ -206,18 +208,14 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         ObjectNode patch = json.parsePatch(mergePatch);
         WriteContext write = keeper.write(id, Transition.USER);
         boolean[] changed = new boolean[1];
-        Session result = keeper.fenced(write, w -> repository.update(id, current -> {
+        return write(write, w -> repository.update(id, current -> {
             if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
                 throw new StaleVersionException(id, expectedVersion.get(), current.version());
             }
             String merged = json.merge(current.context(), patch);
             changed[0] = merged != current.context();
             return changed[0] ? current.withContext(merged, w.at()) : current;
-        }, w));
-        if (changed[0]) {
-            publish(new SessionEvent.ContextChanged(result, config.actor()));
-        }
-        return result;
+        }, w), result -> changed[0] ? List.of(new SessionEvent.ContextChanged(result, config.actor())) : List.of());
     }
 
     @Override
@@ -240,7 +238,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
             result.add(t.sessionId());
         }
         for (Transition t : recovered) {
-            publish(new SessionEvent.Recovered(t));
+            publish(new SessionEvent.Recovered(t)); // the store's recovery made the write: no own write of ours
         }
         return List.copyOf(result);
     }
@@ -250,10 +248,9 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Objects.requireNonNull(id, "id");
         Activity.validateType(type);
         String compact = json.compactObject("details", details, MAX_ACTIVITY_DETAILS_BYTES);
-        Activity appended = keeper.fenced(keeper.write(id, Transition.USER),
-                w -> activityLog.append(id, type, compact, w, config.activityLimit()));
-        publish(new SessionEvent.ActivityAppended(appended, config.actor()));
-        return appended;
+        return write(keeper.write(id, Transition.USER),
+                w -> activityLog.append(id, type, compact, w, config.activityLimit()),
+                appended -> List.of(new SessionEvent.ActivityAppended(appended, config.actor())));
     }
 
     @Override
@@ -287,9 +284,8 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Session parent = get(id);
         // The parent is not written, so its lease does not fence this; the child is new and has none.
         WriteContext write = new WriteContext(now(), config.actor(), Transition.FORK, Optional.empty());
-        Session child = transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, write.at()), write);
-        publish(new SessionEvent.Forked(child, config.actor()));
-        return child;
+        return write(write, w -> transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, w.at()), w),
+                child -> List.of(new SessionEvent.Forked(child, config.actor())));
     }
 
     @Override
@@ -346,8 +342,25 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
 
     // ---- helpers ----
 
+    /**
+     * Runs {@code step}, a write of this handle (fenced by its lease where it holds one), then tells
+     * the events {@code told} makes of its result. Until they are told, the change feed's thread holds
+     * back at the write's rows in the log, so that no later change to the session is told before it.
+     */
+    <T> T write(WriteContext write, Function<WriteContext, T> step, Function<T, List<SessionEvent>> told) {
+        follower.begin(write.writeId());
+        try {
+            T result = keeper.fenced(write, step);
+            follower.publishOwn(write.writeId(), told.apply(result));
+            return result;
+        } finally {
+            follower.end(write.writeId());
+        }
+    }
+
+    /** Tells an event of this handle that no write of its own made (a lost lease, a recovery). */
     void publish(SessionEvent event) {
-        follower.publishOwn(event);
+        follower.publishOwn(0, List.of(event));
     }
 
     private Instant now() {

@@ -61,13 +61,11 @@ final class TranscriptService implements Transcripts {
 
     private List<TranscriptItem> appendChecked(SessionId id, List<String> items, Optional<String> key) {
         Objects.requireNonNull(id, "id");
-        TranscriptRepository.Appended appended = fencing.fenced(fencing.write(id, Transition.USER),
-                w -> store.append(id, List.copyOf(items), key, w));
         // An idempotent append that found its key changed nothing: there is nothing to tell.
-        if (appended.written()) {
-            owner.publish(new SessionEvent.TranscriptChanged(id, appended.items(), 0, owner.config().actor()));
-        }
-        return appended.items();
+        return owner.write(fencing.write(id, Transition.USER), w -> store.append(id, List.copyOf(items), key, w),
+                appended -> appended.written()
+                        ? List.of(new SessionEvent.TranscriptChanged(id, appended.items(), 0, owner.config().actor()))
+                        : List.of()).items();
     }
 
     @Override
@@ -90,19 +88,18 @@ final class TranscriptService implements Transcripts {
     @Override
     public Optional<TranscriptItem> popLast(SessionId id) {
         Objects.requireNonNull(id, "id");
-        Optional<TranscriptItem> popped = fencing.fenced(fencing.write(id, Transition.USER), w -> store.popLast(id, w));
-        popped.ifPresent(item -> owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), 1, owner.config().actor())));
-        return popped;
+        return owner.write(fencing.write(id, Transition.USER), w -> store.popLast(id, w),
+                popped -> popped.<List<SessionEvent>>map(item -> List.of(
+                        new SessionEvent.TranscriptChanged(id, List.of(), 1, owner.config().actor()))).orElse(List.of()));
     }
 
     @Override
     public long clear(SessionId id) {
         Objects.requireNonNull(id, "id");
-        long removed = fencing.fenced(fencing.write(id, Transition.USER), w -> store.clear(id, w));
-        if (removed > 0) {
-            owner.publish(new SessionEvent.TranscriptChanged(id, List.of(), removed, owner.config().actor()));
-        }
-        return removed;
+        return owner.write(fencing.write(id, Transition.USER), w -> store.clear(id, w),
+                removed -> removed > 0
+                        ? List.of(new SessionEvent.TranscriptChanged(id, List.of(), removed, owner.config().actor()))
+                        : List.<SessionEvent>of());
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -44,20 +45,50 @@ class ChangeFollowerTest {
         }
 
         @Override
-        public synchronized long head() {
-            return head;
-        }
+        public Reader reader() {
+            synchronized (this) {
+                return new Reader() {
+                    private long cursor = head;
 
-        @Override
-        public synchronized List<Change> after(long seq, int limit) {
-            return rows.stream().filter(c -> c.seq() > seq).limit(limit).toList();
+                    @Override
+                    public Page next(int limit) {
+                        synchronized (ScriptedLog.this) {
+                            OptionalLong pruned = OptionalLong.empty();
+                            if (!rows.isEmpty() && rows.get(0).seq() > cursor + 1) {
+                                cursor = rows.get(0).seq() - 1;
+                                pruned = OptionalLong.of(cursor);
+                            }
+                            List<Change> page = rows.stream().filter(c -> c.seq() > cursor).limit(limit).toList();
+                            if (!page.isEmpty()) {
+                                cursor = page.get(page.size() - 1).seq();
+                            }
+                            return new Page(page, pruned);
+                        }
+                    }
+
+                    @Override
+                    public List<Change> through(SessionId session, long writeId) {
+                        return List.of();
+                    }
+
+                    @Override
+                    public long head() {
+                        return head;
+                    }
+
+                    @Override
+                    public long position() {
+                        return cursor;
+                    }
+                };
+            }
         }
 
         @Override
         public Watch watch() {
             return new Watch() {
                 @Override
-                public void await(long seq, Duration timeout) throws InterruptedException {
+                public void await(Duration timeout) throws InterruptedException {
                     Thread.sleep(10);
                 }
 

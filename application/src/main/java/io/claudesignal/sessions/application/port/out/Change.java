@@ -12,9 +12,10 @@ import java.util.Optional;
  * same transaction as the change. It names the change, it does not carry it: the content (a context,
  * an activity's details, transcript items) stays where it is and is read when the event is built.
  *
- * @param seq      the change's place in the store-wide log: it rises by exactly one per change, in
- *                 commit order
+ * @param seq      the change's position in the store-wide log (unique; per session, rising in commit
+ *                 order; see docs/events.md for the order across sessions)
  * @param own      whether this handle (this adapter instance) made it; its listeners were told then
+ * @param writeId  the {@link WriteContext#writeId()} of the write that made it
  * @param from     for {@link Kind#TRANSITIONED}, the status before
  * @param to       for {@link Kind#TRANSITIONED}, the status after
  * @param reason   for {@link Kind#TRANSITIONED}, the history's reason
@@ -23,7 +24,7 @@ import java.util.Optional;
  * @param appended for {@link Kind#TRANSCRIPT_CHANGED}, how many items were appended
  * @param removed  for {@link Kind#TRANSCRIPT_CHANGED}, how many items were removed
  */
-public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Instant at, boolean own,
+public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Instant at, boolean own, long writeId,
         Optional<SessionStatus> from, Optional<SessionStatus> to, Optional<String> reason, long ref, long appended,
         long removed) {
 
@@ -42,31 +43,32 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** What an adapter writes: everything but the seq (the store assigns it) and the origin. */
-    public record Entry(SessionId sessionId, Kind kind, Actor actor, Instant at, SessionStatus from,
+    /** What an adapter writes: everything but the position (the store assigns it) and the origin. */
+    public record Entry(SessionId sessionId, Kind kind, Actor actor, Instant at, long writeId, SessionStatus from,
             SessionStatus to, String reason, long ref, long appended, long removed) {
 
         public static Entry of(SessionId id, Kind kind, WriteContext write) {
-            return new Entry(id, kind, write.actor(), write.at(), null, null, null, 0, 0, 0);
+            return new Entry(id, kind, write.actor(), write.at(), write.writeId(), null, null, null, 0, 0, 0);
         }
 
-        public static Entry transition(SessionId id, SessionStatus from, SessionStatus to, Instant at, String reason,
-                Actor actor) {
-            return new Entry(id, Kind.TRANSITIONED, actor, at, from, to, reason, 0, 0, 0);
+        public static Entry transition(SessionId id, SessionStatus from, SessionStatus to, WriteContext write) {
+            return new Entry(id, Kind.TRANSITIONED, write.actor(), write.at(), write.writeId(), from, to,
+                    write.reason(), 0, 0, 0);
         }
 
         public static Entry activity(SessionId id, long seq, WriteContext write) {
-            return new Entry(id, Kind.ACTIVITY_APPENDED, write.actor(), write.at(), null, null, null, seq, 0, 0);
+            return new Entry(id, Kind.ACTIVITY_APPENDED, write.actor(), write.at(), write.writeId(), null, null, null,
+                    seq, 0, 0);
         }
 
         public static Entry transcript(SessionId id, long newestAppended, long appended, long removed, WriteContext write) {
-            return new Entry(id, Kind.TRANSCRIPT_CHANGED, write.actor(), write.at(), null, null, null,
+            return new Entry(id, Kind.TRANSCRIPT_CHANGED, write.actor(), write.at(), write.writeId(), null, null, null,
                     newestAppended, appended, removed);
         }
 
         public Change at(long seq, boolean own) {
-            return new Change(seq, sessionId, kind, actor, at, own, Optional.ofNullable(from), Optional.ofNullable(to),
-                    Optional.ofNullable(reason), ref, appended, removed);
+            return new Change(seq, sessionId, kind, actor, at, own, writeId, Optional.ofNullable(from),
+                    Optional.ofNullable(to), Optional.ofNullable(reason), ref, appended, removed);
         }
     }
 }

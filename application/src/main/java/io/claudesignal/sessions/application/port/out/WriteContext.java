@@ -7,22 +7,37 @@ import io.claudesignal.sessions.domain.Transition;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Who writes, when, why, and under which lease: what a store needs besides the change itself to
  * record a transition in the history and to fence a daemon's writes, in the same atomic step.
  *
- * @param fence when present, the store refuses the write with a
- *              {@link io.claudesignal.sessions.domain.LeaseLostException} unless, at {@code at}, the
- *              session's stored lease is this same claim and has not expired
+ * @param fence   when present, the store refuses the write with a
+ *                {@link io.claudesignal.sessions.domain.LeaseLostException} unless, at {@code at}, the
+ *                session's stored lease is this same claim and has not expired
+ * @param writeId this write's number, unique in the process: the store records it with the write's
+ *                change-log rows, so that the handle that made the write recognises them
  */
-public record WriteContext(Instant at, Actor actor, String reason, Optional<Lease> fence) {
+public record WriteContext(Instant at, Actor actor, String reason, Optional<Lease> fence, long writeId) {
+
+    private static final AtomicLong WRITES = new AtomicLong();
 
     public WriteContext {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(actor, "actor");
         Transition.validateReason(reason);
         Objects.requireNonNull(fence, "fence");
+    }
+
+    /** A write with a number of its own. */
+    public WriteContext(Instant at, Actor actor, String reason, Optional<Lease> fence) {
+        this(at, actor, reason, fence, WRITES.incrementAndGet());
+    }
+
+    /** The same write (same number) under another fence: a retry after a renewal. */
+    public WriteContext withFence(Optional<Lease> other) {
+        return new WriteContext(at, actor, reason, other, writeId);
     }
 
     /** An unfenced write for {@link Transition#USER}. */
