@@ -210,7 +210,8 @@ public class PostgresTwoDaemonsBenchmarks {
             Matcher m = URL.matcher(url);
             if (!m.matches()) {
                 throw new IllegalArgumentException("pgTwoDaemons needs a URL naming one host, "
-                        + "jdbc:postgresql://host:port/db or postgresql://user@host:port/db; was " + url);
+                        + "jdbc:postgresql://host:port/db or postgresql://user@host:port/db; was "
+                        + url.replaceFirst("//[^/]*@", "//…@")); // never a password in a benchmark's log
             }
             String host = m.group(2).replaceAll("^\\[|\\]$", "");
             int port = m.group(3) == null ? 5432 : Integer.parseInt(m.group(3));
