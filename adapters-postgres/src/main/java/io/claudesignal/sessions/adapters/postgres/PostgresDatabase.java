@@ -36,25 +36,42 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
 
     private final PostgresUrl url;
     private final HikariDataSource pool;
-    private final boolean leaseTimeFromServer;
+    private final PostgresSettings settings;
     private volatile boolean closed;
 
-    private PostgresDatabase(PostgresUrl url, HikariDataSource pool, boolean leaseTimeFromServer) {
+    private PostgresDatabase(PostgresUrl url, HikariDataSource pool, PostgresSettings settings) {
         this.url = url;
         this.pool = pool;
-        this.leaseTimeFromServer = leaseTimeFromServer;
+        this.settings = settings;
     }
 
     /** Whether lease expiry is decided with the server's clock ({@link PostgresSettings#leaseTimeFromServer()}). */
     boolean leaseTimeFromServer() {
-        return leaseTimeFromServer;
+        return settings.leaseTimeFromServer();
+    }
+
+    /** The settings it was opened with: its timeouts are named in the errors they cause. */
+    PostgresSettings settings() {
+        return settings;
+    }
+
+    /**
+     * {@code url} with the server timeouts as start-up options: set by the server as each connection
+     * starts, so that every connection made with the URL has them (the pool's, the change feed's LISTEN
+     * connection, the daemon name's lock connection), and no {@code SET} can be lost or forgotten.
+     */
+    static PostgresUrl withTimeouts(PostgresUrl url, PostgresSettings settings) {
+        return url.withStartupOptions("-c lock_timeout=" + settings.lockTimeout().toMillis()
+                + " -c statement_timeout=" + settings.statementTimeout().toMillis()
+                + " -c idle_in_transaction_session_timeout=" + settings.idleInTransactionTimeout().toMillis());
     }
 
     /**
      * Starts the pool and opens its first connection, so that an unreachable server or a refused login
      * is reported now rather than at the first query.
      */
-    static PostgresDatabase open(PostgresUrl url, PostgresSettings settings) {
+    static PostgresDatabase open(PostgresUrl given, PostgresSettings settings) {
+        PostgresUrl url = withTimeouts(given, settings);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url.jdbc());
         config.setPoolName("sessions-postgres-" + settings.schema());
@@ -72,9 +89,9 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
         config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         try {
-            return new PostgresDatabase(url, new HikariDataSource(config), settings.leaseTimeFromServer());
+            return new PostgresDatabase(url, new HikariDataSource(config), settings);
         } catch (RuntimeException e) {
-            throw PostgresErrors.translate(url, "connecting", e);
+            throw PostgresErrors.translate(url, settings, "connecting", e);
         }
     }
 
@@ -115,7 +132,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                         continue;
                     }
                     if (e instanceof DataAccessException) {
-                        throw PostgresErrors.translate(url, "writing", e);
+                        throw PostgresErrors.translate(url, settings, "writing", e);
                     }
                     throw e;
                 }
@@ -131,13 +148,13 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                         continue;
                     }
                     if (xid == null || commitOutcome(xid, e) == Outcome.ABORTED) {
-                        throw PostgresErrors.translate(url, "committing", e);
+                        throw PostgresErrors.translate(url, settings, "committing", e);
                     }
                     // COMMITTED: the write took effect although the answer to COMMIT was lost.
                 }
                 return result;
             } catch (SQLException e) {
-                throw PostgresErrors.translate(url, "writing", e);
+                throw PostgresErrors.translate(url, settings, "writing", e);
             }
         }
     }
@@ -220,7 +237,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
         } catch (SessionsException e) {
             throw e;
         } catch (SQLException | DataAccessException e) {
-            throw PostgresErrors.translate(url, "reading", e);
+            throw PostgresErrors.translate(url, settings, "reading", e);
         }
     }
 
