@@ -50,11 +50,6 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
         return settings.leaseTimeFromServer();
     }
 
-    /** The settings it was opened with: its timeouts are named in the errors they cause. */
-    PostgresSettings settings() {
-        return settings;
-    }
-
     /**
      * {@code url} with the server timeouts as start-up options: set by the server as each connection
      * starts, so that every connection made with the URL has them (the pool's, the change feed's LISTEN
