@@ -108,6 +108,35 @@ class PostgresStoreTest {
         assertThat(r.err.lines()).hasSize(1);
     }
 
+    @Test
+    void aWriteThatWaitsPastTheLockTimeoutIsExit6WithOneLineNamingTheWait() throws Exception {
+        Session held;
+        try (SessionStore store = SessionStore.openPostgres(jdbcUrl)) {
+            held = store.sessions().activate(store.sessions().create("/home/ana/code/held", "+15550000002").id());
+        }
+        // A short lock timeout for this run, from the URL (the CLI's only way to set it).
+        String shortWait = jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "lockTimeout=1s";
+        try (Connection peer = DriverManager.getConnection(jdbcUrl)) {
+            peer.setAutoCommit(false);
+            try (var lock = peer.prepareStatement("select status from claude_signal.sessions where id = cast(? as uuid) for update")) {
+                lock.setString(1, held.id().toString());
+                lock.executeQuery().close();
+            }
+            long start = System.nanoTime();
+            Result r = cli(Map.of(), "--db", shortWait, "pause", held.id().toString());
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(30));
+            assertThat(r.code).as(r.err).isEqualTo(6);
+            assertThat(r.err.lines()).hasSize(1);
+            assertThat(r.err).startsWith("sessions: ").contains("waited more than 1 s for a lock on session " + held.id())
+                    .contains("(lock_timeout)").doesNotContain("lockTimeout");
+            peer.rollback();
+        }
+        Result shown = cli(Map.of(), "--db", shortWait, "show", held.id().toString(), "--json");
+        assertThat(shown.out).as("nothing was changed").contains("\"ACTIVE\"");
+        Result paused = cli(Map.of(), "--db", shortWait, "pause", held.id().toString());
+        assertThat(paused.code).as("the lock released, the same command succeeds: " + paused.err).isZero();
+    }
+
     private record Result(int code, String out, String err) {
     }
 

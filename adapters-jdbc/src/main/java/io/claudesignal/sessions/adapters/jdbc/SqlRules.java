@@ -55,7 +55,7 @@ public final class SqlRules {
         try (PreparedStatement lock = sql.lock.prepare(ctx, sql.id(id)); ResultSet row = lock.executeQuery()) {
             return row.next() ? Optional.of(SessionStatus.valueOf(row.getString(1))) : Optional.empty();
         } catch (SQLException e) {
-            throw new DataAccessException("locking a session", e);
+            throw new SessionLockException(id, "locking", e); // names the session when the wait timed out
         }
     }
 

@@ -143,7 +143,7 @@ public abstract class SqlSessions implements SessionRepository {
                 changed = sql.fetchSession(sql.compareAndSet, ctx, target.name(),
                         PrerenderedStatement.db(sessions.updatedAt, write.at()), sql.id(id), expected.name());
             } catch (SQLException e) {
-                throw new DataAccessException("changing a session's status", e);
+                throw new SessionLockException(id, "changing the status of", e); // the UPDATE takes the row lock
             }
             if (changed.isEmpty()) {
                 throw rules.refusal(ctx, id, expected);
@@ -216,8 +216,12 @@ public abstract class SqlSessions implements SessionRepository {
     /** The whole session, read to be changed in this transaction (locked, where the database locks rows). */
     protected Optional<Session> loadForWrite(DSLContext ctx, SessionId id) {
         var select = ctx.select(sessions.all).from(sessions.table).where(sessions.id.eq(id.value()));
-        return (rules.dialect().locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional())
-                .map(sessions::toSession);
+        try {
+            return (rules.dialect().locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional())
+                    .map(sessions::toSession);
+        } catch (DataAccessException e) {
+            throw new SessionLockException(id, "locking", e.getCause() == null ? e : e.getCause());
+        }
     }
 
     /** The history entry and lease rule of a status change, in the transaction that made it. */

@@ -39,15 +39,15 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
 
     private final PostgresUrl url;
     private final HikariDataSource pool;
-    private final boolean leaseTimeFromServer;
+    private final PostgresSettings settings;
     private final CommitAnnouncer announcer;
     private volatile boolean closed;
 
-    private PostgresDatabase(PostgresUrl url, HikariDataSource pool, boolean leaseTimeFromServer, String schema) {
+    private PostgresDatabase(PostgresUrl url, HikariDataSource pool, PostgresSettings settings) {
         this.url = url;
         this.pool = pool;
-        this.leaseTimeFromServer = leaseTimeFromServer;
-        this.announcer = new CommitAnnouncer(pool, schema);
+        this.settings = settings;
+        this.announcer = new CommitAnnouncer(pool, settings.schema());
     }
 
     /** The write running in {@code ctx} grew the change log: its followers hear of it once it commits. */
@@ -57,14 +57,26 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
 
     /** Whether lease expiry is decided with the server's clock ({@link PostgresSettings#leaseTimeFromServer()}). */
     boolean leaseTimeFromServer() {
-        return leaseTimeFromServer;
+        return settings.leaseTimeFromServer();
+    }
+
+    /**
+     * {@code url} with the server timeouts as start-up options: set by the server as each connection
+     * starts, so that every connection made with the URL has them (the pool's, the change feed's LISTEN
+     * connection, the daemon name's lock connection), and no {@code SET} can be lost or forgotten.
+     */
+    static PostgresUrl withTimeouts(PostgresUrl url, PostgresSettings settings) {
+        return url.withStartupOptions("-c lock_timeout=" + settings.lockTimeout().toMillis()
+                + " -c statement_timeout=" + settings.statementTimeout().toMillis()
+                + " -c idle_in_transaction_session_timeout=" + settings.idleInTransactionTimeout().toMillis());
     }
 
     /**
      * Starts the pool and opens its first connection, so that an unreachable server or a refused login
      * is reported now rather than at the first query.
      */
-    static PostgresDatabase open(PostgresUrl url, PostgresSettings settings) {
+    static PostgresDatabase open(PostgresUrl given, PostgresSettings settings) {
+        PostgresUrl url = withTimeouts(given, settings);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url.jdbc());
         config.setPoolName("sessions-postgres-" + settings.schema());
@@ -82,9 +94,9 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
         config.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         try {
-            return new PostgresDatabase(url, new HikariDataSource(config), settings.leaseTimeFromServer(), settings.schema());
+            return new PostgresDatabase(url, new HikariDataSource(config), settings);
         } catch (RuntimeException e) {
-            throw PostgresErrors.translate(url, "connecting", e);
+            throw PostgresErrors.translate(url, settings, "connecting", e);
         }
     }
 
@@ -126,7 +138,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                         continue;
                     }
                     if (e instanceof DataAccessException) {
-                        throw PostgresErrors.translate(url, "writing", e);
+                        throw PostgresErrors.translate(url, settings, "writing", e);
                     }
                     throw e;
                 }
@@ -142,7 +154,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                         continue;
                     }
                     if (xid == null || commitOutcome(xid, e) == Outcome.ABORTED) {
-                        throw PostgresErrors.translate(url, "committing", e);
+                        throw PostgresErrors.translate(url, settings, "committing", e);
                     }
                     // COMMITTED: the write took effect although the answer to COMMIT was lost.
                 }
@@ -151,7 +163,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                 }
                 return result;
             } catch (SQLException e) {
-                throw PostgresErrors.translate(url, "writing", e);
+                throw PostgresErrors.translate(url, settings, "writing", e);
             }
         }
     }
@@ -234,7 +246,7 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
         } catch (SessionsException e) {
             throw e;
         } catch (SQLException | DataAccessException e) {
-            throw PostgresErrors.translate(url, "reading", e);
+            throw PostgresErrors.translate(url, settings, "reading", e);
         }
     }
 

@@ -35,8 +35,13 @@ final class PostgresDiagnostics implements StorageDiagnostics {
             String fullPageWrites = PostgresSchema.setting(ctx, "full_page_writes");
             boolean ok = !"off".equalsIgnoreCase(synchronousCommit) && "on".equalsIgnoreCase(fsync)
                     && "on".equalsIgnoreCase(fullPageWrites);
+            // As this store's connections have them (start-up options): a pooler that drops them shows here.
+            String timeouts = " lock_timeout=" + PostgresSchema.setting(ctx, "lock_timeout")
+                    + " statement_timeout=" + PostgresSchema.setting(ctx, "statement_timeout")
+                    + " idle_in_transaction_session_timeout="
+                    + PostgresSchema.setting(ctx, "idle_in_transaction_session_timeout");
             return new HealthCheck("settings", ok, "synchronous_commit=" + synchronousCommit + " fsync=" + fsync
-                    + " full_page_writes=" + fullPageWrites);
+                    + " full_page_writes=" + fullPageWrites + timeouts);
         })));
         return checks;
     }

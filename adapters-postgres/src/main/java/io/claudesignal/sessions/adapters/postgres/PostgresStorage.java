@@ -11,6 +11,7 @@ import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A sessions database on a PostgreSQL server: the adapter's public face. Several daemons, on one host
@@ -25,6 +26,11 @@ public final class PostgresStorage implements AutoCloseable {
     static {
         QuietLibraries.apply();
     }
+
+    /** URL parameters of ours, for the server timeouts of {@link PostgresSettings}; the driver never sees them. */
+    static final String LOCK_TIMEOUT = "lockTimeout";
+    static final String STATEMENT_TIMEOUT = "statementTimeout";
+    static final String IDLE_IN_TRANSACTION_TIMEOUT = "idleInTransactionTimeout";
 
     private final PostgresDatabase db;
     private final PostgresSessionRepository repository;
@@ -46,7 +52,9 @@ public final class PostgresStorage implements AutoCloseable {
     /**
      * Opens the database at {@code url}: {@code jdbc:postgresql://host:5432/db?user=u}, or
      * {@code postgresql://u@host:5432/db} (libpq's form, also {@code postgres://}). A
-     * {@code currentSchema=name} parameter in the URL chooses the schema, over {@code settings}.
+     * {@code currentSchema=name} parameter in the URL chooses the schema, over {@code settings}; so do
+     * {@code lockTimeout}, {@code statementTimeout} and {@code idleInTransactionTimeout} (durations such
+     * as {@code 1s} or {@code 500ms}) for the server timeouts.
      *
      * @throws InvalidInputException when {@code url} is not a PostgreSQL URL
      * @throws NewerSchemaException  when the schema was written by a newer version of this library
@@ -57,9 +65,15 @@ public final class PostgresStorage implements AutoCloseable {
     public static PostgresStorage open(String url, PostgresSettings settings) {
         Objects.requireNonNull(settings, "settings");
         PostgresUrl parsed = PostgresUrl.parse(url);
-        // The URL's currentSchema, when there is one, names the schema (the CLI has no other way to).
+        // The URL's currentSchema and timeouts, when it has them, win over the settings (the CLI has
+        // no other way to set them).
         PostgresSettings effective = parsed.currentSchema().map(settings::withSchema).orElse(settings);
-        PostgresDatabase db = PostgresDatabase.open(parsed, effective);
+        effective = parsed.duration(LOCK_TIMEOUT).map(effective::withLockTimeout).orElse(effective);
+        effective = parsed.duration(STATEMENT_TIMEOUT).map(effective::withStatementTimeout).orElse(effective);
+        effective = parsed.duration(IDLE_IN_TRANSACTION_TIMEOUT).map(effective::withIdleInTransactionTimeout)
+                .orElse(effective);
+        PostgresDatabase db = PostgresDatabase.open(
+                parsed.without(Set.of(LOCK_TIMEOUT, STATEMENT_TIMEOUT, IDLE_IN_TRANSACTION_TIMEOUT)), effective);
         try {
             PostgresSchema.prepare(db, effective);
             return new PostgresStorage(db, effective);
