@@ -80,6 +80,22 @@ public abstract class ExportImportKit extends Kit {
     }
 
     @Test
+    void aTranscriptOfManyItemsOverAMegabyteImports() {
+        // 600 items of 2 KB: one INSERT of them all was over SQLite's limit on a statement's length.
+        SessionService cli = cli();
+        Session s = cli.create("/home/ana/code/webapp", "+15551234567");
+        String item = "{\"text\":\"" + "z".repeat(2048) + "\"}";
+        for (int i = 0; i < 6; i++) {
+            cli.transcripts().appendAll(s.id(), java.util.Collections.nCopies(100, item));
+        }
+        String exported = export();
+        emptyTheStore();
+        assertThat(maintenance().importFrom(new StringReader(exported), Progress.NONE).imported()).isEqualTo(1);
+        assertThat(export()).isEqualTo(exported);
+        assertThat(cli.transcripts().count(s.id())).isEqualTo(600);
+    }
+
+    @Test
     void aLineOfTheFirstVersionStillImports() {
         String v1 = "{\"format\":\"claude-signal-sessions/1\",\"id\":\"33474483-b8da-4fdd-afe9-787b9e3f4e1c\","
                 + "\"projectPath\":\"/tmp/p\",\"threadId\":\"t1\",\"status\":\"TERMINATED\","
