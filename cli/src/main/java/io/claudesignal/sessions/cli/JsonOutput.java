@@ -124,7 +124,7 @@ final class JsonOutput implements Output {
             node.put("seq", a.seq());
             node.put("type", a.type());
             node.put("at", a.at().toString());
-            node.set("details", JsonText.parse(a.details()));
+            node.putRawValue("details", JsonText.stored(a.details()));
         }
         return list;
     }

@@ -12,11 +12,12 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionSummary;
 import java.io.UncheckedIOException;
 
-/** The JSON the CLI writes: sessions as objects with a fixed key order, contexts embedded as objects. */
+/** The JSON the CLI writes: sessions as objects with a fixed key order, contexts embedded as stored. */
 final class JsonText {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(
@@ -45,9 +46,9 @@ final class JsonText {
         return MAPPER.createObjectNode();
     }
 
-    /** A session with exactly the fields of the output contract, in its order. */
+    /** A session with exactly the fields of the output contract, in its order, its context as stored. */
     static ObjectNode session(Session s) {
-        ObjectNode node = fields(s.summary(), parse(s.context()));
+        ObjectNode node = fields(s.summary(), stored(s.context()));
         // Only for a fork: the fields of a session that was not forked stay as they were.
         s.forkedFrom().ifPresent(origin -> {
             ObjectNode from = node.putObject("forkedFrom");
@@ -62,20 +63,29 @@ final class JsonText {
         return fields(s, null);
     }
 
-    private static ObjectNode fields(SessionSummary s, JsonNode context) {
+    private static ObjectNode fields(SessionSummary s, RawValue context) {
         ObjectNode node = object();
         node.put("id", s.id().toString());
         node.put("projectPath", s.projectPath());
         node.put("threadId", s.threadId());
         node.put("status", s.status().name());
         if (context != null) {
-            node.set("context", context);
+            node.putRawValue("context", context);
         }
         node.put("createdAt", s.createdAt().toString());
         node.put("updatedAt", s.updatedAt().toString());
         node.put("version", s.version());
         node.put("pinned", s.pinned());
         return node;
+    }
+
+    /**
+     * Stored JSON (a context, activity details, a transcript item) to embed byte for byte: parsed and
+     * written again it would lose its spacing, escapes and number spelling ({@code -0.0}, {@code 1.50e0}).
+     * The store checked it is one JSON object when it was written.
+     */
+    static RawValue stored(String json) {
+        return new RawValue(json);
     }
 
     static JsonNode parse(String json) {

@@ -95,7 +95,7 @@ final class TranscriptText {
         } else {
             node.putNull("key");
         }
-        node.set("item", JsonText.parse(item.json()));
+        node.putRawValue("item", JsonText.stored(item.json()));
         return node;
     }
 

@@ -12,7 +12,6 @@ import io.claudesignal.sessions.cli.CliHarness.Result;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
-import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import java.nio.file.Files;

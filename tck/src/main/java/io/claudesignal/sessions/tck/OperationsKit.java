@@ -173,7 +173,7 @@ public abstract class OperationsKit extends Kit {
         List<String> lines = exported.lines().toList();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
         emptyTheStore();
-        String broken = lines.get(0) + "\n" + lines.get(1) + "\n" + "{\"format\":\"claude-signal-sessions/1\",\"id\":\n"
+        String broken = lines.get(0) + "\n" + lines.get(1) + "\n" + "{\"format\":\"claude-signal-sessions/2\",\"id\":\n"
                 + String.join("\n", lines.subList(2, lines.size())) + "\n";
         assertThatThrownBy(() -> maintenance().importFrom(new StringReader(broken), Progress.NONE))
                 .isInstanceOfSatisfying(ImportLineException.class, e -> {
@@ -193,8 +193,8 @@ public abstract class OperationsKit extends Kit {
     void aLineOfAnotherFormatOrWithBadValuesIsRefusedWithItsNumber() {
         String good = richStoreExport().lines().findFirst().orElseThrow();
         emptyTheStore();
-        for (String bad : List.of("not json", "[]", good.replace("claude-signal-sessions/1", "claude-signal-sessions/99"),
-                good.replace("\"context\":{", "\"context\":[{").replace("},\"history\"", "}],\"history\""),
+        for (String bad : List.of("not json", "[]", good.replace("claude-signal-sessions/2", "claude-signal-sessions/99"),
+                good.replaceFirst("\"context\":\".*?\",\"history\"", "\"context\":\"[1]\",\"history\""),
                 good.replace("\"status\":\"", "\"status\":\"X"), good.replace("\"pinned\":", "\"extra\":1,\"pinned\":"))) {
             assertThatThrownBy(() -> maintenance().importFrom(new StringReader("\n" + bad + "\n"), Progress.NONE))
                     .as(bad).isInstanceOfSatisfying(ImportLineException.class, e -> assertThat(e.line()).isEqualTo(2));

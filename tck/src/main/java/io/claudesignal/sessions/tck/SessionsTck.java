@@ -157,5 +157,7 @@ public abstract class SessionsTck {
     @Nested class Fork extends ForkKit {}
     @Nested class ShortIds extends ShortIdsKit {}
     @Nested class Operations extends OperationsKit {}
+    @Nested class ExportImport extends ExportImportKit {}
+    @Nested class WriteTime extends WriteTimeKit {}
     @Nested class ChangeFeed extends ChangeFeedKit {}
 }

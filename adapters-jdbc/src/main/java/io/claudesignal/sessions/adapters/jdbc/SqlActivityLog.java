@@ -38,6 +38,7 @@ public final class SqlActivityLog implements ActivityRepository {
     public Activity append(SessionId id, String type, String details, WriteContext write, int keep) {
         return db.write(ctx -> {
             rules.lockExisting(ctx, id);
+            write.stamp(); // once the session is held: see WriteContext
             rules.admit(ctx, id, write);
             // Statements rendered once (SqlHotStatements): jOOQ's rendering was most of an append's time.
             SqlHotStatements sql = rules.hot(ctx);

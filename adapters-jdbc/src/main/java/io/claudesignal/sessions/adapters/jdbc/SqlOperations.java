@@ -33,8 +33,12 @@ import org.jooq.impl.DSL;
  */
 public abstract class SqlOperations implements StoreOperations {
 
-    /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
-    private static final int ROWS_PER_INSERT = 1000;
+    /**
+     * Rows per INSERT: 5 parameters each, 500 in all. Over 999 parameters jOOQ inlines every value into
+     * the SQL text for SQLite (its historical limit), and a text over 1,000,000 bytes is SQLITE_TOOBIG:
+     * a transcript of a few large items would not import. Bound, the items' size does not matter.
+     */
+    private static final int ROWS_PER_INSERT = 100;
 
     protected final SqlTransactions db;
     protected final SqlTables.Sessions sessions;

@@ -17,7 +17,6 @@ import io.claudesignal.sessions.domain.StaleVersionException;
 import io.claudesignal.sessions.domain.Transition;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -130,12 +129,13 @@ public abstract class SqlSessions implements SessionRepository {
     @Override
     public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
         return db.write(ctx -> {
-            if (write.fence().isPresent()) {
-                // The lease is read under the session's lock. Unfenced, the UPDATE below takes that lock
-                // itself and checks all there is to check (the expected status): a round trip saved.
+            if (rules.dialect().locksRows()) {
+                // The session's lock first: it orders the writes to the session, so the time is read
+                // after it (and the lease, when fenced, under it).
                 rules.lock(ctx, id);
-                rules.admit(ctx, id, write);
             }
+            write.stamp();
+            rules.admit(ctx, id, write);
             SqlHotStatements sql = rules.hot(ctx);
             Optional<Session> changed;
             try {
@@ -158,6 +158,7 @@ public abstract class SqlSessions implements SessionRepository {
     public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         return db.write(ctx -> {
             Session current = loadForWrite(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
+            write.stamp(); // under the session's lock (or the single writer), as change reads it
             rules.admit(ctx, id, write);
             Session next = change.apply(current);
             if (next == current) {
@@ -237,7 +238,7 @@ public abstract class SqlSessions implements SessionRepository {
             }
             if (from != to) {
                 try (PreparedStatement insert = sql.insertTransition.prepare(ctx, idValue, from.name(), to.name(),
-                        PrerenderedStatement.db(transitions.changedAt, write.at().truncatedTo(ChronoUnit.MICROS)),
+                        PrerenderedStatement.db(transitions.changedAt, write.at()),
                         write.reason(), write.actor().value())) {
                     insert.executeUpdate();
                 }

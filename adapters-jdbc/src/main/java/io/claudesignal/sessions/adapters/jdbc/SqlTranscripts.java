@@ -61,6 +61,7 @@ public final class SqlTranscripts implements TranscriptRepository {
         UUID uuid = id.value();
         return db.write(ctx -> {
             rules.lockExisting(ctx, id);
+            write.stamp(); // once the session is held: see WriteContext
             rules.admit(ctx, id, write);
             // Statements rendered once (SqlHotStatements): rendering them per call cost more than the
             // database took to run them (measured on both adapters' append of one item).
@@ -156,6 +157,7 @@ public final class SqlTranscripts implements TranscriptRepository {
     public Optional<TranscriptItem> popLast(SessionId id, WriteContext write) {
         return db.write(ctx -> {
             rules.lockExisting(ctx, id);
+            write.stamp(); // once the session is held: see WriteContext
             rules.admit(ctx, id, write);
             Optional<TranscriptItem> last = ctx.select(items.all).from(items.table)
                     .where(items.sessionId.eq(id.value()))
@@ -174,6 +176,7 @@ public final class SqlTranscripts implements TranscriptRepository {
     public long clear(SessionId id, WriteContext write) {
         return db.write(ctx -> {
             rules.lockExisting(ctx, id);
+            write.stamp(); // once the session is held: see WriteContext
             rules.admit(ctx, id, write);
             // The counter row stays: the next item takes the next number. Where the database can
             // (SQLite's secure_delete), the rows' bytes are overwritten.

@@ -1,10 +1,10 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlTransactions;
-import java.time.Duration;
-import java.nio.file.Path;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.sql.SQLException;
 import java.util.function.Function;
 import org.jooq.DSLContext;
@@ -19,11 +19,6 @@ import org.jooq.impl.DSL;
  * which in WAL mode never wait for the writer). This is the adapter's {@link SqlTransactions}.
  */
 final class SqliteDatabase implements SqlTransactions, AutoCloseable {
-
-    /** Most works one transaction runs (see {@link GroupCommitWriter#MAX_BATCH}). */
-    static final int MAX_BATCH = GroupCommitWriter.MAX_BATCH;
-    /** Most works waiting to be run (see {@link GroupCommitWriter#QUEUE_CAPACITY}). */
-    static final int QUEUE_CAPACITY = GroupCommitWriter.QUEUE_CAPACITY;
 
     private static final Settings JOOQ_SETTINGS = new Settings()
             .withRenderSchema(false)
@@ -92,12 +87,12 @@ final class SqliteDatabase implements SqlTransactions, AutoCloseable {
         return readers.read(work);
     }
 
-    /** Runs {@code work} on the writer connection outside any transaction (to read its own settings). */
     /** The writer's wait for another process's lock (its busy handler replaces the busy_timeout pragma). */
     Duration writerBusyTimeout() {
         return writer.busyTimeout();
     }
 
+    /** Runs {@code work} on the writer connection outside any transaction (to read its own settings). */
     <T> T onWriter(Function<DSLContext, T> work) {
         return writer.onWriter(work);
     }

@@ -190,9 +190,11 @@ final class SqliteSessionRepository extends SqlSessions {
 
     @Override
     public Session compareAndSetStatus(SessionId id, SessionStatus expected, SessionStatus target, WriteContext write) {
-        String atText = INSTANTS.to(write.at());
         String idText = UUIDS.to(id.value());
         return db.write(ctx -> {
+            // On the writer, which orders the writes: a time read before waiting for it could be older
+            // than a write that went first.
+            String atText = INSTANTS.to(write.stamp());
             rules.admit(ctx, id, write);
             Optional<Session> changed = fetchSession(COMPARE_AND_SET, ctx, target.name(), atText, idText, expected.name());
             if (changed.isEmpty()) {

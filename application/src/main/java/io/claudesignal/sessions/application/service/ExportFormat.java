@@ -24,12 +24,16 @@ import java.util.List;
 /**
  * The export format {@value #FORMAT} (docs/export-format.md): one session per line, its fields always
  * in the same order and its instants always with six fraction digits, so that the same session is
- * always the same bytes. Contexts, activity details and transcript items are copied as the raw JSON
- * text stored, never re-serialised: what is imported is byte for byte what was exported.
+ * always the same bytes. Contexts, activity details and transcript items are the exact text stored,
+ * each embedded as a JSON string: stored text may hold line breaks (an item appended from a
+ * pretty-printed file), which as raw JSON would split the line. Lines of {@value #FORMAT_1}, which
+ * embedded them as raw JSON objects, are still read.
  */
 final class ExportFormat {
 
-    static final String FORMAT = "claude-signal-sessions/1";
+    static final String FORMAT = "claude-signal-sessions/2";
+    /** The first version: the same fields, with context, details and item as raw JSON objects. */
+    static final String FORMAT_1 = "claude-signal-sessions/1";
 
     private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSX")
             .withZone(ZoneOffset.UTC);
@@ -83,8 +87,7 @@ final class ExportFormat {
             } else {
                 g.writeNull();
             }
-            g.writeFieldName("context");
-            g.writeRawValue(s.context());
+            g.writeStringField("context", s.context());
             g.writeArrayFieldStart("history");
             for (Transition t : archive.history()) {
                 g.writeStartObject();
@@ -105,8 +108,7 @@ final class ExportFormat {
                 g.writeNumberField("seq", a.seq());
                 g.writeStringField("type", a.type());
                 g.writeStringField("at", text(a.at()));
-                g.writeFieldName("details");
-                g.writeRawValue(a.details());
+                g.writeStringField("details", a.details());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -126,8 +128,7 @@ final class ExportFormat {
                         g.writeNull();
                     }
                     g.writeStringField("at", text(item.at()));
-                    g.writeFieldName("item");
-                    g.writeRawValue(item.json());
+                    g.writeStringField("item", item.json());
                     g.writeEndObject();
                     after = item.seq();
                     written++;

@@ -6,6 +6,7 @@ import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.ForkOrigin;
+import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
@@ -19,11 +20,16 @@ import java.util.Optional;
 
 /**
  * A strict reader of one line of {@link ExportFormat}: every field required, in any order, unknown
- * fields refused.
+ * fields refused. Reads both versions: the stored JSON values (context, details, items) are strings in
+ * the current one and raw objects in version 1; since {@code format} may come last, the shape is
+ * checked against it once the whole line is read.
  */
 final class ExportLineReader {
     private final JsonParser p;
     private final String line;
+    /** The first stored JSON value seen as a raw object (version 1) and as a string (version 2). */
+    private String rawObjectField;
+    private String stringField;
 
     ExportLineReader(JsonParser p, String line) {
         this.p = p;
@@ -76,9 +82,17 @@ final class ExportLineReader {
                 default -> throw new IllegalArgumentException("unknown field \"" + name + "\"");
             }
         }
-        if (!ExportFormat.FORMAT.equals(format)) {
+        if (!ExportFormat.FORMAT.equals(format) && !ExportFormat.FORMAT_1.equals(format)) {
             throw new IllegalArgumentException(format == null ? "no \"format\" field"
-                    : "format \"" + format + "\" is not " + ExportFormat.FORMAT);
+                    : "format \"" + format + "\" is neither " + ExportFormat.FORMAT + " nor " + ExportFormat.FORMAT_1);
+        }
+        boolean first = ExportFormat.FORMAT_1.equals(format);
+        if (first && stringField != null) {
+            throw new IllegalArgumentException("\"" + stringField + "\": a JSON object in " + ExportFormat.FORMAT_1);
+        }
+        if (!first && rawObjectField != null) {
+            throw new IllegalArgumentException("\"" + rawObjectField + "\": the stored text as a JSON string in "
+                    + ExportFormat.FORMAT);
         }
         require(id, "id");
         SessionId sessionId = SessionId.parse(id);
@@ -94,8 +108,16 @@ final class ExportLineReader {
         require(historyRows, "history");
         require(activityRows, "activities");
         require(itemRows, "transcript");
-        Session session = new Session(sessionId, project, thread, status(status), context, instant(created),
-                instant(updated), version, forkedFrom, pinned);
+        if (version < 1) {
+            throw new InvalidInputException("version", "must be at least 1, was " + version);
+        }
+        Instant createdAt = instant(created);
+        Instant updatedAt = instant(updated);
+        if (updatedAt.isBefore(createdAt)) {
+            throw new InvalidInputException("updatedAt", updated + " is before createdAt " + created);
+        }
+        Session session = new Session(sessionId, project, thread, status(status), context, createdAt, updatedAt,
+                version, forkedFrom, pinned);
         List<Transition> history = new ArrayList<>();
         for (String[] h : historyRows) {
             history.add(new Transition(sessionId, status(h[0]), status(h[1]), instant(h[2]), h[3], new Actor(h[4])));
@@ -250,12 +272,29 @@ final class ExportLineReader {
         }
         require(parent, "forkedFrom.id");
         require(seq, "forkedFrom.throughSeq");
-        return Optional.of(new ForkOrigin(SessionId.parse(parent), seq));
+        try {
+            return Optional.of(new ForkOrigin(SessionId.parse(parent), seq));
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("forkedFrom.id", e.getMessage());
+        }
     }
 
-    /** The exact text of the object that starts at the current token. */
+    /**
+     * A stored JSON value's exact text: the string's value (current version), or the exact text of the
+     * object that starts at the current token (version 1).
+     */
     private String raw(JsonToken value, String name) throws IOException {
-        expect(value, JsonToken.START_OBJECT, "\"" + name + "\" as a JSON object");
+        if (value == JsonToken.VALUE_STRING) {
+            if (stringField == null) {
+                stringField = name;
+            }
+            return p.getText();
+        }
+        expect(value, JsonToken.START_OBJECT, "\"" + name + "\" as a string (or, in " + ExportFormat.FORMAT_1
+                + ", a JSON object)");
+        if (rawObjectField == null) {
+            rawObjectField = name;
+        }
         long start = p.currentTokenLocation().getCharOffset();
         p.skipChildren();
         long end = p.currentLocation().getCharOffset();
@@ -267,8 +306,13 @@ final class ExportLineReader {
         return p.getText();
     }
 
+    /** A whole number from 0 to {@link ImportChecks#MAX_NUMBER}: what the API hands out. */
     private long number(JsonToken value, String name) throws IOException {
         expect(value, JsonToken.VALUE_NUMBER_INT, "\"" + name + "\" as an integer");
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0
+                || p.getLongValue() > ImportChecks.MAX_NUMBER) {
+            throw new InvalidInputException(name, "must be from 0 to " + ImportChecks.MAX_NUMBER + ", was " + p.getText());
+        }
         return p.getLongValue();
     }
 

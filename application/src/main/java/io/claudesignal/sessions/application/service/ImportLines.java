@@ -6,13 +6,12 @@ import io.claudesignal.sessions.application.port.in.ImportLineException;
 import io.claudesignal.sessions.application.port.in.ImportReport;
 import io.claudesignal.sessions.application.port.in.Progress;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
-import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionsException;
-import io.claudesignal.sessions.domain.TranscriptItem;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -20,10 +19,8 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** The import side of {@link ExportFormat}: line by line, one transaction per session. */
 final class ImportLines {
@@ -36,7 +33,7 @@ final class ImportLines {
 
     private final ExportFormat format;
     private final StoreOperations operations;
-    private final ContextJson json;
+    private final ImportChecks checks;
     private final LineWriter stored;
     private final StoreMetrics metrics;
 
@@ -44,7 +41,7 @@ final class ImportLines {
             StoreMetrics metrics) {
         this.format = format;
         this.operations = operations;
-        this.json = json;
+        this.checks = new ImportChecks(json, operations);
         this.stored = stored;
         this.metrics = metrics;
     }
@@ -89,42 +86,13 @@ final class ImportLines {
     private ExportFormat.Parsed parse(String line, long number, long imported) {
         try {
             ExportFormat.Parsed parsed = format.read(line);
-            check(parsed);
+            checks.check(parsed);
             return parsed;
         } catch (IOException | IllegalArgumentException | SessionsException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            throw new ImportLineException(number, imported, reason, e);
-        }
-    }
-
-    private void check(ExportFormat.Parsed parsed) {
-        SessionArchive archive = parsed.archive();
-        json.requireObject("context", archive.session().context(), json.maxBytes());
-        long previous = 0;
-        for (Activity a : archive.activities()) {
-            json.requireObject("activities.entries.details", a.details(), json.maxBytes());
-            if (a.seq() <= previous || a.seq() > archive.activityLastSeq()) {
-                throw new IllegalArgumentException("activity " + a.seq() + " out of order or above lastSeq "
-                        + archive.activityLastSeq());
-            }
-            previous = a.seq();
-        }
-        previous = 0;
-        Set<String> keys = new HashSet<>();
-        for (TranscriptItem item : parsed.items()) {
-            json.requireObject("transcript.items.item", item.json(), json.maxBytes());
-            if (item.seq() <= previous || item.seq() > archive.transcriptLastSeq()) {
-                throw new IllegalArgumentException("transcript item " + item.seq() + " out of order or above lastSeq "
-                        + archive.transcriptLastSeq());
-            }
-            previous = item.seq();
-            Optional<String> key = item.key();
-            if (key.isPresent()) {
-                TranscriptItem.validateKey(key.get());
-                if (!keys.add(key.get())) {
-                    throw new IllegalArgumentException("transcript key \"" + key.get() + "\" used twice");
-                }
-            }
+            // The field refused, when the check knew it: the message names it too.
+            String field = e instanceof InvalidInputException invalid ? invalid.field() : null;
+            throw new ImportLineException(number, imported, field, reason, e);
         }
     }
 

@@ -149,7 +149,8 @@ final class LeaseKeeper implements Leases {
     /** A write now by this handle's actor, fenced by the lease it holds (or held and lost) on the session. */
     WriteContext write(SessionId id, String reason) {
         Lease fence = held.get(id);
-        return new WriteContext(clock.instant(), config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
+        // Its time is read by the store once it holds the session: see WriteContext.
+        return WriteContext.timedBy(clock, config.actor(), reason, Optional.ofNullable(fence != null ? fence : lost.get(id)));
     }
 
     /**

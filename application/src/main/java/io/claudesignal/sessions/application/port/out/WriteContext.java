@@ -4,7 +4,10 @@ import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Transition;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,31 +16,51 @@ import java.util.concurrent.atomic.AtomicLong;
  * Who writes, when, why, and under which lease: what a store needs besides the change itself to
  * record a transition in the history and to fence a daemon's writes, in the same atomic step.
  *
- * @param fence   when present, the store refuses the write with a
- *                {@link io.claudesignal.sessions.domain.LeaseLostException} unless, at {@code at}, the
- *                session's stored lease is this same claim and has not expired
- * @param writeId this write's number, unique in the process: the store records it with the write's
- *                change-log rows, so that the handle that made the write recognises them
+ * <p><b>When.</b> A write made by the API reads its time from a clock <em>inside</em> the store's
+ * atomic step, once it holds what orders the writes to the session (SQLite's writer, PostgreSQL's row
+ * lock, the in-memory store's lock): read before, a write that waited for another would record an
+ * earlier time after it, and the history would run backwards. A store calls {@link #stamp()} at that
+ * point (again on each attempt, when it retries the step); {@link #at()} is the time stamped, read
+ * on first use when no stamp was taken. The time is kept to the microsecond, the precision every store
+ * holds, so the time stored and the time an event carries are the same.
  */
-public record WriteContext(Instant at, Actor actor, String reason, Optional<Lease> fence, long writeId) {
+public final class WriteContext {
 
     private static final AtomicLong WRITES = new AtomicLong();
 
-    public WriteContext {
-        Objects.requireNonNull(at, "at");
-        Objects.requireNonNull(actor, "actor");
-        Transition.validateReason(reason);
-        Objects.requireNonNull(fence, "fence");
-    }
+    private final Clock clock;
+    private final Actor actor;
+    private final String reason;
+    private final Optional<Lease> fence;
+    private final long writeId;
+    private volatile Instant at;
 
-    /** A write with a number of its own. */
+    /**
+     * A write at a fixed time.
+     *
+     * @param fence when present, the store refuses the write with a {@link LeaseLostException} unless,
+     *              at {@code at}, the session's stored lease is this same claim and has not expired
+     */
     public WriteContext(Instant at, Actor actor, String reason, Optional<Lease> fence) {
-        this(at, actor, reason, fence, WRITES.incrementAndGet());
+        this(Clock.fixed(micros(Objects.requireNonNull(at, "at")), ZoneOffset.UTC), actor, reason, fence);
     }
 
-    /** The same write (same number) under another fence: a retry after a renewal. */
-    public WriteContext withFence(Optional<Lease> other) {
-        return new WriteContext(at, actor, reason, other, writeId);
+    private WriteContext(Clock clock, Actor actor, String reason, Optional<Lease> fence, long writeId) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.actor = Objects.requireNonNull(actor, "actor");
+        Transition.validateReason(reason);
+        this.reason = reason;
+        this.fence = Objects.requireNonNull(fence, "fence");
+        this.writeId = writeId;
+    }
+
+    private WriteContext(Clock clock, Actor actor, String reason, Optional<Lease> fence) {
+        this(clock, actor, reason, fence, WRITES.incrementAndGet());
+    }
+
+    /** A write whose time the store reads from {@code clock} once it holds the session (see {@link #stamp()}). */
+    public static WriteContext timedBy(Clock clock, Actor actor, String reason, Optional<Lease> fence) {
+        return new WriteContext(clock, actor, reason, fence);
     }
 
     /** An unfenced write for {@link Transition#USER}. */
@@ -45,12 +68,53 @@ public record WriteContext(Instant at, Actor actor, String reason, Optional<Leas
         return new WriteContext(at, actor, Transition.USER, Optional.empty());
     }
 
+    /** The same write (the same number) under another fence, its time still read by the store: a retry after a renewal. */
+    public WriteContext withFence(Optional<Lease> newFence) {
+        return new WriteContext(clock, actor, reason, newFence, writeId);
+    }
+
+    /**
+     * Reads the write's time now, to the microsecond, and keeps it as {@link #at()}: called by the store
+     * once the write holds what orders it. A write at a fixed time keeps that time.
+     */
+    public Instant stamp() {
+        Instant now = micros(clock.instant());
+        at = now;
+        return now;
+    }
+
+    /** The time of the write: the last {@link #stamp()}, taken now if none was. */
+    public Instant at() {
+        Instant stamped = at;
+        return stamped != null ? stamped : stamp();
+    }
+
+    public Actor actor() {
+        return actor;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public Optional<Lease> fence() {
+        return fence;
+    }
+
+    /**
+     * This write's number, unique in the process: the store records it with the write's change-log
+     * rows, so that the handle that made the write recognises them.
+     */
+    public long writeId() {
+        return writeId;
+    }
+
     /**
      * Whether {@code stored} (the lease the store holds now) lets this write through: any write
      * without a fence does; a fenced one only under the same, unexpired claim.
      */
     public boolean admittedBy(Optional<Lease> stored) {
-        return admittedBy(stored, at);
+        return admittedBy(stored, at());
     }
 
     /**
@@ -68,7 +132,7 @@ public record WriteContext(Instant at, Actor actor, String reason, Optional<Leas
      * @throws LeaseLostException naming the fence, when the stored lease is no longer that claim or expired
      */
     public void requireAdmittedBy(Optional<Lease> stored) {
-        requireAdmittedBy(stored, at);
+        requireAdmittedBy(stored, at());
     }
 
     /** As {@link #requireAdmittedBy(Optional)}, with expiry compared with {@code now} (see {@link #admittedBy(Optional, Instant)}). */
@@ -76,5 +140,14 @@ public record WriteContext(Instant at, Actor actor, String reason, Optional<Leas
         if (!admittedBy(stored, now)) {
             throw new LeaseLostException(fence.orElseThrow());
         }
+    }
+
+    @Override
+    public String toString() {
+        return "WriteContext[at=" + at + ", actor=" + actor + ", reason=" + reason + ", fence=" + fence + ", writeId=" + writeId + "]";
+    }
+
+    private static Instant micros(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -61,4 +61,32 @@ class WriteContextTest {
         assertThat(new WriteContext(NOW, Actor.CLI, Transition.CRASH_RECOVERY, Optional.empty()).reason())
                 .isEqualTo(Transition.CRASH_RECOVERY);
     }
+
+    @Test
+    void aTimedWriteReadsItsClockWhenTheStoreStampsItToTheMicrosecond() {
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.time.Clock counting = new java.time.Clock() {
+            @Override
+            public Instant instant() {
+                return NOW.plusNanos(1_000_999 * reads.incrementAndGet());
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        WriteContext write = WriteContext.timedBy(counting, Actor.CLI, Transition.USER, Optional.empty());
+        assertThat(reads).as("not read when made: the store reads it once it holds the session").hasValue(0);
+        assertThat(write.stamp()).isEqualTo(NOW.plusNanos(1_000_000));
+        assertThat(write.at()).as("the stamp, not a new read").isEqualTo(NOW.plusNanos(1_000_000));
+        assertThat(write.stamp()).as("a retry stamps again").isEqualTo(NOW.plusNanos(2_001_000));
+        assertThat(write.withFence(Optional.of(CLAIM)).at()).as("a new attempt reads anew").isEqualTo(NOW.plusNanos(3_002_000));
+        assertThat(new WriteContext(NOW.plusNanos(999), Actor.CLI, Transition.USER, Optional.empty()).at()).isEqualTo(NOW);
+    }
 }
