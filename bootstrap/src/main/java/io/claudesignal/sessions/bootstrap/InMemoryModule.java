@@ -1,12 +1,8 @@
 package io.claudesignal.sessions.bootstrap;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
-import io.claudesignal.sessions.application.port.out.Persistence;
-import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
-import io.claudesignal.sessions.application.port.out.StoreOperations;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.util.Objects;
 
 /**
@@ -14,7 +10,7 @@ import java.util.Objects;
  * caller's, the sessions outlive the store (close it, open another on the same storage: a restart);
  * without one, nothing survives the store.
  */
-public final class InMemoryModule extends AbstractModule {
+public final class InMemoryModule extends StorageModule {
 
     private final InMemoryStorage storage;
 
@@ -26,29 +22,8 @@ public final class InMemoryModule extends AbstractModule {
         this.storage = Objects.requireNonNull(storage, "storage");
     }
 
-    @Provides
-    @Singleton
-    InMemoryStorage.Handle handle() {
+    @Override
+    protected StorageAdapter open(StoreMetrics metrics) {
         return storage.open();
-    }
-
-    @Provides
-    Persistence persistence(InMemoryStorage.Handle handle) {
-        return handle.persistence();
-    }
-
-    @Provides
-    StorageDiagnostics diagnostics(InMemoryStorage.Handle handle) {
-        return handle.diagnostics();
-    }
-
-    @Provides
-    StoreOperations operations(InMemoryStorage.Handle handle) {
-        return handle.operations();
-    }
-
-    @Provides
-    StoreResources resources(InMemoryStorage.Handle handle) {
-        return handle::close;
     }
 }

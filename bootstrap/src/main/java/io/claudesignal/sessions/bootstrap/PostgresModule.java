@@ -1,13 +1,9 @@
 package io.claudesignal.sessions.bootstrap;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Provides;
-import com.google.inject.Singleton;
 import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
 import io.claudesignal.sessions.adapters.postgres.PostgresStorage;
-import io.claudesignal.sessions.application.port.out.Persistence;
-import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
-import io.claudesignal.sessions.application.port.out.StoreOperations;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.util.Objects;
 
 /**
@@ -15,7 +11,7 @@ import java.util.Objects;
  * the pool is opened, and the schema checked and migrated, when the injector is created. Needs the
  * artifact {@code sessions-adapters-postgres}, which {@code sessions-bootstrap} does not bring.
  */
-public final class PostgresModule extends AbstractModule {
+public final class PostgresModule extends StorageModule {
 
     private final String url;
     private final PostgresSettings settings;
@@ -32,29 +28,8 @@ public final class PostgresModule extends AbstractModule {
         this(url, PostgresSettings.defaults());
     }
 
-    @Provides
-    @Singleton
-    PostgresStorage storage() {
+    @Override
+    protected StorageAdapter open(StoreMetrics metrics) {
         return PostgresStorage.open(url, settings);
-    }
-
-    @Provides
-    Persistence persistence(PostgresStorage storage) {
-        return storage.persistence();
-    }
-
-    @Provides
-    StorageDiagnostics diagnostics(PostgresStorage storage) {
-        return storage.diagnostics();
-    }
-
-    @Provides
-    StoreOperations operations(PostgresStorage storage) {
-        return storage.operations();
-    }
-
-    @Provides
-    StoreResources resources(PostgresStorage storage) {
-        return storage::close;
     }
 }

@@ -8,6 +8,7 @@ import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
 import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
 import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
+import io.claudesignal.sessions.adapters.postgres.PostgresStorage;
 import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
 import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
 import io.claudesignal.sessions.domain.StorageException;
@@ -18,16 +19,17 @@ import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Transcripts;
-import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
+import io.claudesignal.sessions.application.port.out.StorageFactory;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
+import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.SessionsException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,8 +46,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
+ * <p>{@link #open(String, SessionsConfig)} opens a file path or a PostgreSQL URL through whichever
+ * adapter recognises it; {@link #open(StorageAdapter, SessionsConfig)} takes a storage the caller opened
+ * with its own settings. The other factories are shorthands for those two.
+ *
  * <p>Thread-safe; open one per database and share it. Guice users install {@link ApplicationModule}
- * and one adapter module; the injector then holds one {@code SessionStore}, made (storage opened,
+ * and one {@link StorageModule}; the injector then holds one {@code SessionStore}, made (storage opened,
  * heartbeat started) when the injector is, which they close to release the storage.
  *
  * <p>PostgreSQL ({@link #openPostgres}, {@link PostgresModule}) needs
@@ -77,6 +83,54 @@ public final class SessionStore implements AutoCloseable {
         this.heartbeat = config.actor().isDaemon() ? LeaseHeartbeat.start(leases, config.heartbeatInterval()) : null;
     }
 
+    /**
+     * A store at {@code location}: a file path (SQLite, created if absent) or a PostgreSQL URL
+     * ({@code jdbc:postgresql://…}, {@code postgresql://…}, {@code postgres://…}), opened by whichever
+     * adapter on the class path recognises it ({@link StorageFactory}), with its default settings.
+     *
+     * @throws InvalidInputException when no adapter recognises {@code location}, or it is malformed
+     * @throws StorageException      when the storage cannot be opened
+     */
+    public static SessionStore open(String location, SessionsConfig config) {
+        return open(location, Map.of(), config);
+    }
+
+    /**
+     * As {@link #open(String, SessionsConfig)}, with the adapter's settings by name for what the location
+     * cannot carry (SQLite: {@code allowForeignOwner}; a PostgreSQL URL carries its own, and takes none here).
+     */
+    public static SessionStore open(String location, Map<String, String> settings, SessionsConfig config) {
+        return open(StorageLocations.open(location, settings, StoreMetrics.NONE), config, StoreMetrics.NONE);
+    }
+
+    /** As {@link #open(String, Map, SessionsConfig)}, with the store's meters (and the adapter's) in {@code registry}. */
+    public static SessionStore open(String location, Map<String, String> settings, SessionsConfig config,
+            MeterRegistry registry) {
+        StoreMetrics metrics = new MicrometerStoreMetrics(Objects.requireNonNull(registry, "registry"));
+        return open(StorageLocations.open(location, settings, metrics), config, metrics);
+    }
+
+    /**
+     * A store over {@code adapter}, opened by the caller (any adapter's {@code open(…)}, with its own
+     * settings); the store owns it from now on and closes it when it is closed, or at once if this fails.
+     */
+    public static SessionStore open(StorageAdapter adapter, SessionsConfig config) {
+        return StoreAssembly.open(adapter, config, StoreMetrics.NONE);
+    }
+
+    /**
+     * As {@link #open(StorageAdapter, SessionsConfig)}, with the store's meters in {@code registry}
+     * (docs/metrics.md). Needs {@code io.micrometer:micrometer-core}; the overloads without a registry
+     * load nothing of it.
+     */
+    public static SessionStore open(StorageAdapter adapter, SessionsConfig config, MeterRegistry registry) {
+        return open(adapter, config, new MicrometerStoreMetrics(Objects.requireNonNull(registry, "registry")));
+    }
+
+    private static SessionStore open(StorageAdapter adapter, SessionsConfig config, StoreMetrics metrics) {
+        return StoreAssembly.open(adapter, config, metrics);
+    }
+
     /** A store that keeps sessions in memory until it is closed or the process ends, as the CLI would write. */
     public static SessionStore inMemory() {
         return inMemory(SessionsConfig.cli());
@@ -96,7 +150,12 @@ public final class SessionStore implements AutoCloseable {
      * storage to test what a restart does (the sessions, their history and leases are still there).
      */
     public static SessionStore inMemory(InMemoryStorage storage, SessionsConfig config) {
-        return of(new ApplicationModule(config), new InMemoryModule(storage));
+        return open(storage.open(), config);
+    }
+
+    /** As {@link #inMemory(InMemoryStorage, SessionsConfig)}, with the store's meters in {@code registry}. */
+    public static SessionStore inMemory(InMemoryStorage storage, SessionsConfig config, MeterRegistry registry) {
+        return open(storage.open(), config, registry);
     }
 
     /**
@@ -134,19 +193,8 @@ public final class SessionStore implements AutoCloseable {
      * under the same name on this file.
      */
     public static SessionStore openSqlite(Path file, SqliteSettings settings, SessionsConfig config) {
-        // Assembled without an injector: building one was a fifth of the CLI's start-up, and a store
-        // opened here has nothing for Guice to choose. StoreAssembly is the code ApplicationModule runs too.
         Objects.requireNonNull(config, "config");
-        SqliteStorage storage = SqliteStorage.open(file, settings);
-        try {
-            return StoreAssembly.assemble(new StoreAssembly.Parts(storage.persistence(), storage.diagnostics(),
-                    storage.operations(), storage::close), config,
-                    new ContextJson(ContextJson.DEFAULT_MAX_BYTES, ContextJson.DEFAULT_MAX_DEPTH),
-                    Clock.systemUTC(), SessionIdGenerator.random(), StoreMetrics.NONE).store();
-        } catch (RuntimeException | Error e) {
-            storage.close();
-            throw e;
-        }
+        return open(SqliteStorage.open(file, settings), config);
     }
 
     /**
@@ -156,7 +204,9 @@ public final class SessionStore implements AutoCloseable {
      */
     public static SessionStore openSqlite(Path file, SqliteSettings settings, SessionsConfig config,
             MeterRegistry registry) {
-        return of(new ApplicationModule(config), new SqliteModule(file, settings), new MetricsModule(registry));
+        Objects.requireNonNull(config, "config");
+        StoreMetrics metrics = new MicrometerStoreMetrics(Objects.requireNonNull(registry, "registry"));
+        return open(SqliteStorage.open(file, settings, metrics), config, metrics);
     }
 
     /**
@@ -186,19 +236,16 @@ public final class SessionStore implements AutoCloseable {
      */
     public static SessionStore openPostgres(String url, PostgresSettings settings, SessionsConfig config) {
         requirePostgresAdapter();
-        return of(new ApplicationModule(config), new PostgresModule(url, settings));
+        Objects.requireNonNull(config, "config");
+        return open(PostgresStorage.open(url, settings), config);
     }
 
     /** As {@link #openPostgres(String, PostgresSettings, SessionsConfig)}, with the store's meters in {@code registry}. */
     public static SessionStore openPostgres(String url, PostgresSettings settings, SessionsConfig config,
             MeterRegistry registry) {
         requirePostgresAdapter();
-        return of(new ApplicationModule(config), new PostgresModule(url, settings), new MetricsModule(registry));
-    }
-
-    /** As {@link #inMemory(InMemoryStorage, SessionsConfig)}, with the store's meters in {@code registry}. */
-    public static SessionStore inMemory(InMemoryStorage storage, SessionsConfig config, MeterRegistry registry) {
-        return of(new ApplicationModule(config), new InMemoryModule(storage), new MetricsModule(registry));
+        Objects.requireNonNull(config, "config");
+        return open(PostgresStorage.open(url, settings), config, registry);
     }
 
     /**
@@ -225,10 +272,6 @@ public final class SessionStore implements AutoCloseable {
      */
     public static SessionStore of(Module application, Module adapter) {
         return createInjector(application, adapter).getInstance(SessionStore.class);
-    }
-
-    private static SessionStore of(Module application, Module adapter, Module metrics) {
-        return createInjector(application, adapter, metrics).getInstance(SessionStore.class);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
@@ -15,10 +16,11 @@ import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.MeteredPorts;
 import io.claudesignal.sessions.application.service.SessionService;
 import java.time.Clock;
+import java.util.Objects;
 
 /**
  * The one place where a store is put together from an adapter's parts: {@link ApplicationModule}'s
- * providers and {@link SessionStore#openSqlite}'s container-free path (the CLI's start-up) both call
+ * providers and {@link SessionStore#open}'s container-free path (the CLI's start-up) both call
  * it, so the two cannot drift apart (twice they did: metrics bypassed, a daemon's name not completed).
  *
  * @param service     the use cases, unmeasured (closing it stops the change feed)
@@ -34,6 +36,24 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
     /** What an adapter gives: its ports and what must be closed with the store. */
     record Parts(Persistence persistence, StorageDiagnostics diagnostics, StoreOperations operations,
             StoreResources resources) {
+    }
+
+    /**
+     * The store over {@code adapter}, without a container (building an injector was a fifth of the CLI's
+     * start-up, and a store opened this way has nothing for Guice to choose); the store owns the adapter
+     * from here on and closes it, also when assembling fails.
+     */
+    static SessionStore open(StorageAdapter adapter, SessionsConfig config, StoreMetrics metrics) {
+        Objects.requireNonNull(adapter, "adapter");
+        try {
+            Objects.requireNonNull(config, "config");
+            Parts parts = new Parts(adapter.persistence(), adapter.diagnostics(), adapter.operations(), adapter::close);
+            return assemble(parts, config, new ContextJson(ContextJson.DEFAULT_MAX_BYTES, ContextJson.DEFAULT_MAX_DEPTH),
+                    Clock.systemUTC(), SessionIdGenerator.random(), metrics).store();
+        } catch (RuntimeException | Error e) {
+            adapter.close();
+            throw e;
+        }
     }
 
     static StoreAssembly assemble(Parts parts, SessionsConfig config, ContextJson json, Clock clock,

@@ -7,6 +7,7 @@ import io.claudesignal.sessions.application.port.out.ChangeFeed;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
@@ -38,7 +39,7 @@ public final class InMemoryStorage {
      * {@link StorageException} with {@link Reason#CLOSED}, as a closed database store does; other
      * handles, and the sessions, are unaffected.
      */
-    public static final class Handle implements AutoCloseable {
+    public static final class Handle implements StorageAdapter {
 
         private final AtomicBoolean closed = new AtomicBoolean();
         private final Persistence persistence;
@@ -55,15 +56,18 @@ public final class InMemoryStorage {
             this.operations = guard(StoreOperations.class, new InMemoryOperations(data));
         }
 
+        @Override
         public Persistence persistence() {
             return persistence;
         }
 
+        @Override
         public StorageDiagnostics diagnostics() {
             return diagnostics;
         }
 
         /** Pinning, purge, export and import and sizes; backup is refused (there is no file). */
+        @Override
         public StoreOperations operations() {
             return operations;
         }

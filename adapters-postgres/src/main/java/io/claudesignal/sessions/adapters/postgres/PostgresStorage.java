@@ -7,6 +7,7 @@ import io.claudesignal.sessions.domain.NewerSchemaException;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -21,7 +22,7 @@ import java.util.Set;
  *
  * <p>Thread-safe; holds a connection pool until {@link #close()}.
  */
-public final class PostgresStorage implements AutoCloseable {
+public final class PostgresStorage implements StorageAdapter {
 
     static {
         QuietLibraries.apply();
@@ -102,15 +103,18 @@ public final class PostgresStorage implements AutoCloseable {
     }
 
     /** The sessions, leases and activity-log ports, all over this database. */
+    @Override
     public Persistence persistence() {
         return repository.persistence(transcripts);
     }
 
+    @Override
     public StorageDiagnostics diagnostics() {
         return diagnostics;
     }
 
     /** Pinning, purge, export and import and sizes over this schema; backup is refused (use pg_dump). */
+    @Override
     public StoreOperations operations() {
         return operations;
     }

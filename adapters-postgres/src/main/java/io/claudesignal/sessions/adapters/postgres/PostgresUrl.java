@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.application.port.out.StorageFactory;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  */
 record PostgresUrl(String jdbc) {
 
-    private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&]*");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|min|h)?");
     // The driver's parameter for start-up options; the store puts its server timeouts there.
     private static final String OPTIONS = "options";
@@ -160,9 +160,7 @@ record PostgresUrl(String jdbc) {
 
     /** {@code text} with any password replaced, fit for messages and logs. */
     static String redact(String text) {
-        String withoutQueryPassword = PASSWORD.matcher(text).replaceAll("$1***");
-        // postgresql://user:secret@host → postgresql://user:***@host
-        return withoutQueryPassword.replaceFirst("(//[^/:@]*):[^/@]*@", "$1:***@");
+        return StorageFactory.redact(text);
     }
 
     /** Without a password, and without the start-up options, which would make every message long. */

@@ -6,6 +6,7 @@ import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -22,7 +23,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe; several stores, in one process or many, may share one file.
  */
-public final class SqliteStorage implements AutoCloseable {
+public final class SqliteStorage implements StorageAdapter {
 
     static {
         // Before sqlite-jdbc loads its native library, which the first connection does.
@@ -97,15 +98,18 @@ public final class SqliteStorage implements AutoCloseable {
     }
 
     /** The sessions, leases, activity-log and transcript ports, all over this file. */
+    @Override
     public Persistence persistence() {
         return repository.persistence(transcripts);
     }
 
+    @Override
     public StorageDiagnostics diagnostics() {
         return diagnostics;
     }
 
     /** Pinning, purge, export and import, sizes and online backup over this file. */
+    @Override
     public StoreOperations operations() {
         return operations;
     }

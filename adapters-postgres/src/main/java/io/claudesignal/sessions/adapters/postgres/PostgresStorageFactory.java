@@ -1,0 +1,33 @@
+package io.claudesignal.sessions.adapters.postgres;
+
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
+import io.claudesignal.sessions.application.port.out.StorageFactory;
+import io.claudesignal.sessions.application.port.out.StoreMetrics;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Opens the PostgreSQL database a URL names ({@code jdbc:postgresql://}, {@code postgresql://},
+ * {@code postgres://}). Registered for {@link java.util.ServiceLoader}; loads neither the driver nor
+ * the pool until {@link #open} is called. It takes no settings: the URL carries them
+ * ({@code currentSchema}, {@code lockTimeout}, … as {@link PostgresStorage#open(String, PostgresSettings)} says).
+ */
+public final class PostgresStorageFactory implements StorageFactory {
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public boolean accepts(String location) {
+        // PostgresUrl, not PostgresStorage.isPostgresUrl: asking must not initialise the storage class.
+        return location != null && PostgresUrl.isPostgres(location);
+    }
+
+    @Override
+    public StorageAdapter open(String location, Map<String, String> settings, StoreMetrics metrics) {
+        StorageFactory.requireKnown(settings, Set.of(), name());
+        return PostgresStorage.open(location, PostgresSettings.defaults());
+    }
+}
