@@ -39,8 +39,11 @@ final class StorageLocations {
             }
             offered.add(factory.name());
         }
+        // PostgreSQL is the adapter an embedder most often lacks (bootstrap does not bring it): say which artifact.
+        String hint = offered.contains("postgresql") ? ""
+                : "; a PostgreSQL URL needs the artifact io.claudesignal.sessions:sessions-adapters-postgres";
         throw new InvalidInputException("location", "no storage adapter on the class path opens '"
-                + StorageFactory.redact(location) + "' (adapters present: " + (offered.isEmpty() ? "none" : String.join(", ", offered))
-                + "; a PostgreSQL URL needs the artifact io.claudesignal.sessions:sessions-adapters-postgres)");
+                + StorageFactory.redact(location) + "' (adapters present: "
+                + (offered.isEmpty() ? "none" : String.join(", ", offered)) + hint + ")");
     }
 }

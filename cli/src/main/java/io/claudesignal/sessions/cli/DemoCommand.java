@@ -3,6 +3,7 @@ package io.claudesignal.sessions.cli;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import io.claudesignal.sessions.domain.CatchUp;
@@ -49,7 +50,7 @@ final class DemoCommand extends CliCommand {
             line("This is a walk through the life of two sessions. It uses a scratch database,");
             line("  " + db);
             line("which is deleted at the end: your own sessions are not touched.");
-            try (SessionStore store = SessionStore.openSqlite(db)) {
+            try (SessionStore store = SessionStore.open(db.toString(), SessionsConfig.cli())) {
                 last = tour(store.sessions(), store.transcripts());
             }
         } finally {

@@ -1,7 +1,7 @@
 package io.claudesignal.sessions.cli;
 
-import io.claudesignal.sessions.adapters.postgres.PostgresStorage;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.out.StorageFactory;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -144,7 +144,7 @@ public final class SessionsCli implements Callable<Integer> {
         // JSON is UTF-8 (RFC 8259), whatever the locale; so is the text around it.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), false, StandardCharsets.UTF_8);
-        int code = run(args, new Io(System.in, out, err, System.getenv(), StoreOpener.sqlite(),
+        int code = run(args, new Io(System.in, out, err, System.getenv(), StoreOpener.standard(),
                 System.console() != null));
         out.flush();
         err.flush();
@@ -308,24 +308,24 @@ public final class SessionsCli implements Callable<Integer> {
         return output;
     }
 
-    /** The store of {@link #postgresUrl()} or else {@link #database()}, opened on first use. */
+    /** The store of {@link #url()} or else {@link #database()}, opened on first use. */
     SessionStore store() {
         if (store == null) {
-            String url = postgresUrl();
-            SessionStore opened = url != null ? io.opener().openPostgres(url) : io.opener().open(database(), allowForeignOwner);
+            String url = url();
+            SessionStore opened = url != null ? io.opener().openUrl(url) : io.opener().open(database(), allowForeignOwner);
             store = Objects.requireNonNull(opened, "the store opener returned null");
         }
         return store;
     }
 
     /**
-     * The PostgreSQL database chosen by {@code --db}, else {@code $SESSIONS_DB}, when that is a
-     * {@code postgresql://}, {@code postgres://} or {@code jdbc:postgresql:} URL; null when the
-     * database is a file.
+     * The database chosen by {@code --db}, else {@code $SESSIONS_DB}, when that is a URL
+     * ({@code postgresql://…}, {@code jdbc:postgresql:…}; any other scheme is refused by the opener as
+     * no adapter's); null when the database is a file, whose path {@link #database()} completes.
      */
-    String postgresUrl() {
+    String url() {
         String chosen = db != null ? db : io.env().get("SESSIONS_DB");
-        return PostgresStorage.isPostgresUrl(chosen) ? chosen : null;
+        return StorageFactory.isUrl(chosen) ? chosen : null;
     }
 
     Sessions sessions() {

@@ -1,6 +1,5 @@
 package io.claudesignal.sessions.cli;
 
-import io.claudesignal.sessions.bootstrap.SessionStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,7 +84,7 @@ public final class StartupCache {
         args.addAll(List.of(words));
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         return SessionsCli.run(args.toArray(String[]::new), new SessionsCli.Io(InputStream.nullInputStream(), out, sink, Map.of(),
-                SessionStore::openSqlite, false));
+                StoreOpener.standard(), false));
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -41,6 +41,22 @@ class CliArchitectureTest {
     }
 
     @Test
+    void theCliNamesNoAdapter() {
+        // It opens every store by location (SessionStore.open), so a new adapter needs no CLI change.
+        noClasses().that().resideInAPackage(ROOT + ".cli..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".adapters..")
+                .check(classes);
+    }
+
+    @Test
+    void theCliUsesNoContainer() {
+        // Building an injector was a fifth of a short command's start-up (docs/performance.md).
+        noClasses().that().resideInAPackage(ROOT + ".cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..", "jakarta.inject..")
+                .check(classes);
+    }
+
+    @Test
     void theCliTouchesNoDatabaseApi() {
         noClasses().that().resideInAPackage(ROOT + ".cli..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.jooq..", "java.sql..", "org.sqlite..",

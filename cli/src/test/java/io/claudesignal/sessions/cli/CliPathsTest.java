@@ -40,6 +40,14 @@ class CliPathsTest {
     }
 
     @Test
+    void aUrlNoAdapterRecognisesExitsFiveNamingItAndMakesNoFile() {
+        Path asIfAFile = Path.of("mysql:").toAbsolutePath();
+        assertThat(cli.run("--db", "mysql://ana@db/sessions", "list").failsReadably(5).err())
+                .contains("mysql://ana@db/sessions").contains("no storage adapter");
+        assertThat(asIfAFile).doesNotExist();
+    }
+
+    @Test
     void aFifoADeviceAndADirectoryExitFiveAtOnce() throws Exception {
         Path fifo = dir.resolve("pipe.db");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
