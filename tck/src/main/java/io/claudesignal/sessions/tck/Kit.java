@@ -68,7 +68,7 @@ public abstract class Kit {
 
     /** A second handle on the same store; see {@link SessionsTck#openSecondHandle()}. */
     protected Persistence openSecondHandle() throws Exception {
-        return tck.openSecondHandle();
+        return tck.secondPersistence();
     }
 
     protected Session newSession() {
@@ -98,7 +98,7 @@ public abstract class Kit {
         return racer % 2 == 0 ? first : second;
     }
 
-    /** The store operations of this test's store; see {@link SessionsTck#operations()}. */
+    /** The store operations of this test's store. */
     protected StoreOperations operations() {
         return tck.operations();
     }

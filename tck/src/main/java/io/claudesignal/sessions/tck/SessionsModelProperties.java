@@ -7,6 +7,7 @@ import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Activity;
@@ -27,9 +28,7 @@ import io.claudesignal.sessions.tck.SessionsModel.SessionView;
 import io.claudesignal.sessions.tck.SessionsModel.SummaryView;
 import io.claudesignal.sessions.tck.SessionsModel.TransitionView;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -44,12 +43,19 @@ import org.junit.jupiter.api.TestFactory;
  * against {@link SessionsModel}, a plain reference implementation of the rules, comparing every answer
  * (the value returned, or the class of the exception thrown; sessions with their versions, statuses and
  * contexts; list pages; histories; leases). An adapter runs them with a second small test class beside
- * its {@link SessionsTck} test, opening its store the same way:
+ * its {@link SessionsTck} test, answering the same two hooks the same way:
  *
  * <pre>{@code
  * class InMemorySessionsModelTest extends SessionsModelProperties {
- *     protected Persistence openPersistence() {
- *         return new InMemorySessionRepository().persistence();
+ *     private InMemoryStorage storage;
+ *
+ *     protected StorageAdapter openStorage() {
+ *         storage = new InMemoryStorage();
+ *         return storage.open();
+ *     }
+ *
+ *     protected StorageAdapter openSecondHandle() {
+ *         return storage.open();
  *     }
  * }
  * }</pre>
@@ -70,21 +76,17 @@ public abstract class SessionsModelProperties {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SessionId UNKNOWN = new SessionId(UUID.fromString("00000000-0000-4000-8000-0000000000ff"));
 
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
-    private Persistence persistence;
+    private final Handles handles = new Handles();
 
-    /** A new, empty store. Called before each script. */
-    protected abstract Persistence openPersistence() throws Exception;
+    /** A new, empty store of the adapter under test. Called before each script; closed after it. */
+    protected abstract StorageAdapter openStorage() throws Exception;
 
-    /** A second handle on the same store, as another process would open it; by default the same. */
-    protected Persistence openSecondHandle() throws Exception {
-        return persistence;
-    }
+    /** A second handle on the storage {@link #openStorage()} opened, as another process would open it. */
+    protected abstract StorageAdapter openSecondHandle() throws Exception;
 
     /** Closes {@code resource} after the current script, in the reverse order of registration. */
     protected final <T extends AutoCloseable> T closeAfterwards(T resource) {
-        opened.push(Objects.requireNonNull(resource, "resource"));
-        return resource;
+        return handles.closeAfterwards(resource);
     }
 
     @TestFactory
@@ -122,8 +124,8 @@ public abstract class SessionsModelProperties {
     /** Plays {@code script} on a fresh store; the first disagreement, or null. */
     private Failure play(List<ModelOp> script) throws Exception {
         try {
-            persistence = openPersistence();
-            Run run = new Run(persistence, openSecondHandle());
+            Persistence persistence = handles.first(openStorage()).persistence();
+            Run run = new Run(persistence, handles.second(openSecondHandle()).persistence());
             for (int step = 0; step < script.size(); step++) {
                 try {
                     run.apply(script.get(step));
@@ -133,7 +135,7 @@ public abstract class SessionsModelProperties {
             }
             return null;
         } finally {
-            closeStore();
+            handles.closeAll();
         }
     }
 
@@ -168,25 +170,6 @@ public abstract class SessionsModelProperties {
                 text.append("\n  ").append(i + 1).append(". ").append(steps.get(i));
             }
             return text.toString();
-        }
-    }
-
-    private void closeStore() throws Exception {
-        Exception failure = null;
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        persistence = null;
-        if (failure != null) {
-            throw failure;
         }
     }
 

@@ -2,36 +2,37 @@ package io.claudesignal.sessions.tck;
 
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 
 /**
  * The rules every adapter of the persistence ports must keep, stated as tests through the
- * {@link Sessions} API the daemon uses. An adapter's test subclasses this, says how to open a fresh,
- * empty store, and must pass it unchanged:
+ * {@link Sessions} API the daemon uses. An adapter's test subclasses this, answers the two things it
+ * asks (a fresh, empty store, and a second handle on that same storage, as a second process would open
+ * it) and must pass it unchanged:
  *
  * <pre>{@code
- * class InMemorySessionsTckTest extends SessionsTck {
+ * class SqliteSessionsTckTest extends SessionsTck {
+ *     @TempDir
+ *     Path dir;
+ *
  *     @Override
- *     protected Persistence openPersistence() {
- *         return Persistence.of(new InMemorySessionRepository());
+ *     protected StorageAdapter openStorage() {
+ *         return SqliteStorage.open(dir.resolve("sessions.db"));
+ *     }
+ *
+ *     @Override
+ *     protected StorageAdapter openSecondHandle() {
+ *         return SqliteStorage.open(dir.resolve("sessions.db"));
  *     }
  * }
  * }</pre>
  *
- * A store that must be closed is handed to {@link #closeAfterwards}, and a second handle (a second
- * process's view of the same store) comes from {@link #openSecondHandle()}:
- *
- * <pre>{@code
- * protected Persistence openPersistence() {
- *     return closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db"))).persistence();
- * }
- * }</pre>
+ * Every handle is closed after the test, newest first. Anything else to undo (a schema to drop) is
+ * handed to {@link #closeAfterwards} before the store is opened, so that it runs after the store closed.
  *
  * <p>The tests are grouped into kits by concern, one file each ({@link CreatingKit},
  * {@link TransitionsKit}, ...), and each kit runs here as a {@code @Nested} class. JUnit runs the
@@ -52,56 +53,32 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The model-based properties ({@link SessionsModelProperties}: random scripts compared with a
  * reference model) open a fresh store per script rather than per test, so they are not a kit here; an
- * adapter runs them with a second small class that opens its store the same way.
+ * adapter runs them with a second small class that answers the same two hooks.
  */
 public abstract class SessionsTck {
 
-    /** The store of the current test, as {@link #openPersistence()} returned it. */
+    /** The store of the current test, as {@link #openStorage()} opened it. */
     protected Persistence persistence;
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final Handles handles = new Handles();
 
-    /** A new, empty store: the ports of one adapter over it. Called before each test. */
-    protected abstract Persistence openPersistence() throws Exception;
+    /** A new, empty store of the adapter under test. Called before each test; closed after it. */
+    protected abstract StorageAdapter openStorage() throws Exception;
 
     /**
-     * A second handle on the same store, as a second process would open it (a second connection pool
-     * for a database). Race tests spread their threads over both. By default, the same handle.
+     * A second handle on the storage {@link #openStorage()} opened for this test, as a second process
+     * would open it (a second connection pool, a second writer on the file). Race and change-feed
+     * tests spread their work over both. Closed after the test; one test may open several.
      */
-    protected Persistence openSecondHandle() throws Exception {
-        return persistence;
-    }
+    protected abstract StorageAdapter openSecondHandle() throws Exception;
 
     /**
-     * Releases what {@link #openPersistence()} and {@link #openSecondHandle()} opened and did not hand
-     * to {@link #closeAfterwards}. Called after each test, before those resources are closed.
-     */
-    protected void closePersistence() throws Exception {
-    }
-
-    /**
-     * Closes {@code resource} after the current test, after {@link #closePersistence()}, in the reverse
-     * order of registration: a store registered after its schema is closed before the schema is dropped.
-     * Register every second handle this way: one test may open several.
+     * Closes {@code resource} after the current test, in the reverse order of registration, after
+     * every handle opened since: register a schema to drop before opening the store in it.
      *
      * @return {@code resource}
      */
     protected final <T extends AutoCloseable> T closeAfterwards(T resource) {
-        opened.push(Objects.requireNonNull(resource, "resource"));
-        return resource;
-    }
-
-    /**
-     * The store operations (pin, purge, export and import) over the store {@link #openPersistence()}
-     * opened for this test. Every adapter provides them; the {@link OperationsKit} fails until it does.
-     */
-    protected StoreOperations operations() {
-        throw new UnsupportedOperationException(getClass().getName()
-                + " must override SessionsTck.operations() with the store operations of its store");
-    }
-
-    /** The store operations of a second handle (as another process would open it). By default, the same. */
-    protected StoreOperations secondOperations() throws Exception {
-        return operations();
+        return handles.closeAfterwards(resource);
     }
 
     /** The store of the current test. */
@@ -109,34 +86,30 @@ public abstract class SessionsTck {
         return persistence;
     }
 
+    /** A second handle's ports, opened now (see {@link #openSecondHandle()}). */
+    final Persistence secondPersistence() throws Exception {
+        return handles.second(openSecondHandle()).persistence();
+    }
+
+    /** The store operations (pin, purge, export and import) over this test's store. */
+    final StoreOperations operations() {
+        return handles.first().operations();
+    }
+
+    /** The store operations of the second handle opened last, else of the first. */
+    final StoreOperations secondOperations() {
+        return handles.latestSecond().operations();
+    }
+
     @BeforeEach
     final void openStore() throws Exception {
-        persistence = openPersistence();
+        persistence = handles.first(openStorage()).persistence();
     }
 
     @AfterEach
     final void closeStore() throws Exception {
-        Exception failure = null;
-        try {
-            closePersistence();
-        } catch (Exception e) {
-            failure = e;
-        }
-        // Everything is closed even when one close fails: a leaked pool would outlive the test.
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        persistence = null;
+        handles.closeAll();
     }
 
     // ---- the kits: one line each ----

@@ -1,7 +1,6 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
-import io.claudesignal.sessions.application.port.out.Persistence;
-import io.claudesignal.sessions.application.port.out.StoreOperations;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.tck.SessionsTck;
 
 /**
@@ -11,30 +10,15 @@ import io.claudesignal.sessions.tck.SessionsTck;
 class InMemorySessionsTckTest extends SessionsTck {
 
     private InMemoryStorage storage;
-    private InMemoryStorage.Handle first;
-    private InMemoryStorage.Handle second;
 
     @Override
-    protected Persistence openPersistence() {
+    protected StorageAdapter openStorage() {
         storage = new InMemoryStorage();
-        first = closeAfterwards(storage.open());
-        second = null;
-        return first.persistence();
+        return storage.open();
     }
 
     @Override
-    protected Persistence openSecondHandle() {
-        second = closeAfterwards(storage.open());
-        return second.persistence();
-    }
-
-    @Override
-    protected StoreOperations operations() {
-        return first.operations();
-    }
-
-    @Override
-    protected StoreOperations secondOperations() {
-        return (second != null ? second : first).operations();
+    protected StorageAdapter openSecondHandle() {
+        return storage.open();
     }
 }

@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.tck.SessionsModelProperties;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -14,7 +14,7 @@ class PostgresSessionsModelTest extends SessionsModelProperties {
     private PostgresSettings settings;
 
     @Override
-    protected Persistence openPersistence() {
+    protected StorageAdapter openStorage() {
         String schema = PostgresServer.freshSchema();
         closeAfterwards(() -> PostgresServer.dropSchema(schema)); // registered first, so dropped after the stores
         settings = PostgresSettings.defaults().withSchema(schema).withMaxPoolSize(2)
@@ -23,11 +23,11 @@ class PostgresSessionsModelTest extends SessionsModelProperties {
     }
 
     @Override
-    protected Persistence openSecondHandle() {
+    protected StorageAdapter openSecondHandle() {
         return open();
     }
 
-    private Persistence open() {
-        return closeAfterwards(PostgresStorage.open(PostgresServer.url(), settings)).persistence();
+    private StorageAdapter open() {
+        return PostgresStorage.open(PostgresServer.url(), settings);
     }
 }

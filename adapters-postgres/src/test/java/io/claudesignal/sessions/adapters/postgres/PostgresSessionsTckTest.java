@@ -1,7 +1,6 @@
 package io.claudesignal.sessions.adapters.postgres;
 
-import io.claudesignal.sessions.application.port.out.Persistence;
-import io.claudesignal.sessions.application.port.out.StoreOperations;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.tck.SessionsTck;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,37 +14,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PostgresSessionsTckTest extends SessionsTck {
 
     private PostgresSettings settings;
-    private PostgresStorage storage;
-    private PostgresStorage second;
 
     @Override
-    protected Persistence openPersistence() {
+    protected StorageAdapter openStorage() {
         String schema = PostgresServer.freshSchema();
         closeAfterwards(() -> PostgresServer.dropSchema(schema)); // registered first, so closed after the stores
         settings = PostgresSettings.defaults().withSchema(schema)
                 .withLeaseTimeFromCaller(); // the kits move lease time with their own clock
-        storage = open();
-        second = null;
-        return storage.persistence();
+        return open();
     }
 
     @Override
-    protected Persistence openSecondHandle() {
-        second = open();
-        return second.persistence();
+    protected StorageAdapter openSecondHandle() {
+        return open();
     }
 
-    @Override
-    protected StoreOperations operations() {
-        return storage.operations();
-    }
-
-    @Override
-    protected StoreOperations secondOperations() {
-        return (second != null ? second : storage).operations();
-    }
-
-    private PostgresStorage open() {
-        return closeAfterwards(PostgresStorage.open(PostgresServer.url(), settings));
+    private StorageAdapter open() {
+        return PostgresStorage.open(PostgresServer.url(), settings);
     }
 }

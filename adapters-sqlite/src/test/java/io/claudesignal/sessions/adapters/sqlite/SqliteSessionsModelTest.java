@@ -1,6 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.port.out.Persistence;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.tck.SessionsModelProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,16 +17,16 @@ class SqliteSessionsModelTest extends SessionsModelProperties {
     private Path file;
 
     @Override
-    protected Persistence openPersistence() throws IOException {
+    protected StorageAdapter openStorage() throws IOException {
         Path dir = Files.createTempDirectory("sessions-model");
         closeAfterwards(() -> deleteTree(dir)); // registered first, so removed after the stores are closed
         file = dir.resolve("sessions.db");
-        return closeAfterwards(SqliteStorage.open(file)).persistence();
+        return SqliteStorage.open(file);
     }
 
     @Override
-    protected Persistence openSecondHandle() {
-        return closeAfterwards(SqliteStorage.open(file)).persistence();
+    protected StorageAdapter openSecondHandle() {
+        return SqliteStorage.open(file);
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -1,7 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
-import io.claudesignal.sessions.application.port.out.Persistence;
-import io.claudesignal.sessions.application.port.out.StoreOperations;
+import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.tck.SessionsTck;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,29 +15,13 @@ class SqliteSessionsTckTest extends SessionsTck {
     @TempDir
     Path dir;
 
-    private SqliteStorage storage;
-    private SqliteStorage second;
-
     @Override
-    protected Persistence openPersistence() {
-        storage = closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db")));
-        second = null;
-        return storage.persistence();
+    protected StorageAdapter openStorage() {
+        return SqliteStorage.open(dir.resolve("sessions.db"));
     }
 
     @Override
-    protected Persistence openSecondHandle() {
-        second = closeAfterwards(SqliteStorage.open(dir.resolve("sessions.db")));
-        return second.persistence();
-    }
-
-    @Override
-    protected StoreOperations operations() {
-        return storage.operations();
-    }
-
-    @Override
-    protected StoreOperations secondOperations() {
-        return (second != null ? second : storage).operations();
+    protected StorageAdapter openSecondHandle() {
+        return SqliteStorage.open(dir.resolve("sessions.db"));
     }
 }
