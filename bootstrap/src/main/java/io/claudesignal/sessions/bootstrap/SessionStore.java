@@ -100,12 +100,14 @@ public final class SessionStore implements AutoCloseable {
      * cannot carry (SQLite: {@code allowForeignOwner}; a PostgreSQL URL carries its own, and takes none here).
      */
     public static SessionStore open(String location, Map<String, String> settings, SessionsConfig config) {
+        Objects.requireNonNull(config, "config"); // before anything is opened
         return open(StorageLocations.open(location, settings, StoreMetrics.NONE), config, StoreMetrics.NONE);
     }
 
     /** As {@link #open(String, Map, SessionsConfig)}, with the store's meters (and the adapter's) in {@code registry}. */
     public static SessionStore open(String location, Map<String, String> settings, SessionsConfig config,
             MeterRegistry registry) {
+        Objects.requireNonNull(config, "config");
         StoreMetrics metrics = new MicrometerStoreMetrics(Objects.requireNonNull(registry, "registry"));
         return open(StorageLocations.open(location, settings, metrics), config, metrics);
     }

@@ -41,6 +41,7 @@ class ReadmeSnippetsTest {
             import com.google.inject.Injector;
             import io.claudesignal.sessions.adapters.inmemory.InMemoryStorage;
             import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
+            import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
             import io.claudesignal.sessions.application.SessionsConfig;
             import io.claudesignal.sessions.domain.StorageException;
             import io.claudesignal.sessions.application.port.in.*;
