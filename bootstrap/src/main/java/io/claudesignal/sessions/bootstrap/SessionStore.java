@@ -101,7 +101,7 @@ public final class SessionStore implements AutoCloseable {
      */
     public static SessionStore open(String location, Map<String, String> settings, SessionsConfig config) {
         Objects.requireNonNull(config, "config"); // before anything is opened
-        return open(StorageLocations.open(location, settings, StoreMetrics.NONE), config, StoreMetrics.NONE);
+        return StoreAssembly.open(StorageLocations.open(location, settings, StoreMetrics.NONE), config, StoreMetrics.NONE);
     }
 
     /** As {@link #open(String, Map, SessionsConfig)}, with the store's meters (and the adapter's) in {@code registry}. */
@@ -109,7 +109,7 @@ public final class SessionStore implements AutoCloseable {
             MeterRegistry registry) {
         Objects.requireNonNull(config, "config");
         StoreMetrics metrics = new MicrometerStoreMetrics(Objects.requireNonNull(registry, "registry"));
-        return open(StorageLocations.open(location, settings, metrics), config, metrics);
+        return StoreAssembly.open(StorageLocations.open(location, settings, metrics), config, metrics);
     }
 
     /**
@@ -126,11 +126,7 @@ public final class SessionStore implements AutoCloseable {
      * load nothing of it.
      */
     public static SessionStore open(StorageAdapter adapter, SessionsConfig config, MeterRegistry registry) {
-        return open(adapter, config, new MicrometerStoreMetrics(Objects.requireNonNull(registry, "registry")));
-    }
-
-    private static SessionStore open(StorageAdapter adapter, SessionsConfig config, StoreMetrics metrics) {
-        return StoreAssembly.open(adapter, config, metrics);
+        return StoreAssembly.open(adapter, config, new MicrometerStoreMetrics(Objects.requireNonNull(registry, "registry")));
     }
 
     /** A store that keeps sessions in memory until it is closed or the process ends, as the CLI would write. */
@@ -208,7 +204,7 @@ public final class SessionStore implements AutoCloseable {
             MeterRegistry registry) {
         Objects.requireNonNull(config, "config");
         StoreMetrics metrics = new MicrometerStoreMetrics(Objects.requireNonNull(registry, "registry"));
-        return open(SqliteStorage.open(file, settings, metrics), config, metrics);
+        return StoreAssembly.open(SqliteStorage.open(file, settings, metrics), config, metrics);
     }
 
     /**
