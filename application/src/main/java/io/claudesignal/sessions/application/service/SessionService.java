@@ -173,11 +173,8 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
         WriteContext write = keeper.write(id, Transition.USER);
-        SessionStatus[] from = new SessionStatus[1];
-        return write(write, w -> repository.update(id, current -> {
-            from[0] = current.status();
-            return current.transitionTo(target, w.at());
-        }, w), changed -> afterTransition(changed, from[0], write));
+        return write(write, w -> repository.update(id, current -> current.transitionTo(target, w.at()), w),
+                updated -> afterTransition(updated.written(), updated.replaced().status(), write)).written();
     }
 
     /** The lease rule of a status change, and what it tells. */
@@ -207,15 +204,16 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         // Parsed before the store is touched: a bad patch costs no lock and no read.
         ObjectNode patch = json.parsePatch(mergePatch);
         WriteContext write = keeper.write(id, Transition.USER);
-        boolean[] changed = new boolean[1];
         return write(write, w -> repository.update(id, current -> {
             if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
                 throw new StaleVersionException(id, expectedVersion.get(), current.version());
             }
             String merged = json.merge(current.context(), patch);
-            changed[0] = merged != current.context();
-            return changed[0] ? current.withContext(merged, w.at()) : current;
-        }, w), result -> changed[0] ? List.of(new SessionEvent.ContextChanged(result, config.actor())) : List.of());
+            // The same instance back means the patch changed nothing: nothing is written, nothing told.
+            return merged != current.context() ? current.withContext(merged, w.at()) : current;
+        }, w), updated -> updated.wrote()
+                ? List.of(new SessionEvent.ContextChanged(updated.written(), config.actor()))
+                : List.of()).written();
     }
 
     @Override
@@ -284,7 +282,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Session parent = get(id);
         // The parent is not written, so its lease does not fence this; the child is new and has none.
         WriteContext write = new WriteContext(now(), config.actor(), Transition.FORK, Optional.empty());
-        return write(write, w -> transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, w.at()), w),
+        return write(write, w -> repository.fork(Session.forkOf(parent, ids.next(), throughSeq, w.at()), w),
                 child -> List.of(new SessionEvent.Forked(child, config.actor())));
     }
 
