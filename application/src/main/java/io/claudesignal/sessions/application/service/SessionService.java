@@ -72,7 +72,7 @@ public final class SessionService implements Sessions, AutoCloseable {
         this.json = Objects.requireNonNull(json, "json");
         this.config = handle.config();
         this.keeper = handle.leases();
-        this.transcripts = new TranscriptService(handle, persistence.transcripts(), json, config.transcriptItemLimit());
+        this.transcripts = new TranscriptService(handle, persistence.transcripts(), json);
     }
 
     /** A handle for the command-line tool, with the default settings. */

@@ -25,12 +25,12 @@ final class TranscriptService implements Transcripts {
     private final ContextJson json;
     private final int itemLimit;
 
-    TranscriptService(HandleContext handle, TranscriptRepository store, ContextJson json, int itemLimit) {
+    TranscriptService(HandleContext handle, TranscriptRepository store, ContextJson json) {
         this.handle = handle;
         this.fencing = handle.leases();
         this.store = store;
         this.json = json;
-        this.itemLimit = itemLimit;
+        this.itemLimit = handle.config().transcriptItemLimit();
     }
 
     @Override
