@@ -2,10 +2,17 @@ package io.claudesignal.sessions.application.service;
 
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.domain.ConflictException;
+import io.claudesignal.sessions.domain.DaemonRequiredException;
+import io.claudesignal.sessions.domain.DaemonRunningException;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.domain.IllegalTransitionException;
+import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionsException;
+import io.claudesignal.sessions.domain.StaleVersionException;
+import io.claudesignal.sessions.domain.StatusMismatchException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -14,10 +21,8 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Wraps an inbound port ({@code Sessions}, {@code Leases}, {@code Transcripts}) so that every call is
@@ -27,7 +32,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MeteredPorts {
 
-    private static final Map<String, String> SNAKE = new ConcurrentHashMap<>();
+    /**
+     * The {@code type} of each conflict's meter, written out as the operations' names are
+     * ({@link MeteredOperation}); {@code MeteredOperationTest} checks that every conflict has one.
+     */
+    static final Map<Class<? extends ConflictException>, String> CONFLICT_TYPES = Map.of(
+            StatusMismatchException.class, "status_mismatch",
+            StaleVersionException.class, "stale_version",
+            IllegalTransitionException.class, "illegal_transition",
+            LeaseHeldException.class, "lease_held",
+            LeaseLostException.class, "lease_lost",
+            DuplicateSessionException.class, "duplicate_session",
+            DaemonRequiredException.class, "daemon_required",
+            DaemonRunningException.class, "daemon_running");
 
     private MeteredPorts() {
     }
@@ -72,7 +89,7 @@ public final class MeteredPorts {
             Throwable failure = e.getCause();
             metrics.operation(kind, outcome(failure), Duration.ofNanos(System.nanoTime() - start));
             if (failure instanceof ConflictException) {
-                metrics.conflict(snake(failure.getClass().getSimpleName().replaceFirst("Exception$", "")));
+                metrics.conflict(CONFLICT_TYPES.getOrDefault(failure.getClass(), "conflict"));
             }
             if (failure instanceof LeaseLostException) {
                 metrics.leaseLost();
@@ -94,10 +111,5 @@ public final class MeteredPorts {
         }
         // Every other typed error of the library is the store failing (StorageException and its kinds).
         return failure instanceof SessionsException ? "storage" : "error";
-    }
-
-    /** {@code StatusMismatch} is {@code status_mismatch}. */
-    static String snake(String name) {
-        return SNAKE.computeIfAbsent(name, n -> n.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT));
     }
 }
