@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
 /**
  * The transcript port on any SQL database, each write one transaction of {@link SqlTransactions}.
