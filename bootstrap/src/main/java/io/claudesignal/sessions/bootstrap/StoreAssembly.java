@@ -60,7 +60,7 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
             SessionIdGenerator ids, StoreMetrics metrics) {
         SessionService service = new SessionService(parts.persistence(), clock, ids, json, config);
         Sessions sessions = MeteredPorts.wrap(Sessions.class, service, metrics);
-        Leases leases = MeteredPorts.wrap(Leases.class, service, metrics);
+        Leases leases = MeteredPorts.wrap(Leases.class, service.leases(), metrics);
         Transcripts transcripts = MeteredPorts.wrap(Transcripts.class, service.transcripts(), metrics);
         Maintenance maintenance = MeteredPorts.wrap(Maintenance.class, new MaintenanceService(parts.diagnostics(),
                 parts.operations(), parts.persistence(), json, metrics), metrics);

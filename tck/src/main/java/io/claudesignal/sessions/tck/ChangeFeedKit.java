@@ -117,15 +117,15 @@ public abstract class ChangeFeedKit extends Kit {
         SessionService cli = cliHandle();
         Session s = daemon.create("/home/ana/code/webapp", "+15551234567");
         daemon.activate(s.id());
-        daemon.claim(s.id());
+        daemon.leases().claim(s.id());
         List<SessionEvent> heard = new CopyOnWriteArrayList<>();
         daemon.subscribe(heard::add);
         cli.pause(s.id());
         awaitUntil(heard, events -> events.stream().anyMatch(e -> e instanceof SessionEvent.LeaseLost));
         assertThat(heard).extracting(e -> e.getClass().getSimpleName()).containsExactly("Transitioned", "LeaseLost");
         assertThat(((SessionEvent.Transitioned) heard.get(0)).transition().actor()).isEqualTo(Actor.CLI);
-        assertThat(daemon.held(s.id())).isEmpty();
-        assertThat(daemon.heldLeases()).isEmpty();
+        assertThat(daemon.leases().held(s.id())).isEmpty();
+        assertThat(daemon.leases().heldLeases()).isEmpty();
     }
 
     @Test

@@ -35,9 +35,9 @@ public abstract class IncarnationsKit extends Kit {
         Session first = sessionIn(ACTIVE);
         Session second = sessionIn(ACTIVE);
         Session others = sessionIn(ACTIVE);
-        before.claim(first.id());
-        before.claim(second.id());
-        other.claim(others.id());
+        before.leases().claim(first.id());
+        before.leases().claim(second.id());
+        other.leases().claim(others.id());
 
         SessionService restarted = daemonOnSecondHandle("a"); // no time passes: the leases are all live
 
@@ -50,14 +50,14 @@ public abstract class IncarnationsKit extends Kit {
             Transition last = history.get(history.size() - 1);
             assertThat(last.reason()).isEqualTo(Transition.CRASH_RECOVERY);
             assertThat(last.actor()).isEqualTo(Actor.daemon("a"));
-            assertThat(restarted.lease(s.id())).isEmpty();
+            assertThat(restarted.leases().lease(s.id())).isEmpty();
         }
         assertThat(sessions.get(others.id()).status()).isEqualTo(ACTIVE);
-        assertThat(other.held(others.id())).isPresent();
+        assertThat(other.leases().held(others.id())).isPresent();
         other.mergeContext(others.id(), "{\"still\":\"b's\"}");
         // The restarted daemon resumes and runs what its predecessor ran.
         restarted.resume(first.id());
-        restarted.claim(first.id());
+        restarted.leases().claim(first.id());
         restarted.mergeContext(first.id(), "{\"by\":\"a, again\"}");
     }
 
@@ -66,7 +66,7 @@ public abstract class IncarnationsKit extends Kit {
         SessionService old = daemon("a");
         Session s = sessionIn(ACTIVE);
         Session unclaimed = sessionIn(ACTIVE);
-        old.claim(s.id());
+        old.leases().claim(s.id());
         Session before = sessions.get(s.id());
 
         SessionService newer = daemonOnSecondHandle("a");
@@ -79,11 +79,11 @@ public abstract class IncarnationsKit extends Kit {
         assertThat(sessions.get(s.id())).isEqualTo(before);
         assertThat(sessions.activities(s.id())).isEmpty();
         // Its heartbeat renews nothing, and it can claim nothing any more.
-        assertThat(old.renew()).isEmpty();
-        assertThatThrownBy(() -> old.claim(unclaimed.id()))
+        assertThat(old.leases().renew()).isEmpty();
+        assertThatThrownBy(() -> old.leases().claim(unclaimed.id()))
                 .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("newer incarnation");
-        assertThat(newer.claim(unclaimed.id()).owner()).isEqualTo(Actor.daemon("a"));
+        assertThat(newer.leases().claim(unclaimed.id()).owner()).isEqualTo(Actor.daemon("a"));
     }
 
     @Test
@@ -91,9 +91,9 @@ public abstract class IncarnationsKit extends Kit {
         SessionService a = daemon("a");
         SessionService b = daemonOnSecondHandle("b");
         Session s = sessionIn(ACTIVE);
-        a.claim(s.id());
+        a.leases().claim(s.id());
         advance(LEASE.plusSeconds(1));
-        b.claim(s.id());
+        b.leases().claim(s.id());
         assertThatThrownBy(() -> a.mergeContext(s.id(), "{}"))
                 .isInstanceOf(LeaseLostException.class)
                 .hasMessageContaining("claimed by daemon:b");
@@ -104,8 +104,8 @@ public abstract class IncarnationsKit extends Kit {
         SessionService a = daemon("a");
         Session paused = sessionIn(ACTIVE);
         Session terminated = sessionIn(ACTIVE);
-        a.claim(paused.id());
-        a.claim(terminated.id());
+        a.leases().claim(paused.id());
+        a.leases().claim(terminated.id());
         sessions.pause(paused.id());
         sessions.terminate(terminated.id());
         assertThatThrownBy(() -> a.mergeContext(paused.id(), "{}"))
@@ -120,7 +120,7 @@ public abstract class IncarnationsKit extends Kit {
     void aLeaseLostToRecoverySaysWhoRecovered() throws Exception {
         SessionService a = daemon("a");
         Session s = sessionIn(ACTIVE);
-        a.claim(s.id());
+        a.leases().claim(s.id());
         advance(LEASE.plusSeconds(1));
         assertThat(daemonOnSecondHandle("rescuer").recover()).containsExactly(s.id());
         assertThatThrownBy(() -> a.mergeContext(s.id(), "{}"))

@@ -31,11 +31,11 @@ public abstract class RecoveryKit extends Kit {
         Session orphan2 = sessionIn(ACTIVE);
         Session living = sessionIn(ACTIVE);
         Session paused = sessionIn(PAUSED);
-        dead.claim(orphan1.id());
-        dead.claim(orphan2.id());
-        alive.claim(living.id());
+        dead.leases().claim(orphan1.id());
+        dead.leases().claim(orphan2.id());
+        alive.leases().claim(living.id());
         advance(LEASE.minus(Duration.ofSeconds(5)));
-        alive.renew();
+        alive.leases().renew();
         advance(Duration.ofSeconds(6)); // dead's leases are now expired, alive's are not
         Instant before = clock.instant();
 
@@ -52,12 +52,12 @@ public abstract class RecoveryKit extends Kit {
             Transition last = sessions.history(id).get(sessions.history(id).size() - 1);
             assertThat(last).isEqualTo(new Transition(id, ACTIVE, PAUSED, stamped, Transition.CRASH_RECOVERY,
                     Actor.daemon("alive")));
-            assertThat(alive.lease(id)).isEmpty();
+            assertThat(alive.leases().lease(id)).isEmpty();
         }
         assertThat(sessions.get(living.id()).status()).isEqualTo(ACTIVE);
         assertThat(sessions.get(living.id()).version()).isEqualTo(living.version());
         assertThat(sessions.get(paused.id())).isEqualTo(paused);
-        assertThat(alive.held(living.id())).isPresent();
+        assertThat(alive.leases().held(living.id())).isPresent();
         assertThat(alive.recover()).as("idempotent").isEmpty();
     }
 

@@ -262,7 +262,7 @@ public abstract class SessionsModelProperties {
                 compare(() -> h.history(id).stream().map(Run::view).toList(), () -> model.history(id));
                 compare(() -> h.activities(id).stream().map(Run::view).toList(), () -> model.activities(id));
                 compare(() -> view(h.catchUp(id)), () -> model.catchUp(id));
-                compare(() -> h.lease(id).map(Run::view), () -> model.lease(id));
+                compare(() -> h.leases().lease(id).map(Run::view), () -> model.lease(id));
             } else if (op instanceof ModelOp.ListAll l) {
                 compare(() -> pages(l), () -> model.list(l.status(), l.limit()));
             } else if (op instanceof ModelOp.Append a) {
@@ -282,22 +282,22 @@ public abstract class SessionsModelProperties {
                 SessionId id = id(c.s());
                 Lease[] real = new Lease[1];
                 Object answer = outcome(() -> {
-                    real[0] = handles.get(c.daemon()).claim(id);
+                    real[0] = handles.get(c.daemon()).leases().claim(id);
                     return view(real[0]);
                 });
                 long token = real[0] == null ? 0 : real[0].token();
                 Object expected = outcome(() -> model.claim(modelHandles.get(c.daemon()), id, token, now));
                 assertSame(answer, expected);
             } else if (op instanceof ModelOp.Renew r) {
-                compare(() -> sorted(handles.get(r.daemon()).renew()),
+                compare(() -> sorted(handles.get(r.daemon()).leases().renew()),
                         () -> sorted(model.renew(modelHandles.get(r.daemon()), now)));
-                compare(() -> sortedLeases(handles.get(r.daemon()).heldLeases().stream().map(Run::view).toList()),
+                compare(() -> sortedLeases(handles.get(r.daemon()).leases().heldLeases().stream().map(Run::view).toList()),
                         () -> sortedLeases(List.copyOf(modelHandles.get(r.daemon()).held.values())));
             } else if (op instanceof ModelOp.Release r) {
                 SessionId id = id(r.s());
                 compare(() -> {
-                    handles.get(r.daemon()).release(id);
-                    return handles.get(0).lease(id).map(Run::view);
+                    handles.get(r.daemon()).leases().release(id);
+                    return handles.get(0).leases().lease(id).map(Run::view);
                 }, () -> {
                     model.release(modelHandles.get(r.daemon()), id);
                     return model.lease(id);

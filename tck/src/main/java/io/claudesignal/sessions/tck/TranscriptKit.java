@@ -219,10 +219,10 @@ public abstract class TranscriptKit extends TranscriptFixture {
         SessionService b = daemonOnSecondHandle("b");
         Session s = newSession();
         sessions.activate(s.id());
-        a.claim(s.id());
+        a.leases().claim(s.id());
         assertThat(a.transcripts().append(s.id(), turn(1)).seq()).isEqualTo(1);
         clock.advanceMicros(LEASE.toNanos() / 1000 + 1);
-        b.claim(s.id());
+        b.leases().claim(s.id());
         assertThatThrownBy(() -> a.transcripts().append(s.id(), turn(2))).isInstanceOf(LeaseLostException.class);
         assertThatThrownBy(() -> a.transcripts().popLast(s.id())).isInstanceOf(LeaseLostException.class);
         assertThatThrownBy(() -> a.transcripts().clear(s.id())).isInstanceOf(LeaseLostException.class);

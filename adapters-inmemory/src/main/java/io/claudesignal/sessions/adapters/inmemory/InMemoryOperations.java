@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,8 +124,8 @@ final class InMemoryOperations implements StoreOperations {
     @Override
     public Sizes sizes() {
         return read(() -> {
-            Map<String, Long> byStatus = new HashMap<>();
-            data.byId.values().forEach(s -> byStatus.merge(s.status().name(), 1L, Long::sum));
+            Map<SessionStatus, Long> byStatus = new EnumMap<>(SessionStatus.class);
+            data.byId.values().forEach(s -> byStatus.merge(s.status(), 1L, Long::sum));
             long items = data.transcripts().transcripts.values().stream().mapToLong(t -> t.items.size()).sum();
             return new Sizes(byStatus, items, OptionalLong.empty());
         });

@@ -167,11 +167,11 @@ public final class InMemorySessionRepository
                 throw new StatusMismatchException(id, expected, current.status());
             }
             return current.transitionTo(target, write.at());
-        }, write);
+        }, write).written();
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
+    public Updated update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         lock.writeLock().lock();
         try {
             Session current = existing(id);
@@ -181,7 +181,7 @@ public final class InMemorySessionRepository
                 byId.put(id, next);
                 recordStatusChange(current, next, write);
             }
-            return next;
+            return new Updated(current, next);
         } finally {
             lock.writeLock().unlock();
         }
@@ -330,6 +330,11 @@ public final class InMemorySessionRepository
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    @Override
+    public Session fork(Session child, WriteContext write) {
+        return transcripts.fork(child, write);
     }
 
     /** Stores a forked session with its first history entry; the caller holds the write lock. */

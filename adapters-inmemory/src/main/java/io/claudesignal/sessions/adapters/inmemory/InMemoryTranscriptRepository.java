@@ -141,8 +141,8 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
         });
     }
 
-    @Override
-    public Session fork(Session child, WriteContext write) {
+    /** The step of {@link InMemorySessionRepository#fork}: here, as most of it is copying the items. */
+    Session fork(Session child, WriteContext write) {
         long through = child.forkedFrom().orElseThrow().seq();
         SessionId parentId = child.forkedFrom().get().parentId();
         return write(() -> {

@@ -186,9 +186,10 @@ public abstract class SqlOperations implements StoreOperations {
     public Sizes sizes() {
         // One snapshot: the counts agree with each other.
         return inSnapshot(ctx -> {
-            Map<String, Long> byStatus = ctx.select(sessions.status, DSL.count()).from(sessions.table)
+            Map<SessionStatus, Long> byStatus = ctx.select(sessions.status, DSL.count()).from(sessions.table)
                     .groupBy(sessions.status)
-                    .fetch().stream().collect(Collectors.toMap(r -> r.value1(), r -> r.value2().longValue()));
+                    .fetch().stream().collect(Collectors.toMap(r -> SessionStatus.valueOf(r.value1()),
+                            r -> r.value2().longValue()));
             long items = ctx.fetchCount(transcriptItems.table);
             return new Sizes(byStatus, items, fileBytes());
         });

@@ -7,7 +7,9 @@ import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.IdPrefix;
+import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -20,6 +22,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -155,14 +158,14 @@ public abstract class SqlSessions implements SessionRepository {
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
+    public Updated update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         return db.write(ctx -> {
             Session current = loadForWrite(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
             write.stamp(); // under the session's lock (or the single writer), as change reads it
             rules.admit(ctx, id, write);
             Session next = change.apply(current);
             if (next == current) {
-                return current;
+                return new Updated(current, current);
             }
             var update = ctx.update(sessions.table)
                     .set(sessions.status, next.status().name())
@@ -182,7 +185,65 @@ public abstract class SqlSessions implements SessionRepository {
             changes.record(ctx, next.status() != current.status()
                     ? Change.Entry.transition(id, current.status(), next.status(), write)
                     : Change.Entry.of(id, Change.Kind.CONTEXT_CHANGED, write));
-            return next;
+            return new Updated(current, next);
+        });
+    }
+
+    @Override
+    public Session fork(Session child, WriteContext write) {
+        ForkOrigin origin = child.forkedFrom().orElseThrow(() -> new IllegalArgumentException("not a fork"));
+        UUID parent = origin.parentId().value();
+        UUID childId = child.id().value();
+        long through = origin.seq();
+        // The transcript is copied in the same step: a fork is a session made from another's state.
+        SqlTables.Transcripts forkCounters = rules.tables().transcripts;
+        SqlTables.TranscriptItems forkItems = rules.tables().transcriptItems;
+        return db.write(ctx -> {
+            // Locked where rows are locked: no append or pop of the parent's slips between check and copy.
+            var read = ctx.select(sessions.context).from(sessions.table).where(sessions.id.eq(parent));
+            String context = (rules.dialect().locksRows() ? read.forUpdate() : read)
+                    .fetchOptional(sessions.context)
+                    .orElseThrow(() -> new SessionNotFoundException(origin.parentId()));
+            long newest = ctx.select(DSL.max(forkItems.seq)).from(forkItems.table)
+                    .where(forkItems.sessionId.eq(parent))
+                    .fetchOptional(0, Long.class).orElse(0L);
+            if (through > newest) {
+                throw new InvalidInputException("throughSeq", "is past the newest item of " + origin.parentId()
+                        + " (" + newest + "), was " + through);
+            }
+            if (ctx.fetchExists(DSL.selectOne().from(sessions.table).where(sessions.id.eq(childId)))) {
+                throw new DuplicateSessionException(child.id());
+            }
+            Session stored = new Session(child.id(), child.projectPath(), child.threadId(), SessionStatus.CREATED,
+                    context, child.createdAt(), child.updatedAt(), 1, child.forkedFrom());
+            // The context is copied inside the database: a large one is not bound back in.
+            ctx.insertInto(sessions.table, sessions.id, sessions.projectPath, sessions.threadId, sessions.status,
+                            sessions.createdAt, sessions.updatedAt, sessions.version, sessions.context,
+                            sessions.forkedFromId, sessions.forkedFromSeq)
+                    .select(DSL.select(DSL.val(childId, sessions.id), sessions.projectPath, sessions.threadId,
+                                    DSL.val(SessionStatus.CREATED.name()), DSL.val(stored.createdAt(), sessions.createdAt),
+                                    DSL.val(stored.updatedAt(), sessions.updatedAt), DSL.val(1L), sessions.context,
+                                    sessions.id, DSL.val(through, sessions.forkedFromSeq))
+                            .from(sessions.table).where(sessions.id.eq(parent)))
+                    .execute();
+            ctx.insertInto(forkCounters.table).set(forkCounters.sessionId, childId).set(forkCounters.lastSeq, through).execute();
+            // One INSERT ... SELECT: the rows never leave the database.
+            ctx.insertInto(forkItems.table, forkItems.sessionId, forkItems.seq, forkItems.key, forkItems.appendedAt, forkItems.item)
+                    .select(DSL.select(DSL.val(childId, forkItems.sessionId), forkItems.seq, forkItems.key, forkItems.appendedAt,
+                                    forkItems.item)
+                            .from(forkItems.table)
+                            .where(forkItems.sessionId.eq(parent).and(forkItems.seq.le(through))))
+                    .execute();
+            ctx.insertInto(transitions.table)
+                    .set(transitions.sessionId, childId)
+                    .set(transitions.fromStatus, SessionStatus.CREATED.name())
+                    .set(transitions.toStatus, SessionStatus.CREATED.name())
+                    .set(transitions.changedAt, write.at())
+                    .set(transitions.reason, write.reason())
+                    .set(transitions.actor, write.actor().value())
+                    .execute();
+            changes.record(ctx, Change.Entry.of(child.id(), Change.Kind.FORKED, write));
+            return stored;
         });
     }
 

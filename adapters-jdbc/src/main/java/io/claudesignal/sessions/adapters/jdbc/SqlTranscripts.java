@@ -3,13 +3,7 @@ package io.claudesignal.sessions.adapters.jdbc;
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
-import io.claudesignal.sessions.domain.DuplicateSessionException;
-import io.claudesignal.sessions.domain.ForkOrigin;
-import io.claudesignal.sessions.domain.InvalidInputException;
-import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
-import io.claudesignal.sessions.domain.SessionNotFoundException;
-import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
 /**
  * The transcript port on any SQL database, each write one transaction of {@link SqlTransactions}.
@@ -39,8 +32,6 @@ public final class SqlTranscripts implements TranscriptRepository {
 
     private final SqlTransactions db;
     private final SqlRules rules;
-    private final SqlTables.Sessions sessions;
-    private final SqlTables.Transitions transitions;
     private final SqlTables.Transcripts counters;
     private final SqlTables.TranscriptItems items;
 
@@ -50,8 +41,6 @@ public final class SqlTranscripts implements TranscriptRepository {
         this.db = db;
         this.changes = changes;
         this.rules = rules;
-        this.sessions = rules.tables().sessions;
-        this.transitions = rules.tables().transitions;
         this.counters = rules.tables().transcripts;
         this.items = rules.tables().transcriptItems;
     }
@@ -196,61 +185,6 @@ public final class SqlTranscripts implements TranscriptRepository {
                 rules.requireSession(ctx, id);
             }
             return count;
-        });
-    }
-
-    @Override
-    public Session fork(Session child, WriteContext write) {
-        ForkOrigin origin = child.forkedFrom().orElseThrow(() -> new IllegalArgumentException("not a fork"));
-        UUID parent = origin.parentId().value();
-        UUID childId = child.id().value();
-        long through = origin.seq();
-        return db.write(ctx -> {
-            // Locked where rows are locked: no append or pop of the parent's slips between check and copy.
-            var read = ctx.select(sessions.context).from(sessions.table).where(sessions.id.eq(parent));
-            String context = (rules.dialect().locksRows() ? read.forUpdate() : read)
-                    .fetchOptional(sessions.context)
-                    .orElseThrow(() -> new SessionNotFoundException(origin.parentId()));
-            long newest = ctx.select(DSL.max(items.seq)).from(items.table)
-                    .where(items.sessionId.eq(parent))
-                    .fetchOptional(0, Long.class).orElse(0L);
-            if (through > newest) {
-                throw new InvalidInputException("throughSeq", "is past the newest item of " + origin.parentId()
-                        + " (" + newest + "), was " + through);
-            }
-            if (ctx.fetchExists(DSL.selectOne().from(sessions.table).where(sessions.id.eq(childId)))) {
-                throw new DuplicateSessionException(child.id());
-            }
-            Session stored = new Session(child.id(), child.projectPath(), child.threadId(), SessionStatus.CREATED,
-                    context, child.createdAt(), child.updatedAt(), 1, child.forkedFrom());
-            // The context is copied inside the database: a large one is not bound back in.
-            ctx.insertInto(sessions.table, sessions.id, sessions.projectPath, sessions.threadId, sessions.status,
-                            sessions.createdAt, sessions.updatedAt, sessions.version, sessions.context,
-                            sessions.forkedFromId, sessions.forkedFromSeq)
-                    .select(DSL.select(DSL.val(childId, sessions.id), sessions.projectPath, sessions.threadId,
-                                    DSL.val(SessionStatus.CREATED.name()), DSL.val(stored.createdAt(), sessions.createdAt),
-                                    DSL.val(stored.updatedAt(), sessions.updatedAt), DSL.val(1L), sessions.context,
-                                    sessions.id, DSL.val(through, sessions.forkedFromSeq))
-                            .from(sessions.table).where(sessions.id.eq(parent)))
-                    .execute();
-            ctx.insertInto(counters.table).set(counters.sessionId, childId).set(counters.lastSeq, through).execute();
-            // One INSERT ... SELECT: the rows never leave the database.
-            ctx.insertInto(items.table, items.sessionId, items.seq, items.key, items.appendedAt, items.item)
-                    .select(DSL.select(DSL.val(childId, items.sessionId), items.seq, items.key, items.appendedAt,
-                                    items.item)
-                            .from(items.table)
-                            .where(items.sessionId.eq(parent).and(items.seq.le(through))))
-                    .execute();
-            ctx.insertInto(transitions.table)
-                    .set(transitions.sessionId, childId)
-                    .set(transitions.fromStatus, SessionStatus.CREATED.name())
-                    .set(transitions.toStatus, SessionStatus.CREATED.name())
-                    .set(transitions.changedAt, write.at())
-                    .set(transitions.reason, write.reason())
-                    .set(transitions.actor, write.actor().value())
-                    .execute();
-            changes.record(ctx, Change.Entry.of(child.id(), Change.Kind.FORKED, write));
-            return stored;
         });
     }
 

@@ -52,11 +52,11 @@ public final class DaemonProcess {
                 System.out.println("restart-recovered " + id);
             }
             // The heartbeat runs from the start: a lease claimed during a slow start-up must not lapse.
-            LeaseHeartbeat renewing = LeaseHeartbeat.start(daemon, heartbeat);
+            LeaseHeartbeat renewing = LeaseHeartbeat.start(daemon.leases(), heartbeat);
             try {
                 for (int i = 0; i < count; i++) {
                     Session s = daemon.activate(daemon.create("/home/" + name + "/project" + i, "+1555000" + i).id());
-                    daemon.claim(s.id());
+                    daemon.leases().claim(s.id());
                     daemon.mergeContext(s.id(), "{\"daemon\":\"" + name + "\",\"turns\":[1,2.50]}");
                     System.out.println("active " + s.id());
                 }

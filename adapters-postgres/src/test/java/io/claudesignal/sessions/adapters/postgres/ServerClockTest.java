@@ -51,12 +51,12 @@ class ServerClockTest {
             SessionService owner = daemon(first, "owner", Clock.systemUTC());
             SessionService ahead = daemon(second, "ahead", Clock.offset(Clock.systemUTC(), SKEW));
             Session s = owner.activate(owner.create("/home/ana/code/webapp", "+1555").id());
-            Lease lease = owner.claim(s.id());
+            Lease lease = owner.leases().claim(s.id());
 
             assertThat(ahead.recover()).as("a minute ahead, the owner's lease still looks live to the server").isEmpty();
-            assertThatThrownBy(() -> ahead.claim(s.id())).isInstanceOf(LeaseHeldException.class);
+            assertThatThrownBy(() -> ahead.leases().claim(s.id())).isInstanceOf(LeaseHeldException.class);
             assertThat(owner.get(s.id()).status()).isEqualTo(SessionStatus.ACTIVE);
-            assertThat(owner.lease(s.id())).hasValueSatisfying(l -> assertThat(l.sameClaimAs(lease)).isTrue());
+            assertThat(owner.leases().lease(s.id())).hasValueSatisfying(l -> assertThat(l.sameClaimAs(lease)).isTrue());
             owner.mergeContext(s.id(), "{\"still\":\"the owner's\"}");
         }
     }
@@ -67,13 +67,13 @@ class ServerClockTest {
             SessionService behind = daemon(first, "behind", Clock.offset(Clock.systemUTC(), SKEW.negated()));
             SessionService other = daemon(second, "other", Clock.systemUTC());
             Session s = behind.activate(behind.create("/home/ana/code/webapp", "+1555").id());
-            Lease lease = behind.claim(s.id());
+            Lease lease = behind.leases().claim(s.id());
 
             // Granted for LEASE from the server's now, not from a clock a minute late (already expired).
             assertThat(lease.expiresAt()).isAfter(Instant.now().plus(LEASE).minusSeconds(5));
             assertThat(other.recover()).isEmpty();
-            assertThatThrownBy(() -> other.claim(s.id())).isInstanceOf(LeaseHeldException.class);
-            assertThat(behind.renew()).isEmpty();
+            assertThatThrownBy(() -> other.leases().claim(s.id())).isInstanceOf(LeaseHeldException.class);
+            assertThat(behind.leases().renew()).isEmpty();
             behind.appendActivity(s.id(), "edit", "{}");
         }
     }

@@ -49,7 +49,7 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
                 case CONTEXT_CHANGED -> session(id).<SessionEvent>map(s -> new SessionEvent.ContextChanged(s, c.actor()))
                         .stream().toList();
                 case FORKED -> session(id).<SessionEvent>map(s -> new SessionEvent.Forked(s, c.actor())).stream().toList();
-                case TRANSITIONED -> transitioned(c);
+                case TRANSITIONED, RECOVERED -> transitioned(c);
                 case ACTIVITY_APPENDED -> activity(c);
                 case TRANSCRIPT_CHANGED -> List.of(new SessionEvent.TranscriptChanged(id,
                         c.appended() == 0 ? List.of()
@@ -80,7 +80,7 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
         SessionStatus to = c.to().orElseThrow();
         Transition t = new Transition(c.sessionId(), from, to, c.at(), c.reason().orElseThrow(), c.actor());
         List<SessionEvent> events = new ArrayList<>(2);
-        if (Transition.CRASH_RECOVERY.equals(t.reason())) {
+        if (c.kind() == Change.Kind.RECOVERED) {
             events.add(new SessionEvent.Recovered(t));
         } else {
             session(c.sessionId()).ifPresent(s -> events.add(new SessionEvent.Transitioned(s, t)));

@@ -23,9 +23,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The leases one {@link SessionService} handle claimed, and the fencing of its writes by them: every
- * write the handle makes goes through {@link #write} and {@link #fenced}. Apart from the service so
- * that what a handle holds, and how a refused write is told, reads in one place.
+ * The leases one handle claimed, and the fencing of its writes by them: every write the handle makes
+ * goes through {@link #write} and {@link #fenced}. It is the handle's {@link Leases} port itself,
+ * bound as such, so that what a handle holds, and how a refused write is told, reads in one place.
  */
 final class LeaseKeeper implements Leases {
 

@@ -21,7 +21,6 @@ import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
-import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import java.io.IOException;
@@ -29,9 +28,7 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -75,9 +72,7 @@ public final class MaintenanceService implements Maintenance {
     @Override
     public StoreSizes sizes() {
         StoreOperations.Sizes raw = operations.sizes();
-        Map<SessionStatus, Long> byStatus = new EnumMap<>(SessionStatus.class);
-        raw.sessionsByStatus().forEach((status, count) -> byStatus.put(SessionStatus.valueOf(status), count));
-        return new StoreSizes(byStatus, raw.transcriptItems(), raw.fileBytes());
+        return new StoreSizes(raw.sessionsByStatus(), raw.transcriptItems(), raw.fileBytes());
     }
 
     @Override

@@ -12,19 +12,16 @@ import io.claudesignal.sessions.application.port.in.Subscription;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.ContextJson;
-import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
-import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.InvalidInputException;
-import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -42,11 +39,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The use cases of {@link Sessions} and {@link Leases} over any adapter's {@link Persistence}. One
- * instance is one actor's handle on the store: the leases it claims are remembered (by its
- * {@link LeaseKeeper}) and fence its later writes to those sessions.
+ * The use cases of {@link Sessions} over any adapter's {@link Persistence}. One instance is one
+ * actor's handle on the store: its {@link #leases()} are remembered and fence its later writes to
+ * those sessions, and its {@link #transcripts()} write under the same leases and tell the same
+ * listeners; the three share a {@link HandleContext}, none refers to another.
  */
-public final class SessionService implements Sessions, Leases, AutoCloseable {
+public final class SessionService implements Sessions, AutoCloseable {
 
     /** Largest activity details accepted, in UTF-8 bytes: a log entry describes, it does not carry. */
     public static final int MAX_ACTIVITY_DETAILS_BYTES = 64 * 1024;
@@ -54,34 +52,27 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     /** How many ids an ambiguous prefix's error names. */
     static final int MAX_CANDIDATES_LISTED = 10;
 
-    private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
-
+    private final HandleContext handle;
     private final SessionRepository repository;
     private final ActivityRepository activityLog;
-    private final TranscriptRepository transcriptStore;
     private final TranscriptService transcripts;
     private final Clock clock;
     private final SessionIdGenerator ids;
     private final ContextJson json;
     private final SessionsConfig config;
     private final LeaseKeeper keeper;
-    private final ChangeFollower follower;
 
     public SessionService(Persistence persistence, Clock clock, SessionIdGenerator ids, ContextJson json,
             SessionsConfig config) {
-        Objects.requireNonNull(persistence, "persistence");
+        this.handle = new HandleContext(persistence, clock, config);
         this.repository = persistence.sessions();
-        LeaseRepository leaseStore = persistence.leases();
         this.activityLog = persistence.activities();
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = handle.clock();
         this.ids = Objects.requireNonNull(ids, "ids");
         this.json = Objects.requireNonNull(json, "json");
-        this.config = Objects.requireNonNull(config, "config").forStore(leaseStore.storeTag());
-        // Before anything else: a daemon's handle starts its incarnation here (see LeaseKeeper).
-        this.keeper = new LeaseKeeper(leaseStore, repository, clock, this.config, this::publish);
-        this.transcriptStore = persistence.transcripts();
-        this.transcripts = new TranscriptService(this, keeper, transcriptStore, json, config.transcriptItemLimit());
-        this.follower = new ChangeFollower(persistence.changes(), new ForeignEvents(persistence, keeper::lostToOthers));
+        this.config = handle.config();
+        this.keeper = handle.leases();
+        this.transcripts = new TranscriptService(handle, persistence.transcripts(), json);
     }
 
     /** A handle for the command-line tool, with the default settings. */
@@ -102,6 +93,11 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
     /** The transcripts, through this handle: fenced by its leases, told to its listeners. */
     public Transcripts transcripts() {
         return transcripts;
+    }
+
+    /** The leases this handle claims, which fence its writes (of sessions and of transcripts). */
+    public Leases leases() {
+        return keeper;
     }
 
     @Override
@@ -173,11 +169,8 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(target, "target");
         WriteContext write = keeper.write(id, Transition.USER);
-        SessionStatus[] from = new SessionStatus[1];
-        return write(write, w -> repository.update(id, current -> {
-            from[0] = current.status();
-            return current.transitionTo(target, w.at());
-        }, w), changed -> afterTransition(changed, from[0], write));
+        return write(write, w -> repository.update(id, current -> current.transitionTo(target, w.at()), w),
+                updated -> afterTransition(updated.written(), updated.replaced().status(), write)).written();
     }
 
     /** The lease rule of a status change, and what it tells. */
@@ -207,15 +200,16 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         // Parsed before the store is touched: a bad patch costs no lock and no read.
         ObjectNode patch = json.parsePatch(mergePatch);
         WriteContext write = keeper.write(id, Transition.USER);
-        boolean[] changed = new boolean[1];
         return write(write, w -> repository.update(id, current -> {
             if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
                 throw new StaleVersionException(id, expectedVersion.get(), current.version());
             }
             String merged = json.merge(current.context(), patch);
-            changed[0] = merged != current.context();
-            return changed[0] ? current.withContext(merged, w.at()) : current;
-        }, w), result -> changed[0] ? List.of(new SessionEvent.ContextChanged(result, config.actor())) : List.of());
+            // The same instance back means the patch changed nothing: nothing is written, nothing told.
+            return merged != current.context() ? current.withContext(merged, w.at()) : current;
+        }, w), updated -> updated.wrote()
+                ? List.of(new SessionEvent.ContextChanged(updated.written(), config.actor()))
+                : List.of()).written();
     }
 
     @Override
@@ -238,7 +232,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
             result.add(t.sessionId());
         }
         for (Transition t : recovered) {
-            publish(new SessionEvent.Recovered(t)); // the store's recovery made the write: no own write of ours
+            handle.publish(new SessionEvent.Recovered(t)); // the store's recovery made the write: no own write of ours
         }
         return List.copyOf(result);
     }
@@ -284,7 +278,7 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         Session parent = get(id);
         // The parent is not written, so its lease does not fence this; the child is new and has none.
         WriteContext write = new WriteContext(now(), config.actor(), Transition.FORK, Optional.empty());
-        return write(write, w -> transcriptStore.fork(Session.forkOf(parent, ids.next(), throughSeq, w.at()), w),
+        return write(write, w -> repository.fork(Session.forkOf(parent, ids.next(), throughSeq, w.at()), w),
                 child -> List.of(new SessionEvent.Forked(child, config.actor())));
     }
 
@@ -299,68 +293,18 @@ public final class SessionService implements Sessions, Leases, AutoCloseable {
         if (backlog < 1) {
             throw new InvalidInputException("backlog", "must be at least 1, was " + backlog);
         }
-        return follower.subscribe(listener, backlog);
+        return handle.subscribe(listener, backlog);
     }
 
     /** Stops following the store's change log; the store itself is closed by whoever opened it. */
     @Override
     public void close() {
-        follower.close();
+        handle.close();
     }
 
-    // ---- leases: kept, and the writes fenced, by the LeaseKeeper ----
-
-    @Override
-    public Lease claim(SessionId id) {
-        return keeper.claim(id);
-    }
-
-    @Override
-    public List<SessionId> renew() {
-        return keeper.renew();
-    }
-
-    @Override
-    public void release(SessionId id) {
-        keeper.release(id);
-    }
-
-    @Override
-    public Optional<Lease> held(SessionId id) {
-        return keeper.held(id);
-    }
-
-    @Override
-    public Optional<Lease> lease(SessionId id) {
-        return keeper.lease(id);
-    }
-
-    @Override
-    public List<Lease> heldLeases() {
-        return keeper.heldLeases();
-    }
-
-    // ---- helpers ----
-
-    /**
-     * Runs {@code step}, a write of this handle (fenced by its lease where it holds one), then tells
-     * the events {@code told} makes of its result. Until they are told, the change feed's thread holds
-     * back at the write's rows in the log, so that no later change to the session is told before it.
-     */
-    <T> T write(WriteContext write, Function<WriteContext, T> step, Function<T, List<SessionEvent>> told) {
-        follower.begin(write.writeId());
-        try {
-            T result = keeper.fenced(write, step);
-            follower.publishOwn(write.writeId(), told.apply(result));
-            return result;
-        } finally {
-            follower.end(write.writeId());
-        }
-    }
-
-    /** Tells an event of this handle that no write of its own made (a lost lease, a recovery). */
-    void publish(SessionEvent event) {
-        follower.publishOwn(0, List.of(event));
+    // Every write goes through the handle: fenced, and told in the session's order (see HandleContext).
+    private <T> T write(WriteContext write, Function<WriteContext, T> step, Function<T, List<SessionEvent>> told) {
+        return handle.write(write, step, told);
     }
 
     private Instant now() {

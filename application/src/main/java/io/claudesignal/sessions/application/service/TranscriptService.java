@@ -14,24 +14,23 @@ import java.util.Optional;
 
 /**
  * The use cases of {@link Transcripts}: validation here, before the store is touched; the writes go
- * through the {@link SessionService} that made it, so that they are fenced by the leases it holds (its
- * {@link LeaseKeeper}) and told to its listeners.
+ * through the handle's {@link HandleContext}, so that they are fenced by the leases the handle holds
+ * and told to its listeners in order with its other writes.
  */
 final class TranscriptService implements Transcripts {
 
-    private final SessionService owner;
+    private final HandleContext handle;
     private final LeaseKeeper fencing;
     private final TranscriptRepository store;
     private final ContextJson json;
     private final int itemLimit;
 
-    TranscriptService(SessionService owner, LeaseKeeper fencing, TranscriptRepository store, ContextJson json,
-            int itemLimit) {
-        this.owner = owner;
-        this.fencing = fencing;
+    TranscriptService(HandleContext handle, TranscriptRepository store, ContextJson json) {
+        this.handle = handle;
+        this.fencing = handle.leases();
         this.store = store;
         this.json = json;
-        this.itemLimit = itemLimit;
+        this.itemLimit = handle.config().transcriptItemLimit();
     }
 
     @Override
@@ -62,9 +61,9 @@ final class TranscriptService implements Transcripts {
     private List<TranscriptItem> appendChecked(SessionId id, List<String> items, Optional<String> key) {
         Objects.requireNonNull(id, "id");
         // An idempotent append that found its key changed nothing: there is nothing to tell.
-        return owner.write(fencing.write(id, Transition.USER), w -> store.append(id, List.copyOf(items), key, w),
+        return handle.write(fencing.write(id, Transition.USER), w -> store.append(id, List.copyOf(items), key, w),
                 appended -> appended.written()
-                        ? List.of(new SessionEvent.TranscriptChanged(id, appended.items(), 0, owner.config().actor()))
+                        ? List.of(new SessionEvent.TranscriptChanged(id, appended.items(), 0, handle.config().actor()))
                         : List.of()).items();
     }
 
@@ -88,17 +87,17 @@ final class TranscriptService implements Transcripts {
     @Override
     public Optional<TranscriptItem> popLast(SessionId id) {
         Objects.requireNonNull(id, "id");
-        return owner.write(fencing.write(id, Transition.USER), w -> store.popLast(id, w),
+        return handle.write(fencing.write(id, Transition.USER), w -> store.popLast(id, w),
                 popped -> popped.<List<SessionEvent>>map(item -> List.of(
-                        new SessionEvent.TranscriptChanged(id, List.of(), 1, owner.config().actor()))).orElse(List.of()));
+                        new SessionEvent.TranscriptChanged(id, List.of(), 1, handle.config().actor()))).orElse(List.of()));
     }
 
     @Override
     public long clear(SessionId id) {
         Objects.requireNonNull(id, "id");
-        return owner.write(fencing.write(id, Transition.USER), w -> store.clear(id, w),
+        return handle.write(fencing.write(id, Transition.USER), w -> store.clear(id, w),
                 removed -> removed > 0
-                        ? List.of(new SessionEvent.TranscriptChanged(id, List.of(), removed, owner.config().actor()))
+                        ? List.of(new SessionEvent.TranscriptChanged(id, List.of(), removed, handle.config().actor()))
                         : List.<SessionEvent>of());
     }
 

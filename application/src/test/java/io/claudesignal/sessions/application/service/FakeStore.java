@@ -86,10 +86,16 @@ final class FakeStore implements SessionRepository, LeaseRepository, ActivityRep
     }
 
     @Override
-    public Session update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
+    public Updated update(SessionId id, UnaryOperator<Session> change, WriteContext write) {
         Session current = fencedRead("update", id, write);
         Session next = change.apply(current);
-        return next == current ? current : store(next);
+        return new Updated(current, next == current ? current : store(next));
+    }
+
+    @Override
+    public Session fork(Session child, WriteContext write) {
+        calls.add("fork");
+        return store(child);
     }
 
     @Override

@@ -138,7 +138,7 @@ class SessionServiceTest {
     @Test
     void aClaimFencesThatHandlesLaterWritesAndNoOtherHandles() {
         Session s = active();
-        Lease lease = daemon.claim(s.id());
+        Lease lease = daemon.leases().claim(s.id());
         assertThat(lease.expiresAt()).isEqualTo(clock.instant().plus(LEASE));
         daemon.mergeContext(s.id(), "{\"a\":1}");
         cli.mergeContext(s.id(), "{\"b\":1}");
@@ -152,15 +152,15 @@ class SessionServiceTest {
     @Test
     void aLostLeaseIsToldOnceAndKeepsFencingThatHandle() {
         Session s = active();
-        Lease lease = daemon.claim(s.id());
+        Lease lease = daemon.leases().claim(s.id());
         store.leases.remove(s.id()); // recovered by another process meanwhile
         assertThatThrownBy(() -> daemon.mergeContext(s.id(), "{\"a\":1}")).isInstanceOf(LeaseLostException.class);
-        assertThat(daemon.held(s.id())).isEmpty();
+        assertThat(daemon.leases().held(s.id())).isEmpty();
         assertThatThrownBy(() -> daemon.appendActivity(s.id(), "edit", "{}")).isInstanceOf(LeaseLostException.class);
         assertThat(store.writes.get(store.writes.size() - 1).fence()).contains(lease);
         assertThat(events).filteredOn(e -> e instanceof SessionEvent.LeaseLost).singleElement()
                 .isEqualTo(new SessionEvent.LeaseLost(lease));
-        daemon.claim(s.id());
+        daemon.leases().claim(s.id());
         assertThat(daemon.mergeContext(s.id(), "{\"a\":1}").version()).as("a new claim writes again").isEqualTo(3);
     }
 
@@ -168,15 +168,15 @@ class SessionServiceTest {
     void renewingReportsTheLeasesTheStoreNoLongerHeld() {
         Session kept = active();
         Session taken = active();
-        daemon.claim(kept.id());
-        Lease lost = daemon.claim(taken.id());
+        daemon.leases().claim(kept.id());
+        Lease lost = daemon.leases().claim(taken.id());
         store.leases.put(taken.id(), new Lease(taken.id(), Actor.daemon("b"), 7, clock.instant().plus(LEASE)));
         clock.advance(Duration.ofSeconds(10));
 
-        assertThat(daemon.renew()).containsExactly(taken.id());
+        assertThat(daemon.leases().renew()).containsExactly(taken.id());
 
-        assertThat(daemon.heldLeases()).extracting(Lease::sessionId).containsExactly(kept.id());
-        assertThat(daemon.held(kept.id()).orElseThrow().expiresAt()).isEqualTo(clock.instant().plus(LEASE));
+        assertThat(daemon.leases().heldLeases()).extracting(Lease::sessionId).containsExactly(kept.id());
+        assertThat(daemon.leases().held(kept.id()).orElseThrow().expiresAt()).isEqualTo(clock.instant().plus(LEASE));
         assertThat(events).filteredOn(e -> e instanceof SessionEvent.LeaseLost).containsExactly(
                 new SessionEvent.LeaseLost(lost));
     }
@@ -184,16 +184,16 @@ class SessionServiceTest {
     @Test
     void leavingActiveForgetsTheLease() {
         Session s = active();
-        daemon.claim(s.id());
+        daemon.leases().claim(s.id());
         daemon.pause(s.id());
-        assertThat(daemon.held(s.id())).isEmpty();
-        assertThat(daemon.heldLeases()).isEmpty();
+        assertThat(daemon.leases().held(s.id())).isEmpty();
+        assertThat(daemon.leases().heldLeases()).isEmpty();
     }
 
     @Test
     void recoveryLeavesAloneWhatChangedWithinOneLeaseAndTellsOfEachSession() {
         Session s = active();
-        daemon.claim(s.id());
+        daemon.leases().claim(s.id());
         Transition recovered = new Transition(s.id(), ACTIVE, PAUSED, clock.instant(), Transition.CRASH_RECOVERY,
                 Actor.daemon("a"));
         store.abandoned = List.of(recovered);
@@ -201,7 +201,7 @@ class SessionServiceTest {
         assertThat(daemon.recover()).containsExactly(s.id());
 
         assertThat(store.lastUnownedBefore).isEqualTo(clock.instant().minus(LEASE));
-        assertThat(daemon.held(s.id())).isEmpty();
+        assertThat(daemon.leases().held(s.id())).isEmpty();
         assertThat(events).filteredOn(e -> e instanceof SessionEvent.Recovered)
                 .containsExactly(new SessionEvent.Recovered(recovered));
     }

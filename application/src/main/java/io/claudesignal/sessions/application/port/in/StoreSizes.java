@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.application.port.in;
 
 import io.claudesignal.sessions.domain.SessionStatus;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -16,7 +17,7 @@ public record StoreSizes(Map<SessionStatus, Long> sessionsByStatus, long transcr
         for (SessionStatus status : SessionStatus.values()) {
             all.put(status, sessionsByStatus.getOrDefault(status, 0L));
         }
-        sessionsByStatus = Map.copyOf(all);
+        sessionsByStatus = Collections.unmodifiableMap(all); // in the statuses' order
     }
 
     public long sessions() {

@@ -3,6 +3,7 @@ package io.claudesignal.sessions.application.port.out;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.Transition;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +17,9 @@ import java.util.Optional;
  *                 order; see docs/events.md for the order across sessions)
  * @param own      whether this handle (this adapter instance) made it; its listeners were told then
  * @param writeId  the {@link WriteContext#writeId()} of the write that made it
- * @param from     for {@link Kind#TRANSITIONED}, the status before
- * @param to       for {@link Kind#TRANSITIONED}, the status after
- * @param reason   for {@link Kind#TRANSITIONED}, the history's reason
+ * @param from     for {@link Kind#TRANSITIONED} and {@link Kind#RECOVERED}, the status before
+ * @param to       for {@link Kind#TRANSITIONED} and {@link Kind#RECOVERED}, the status after
+ * @param reason   for {@link Kind#TRANSITIONED} and {@link Kind#RECOVERED}, the history's reason
  * @param ref      for {@link Kind#ACTIVITY_APPENDED}, the activity's seq; for {@link Kind#TRANSCRIPT_CHANGED},
  *                 the number of the newest item appended (0 when none was)
  * @param appended for {@link Kind#TRANSCRIPT_CHANGED}, how many items were appended
@@ -31,7 +32,16 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
     /** How many rows a store keeps at least; older ones are pruned by the writers (see docs/events.md). */
     public static final int RETAINED = 10_000;
 
-    public enum Kind { CREATED, TRANSITIONED, CONTEXT_CHANGED, ACTIVITY_APPENDED, TRANSCRIPT_CHANGED, FORKED }
+    /**
+     * What a change was. {@link #RECOVERED} is not stored: a crash recovery is logged as
+     * {@link #TRANSITIONED} with the reason {@link Transition#CRASH_RECOVERY}, so that the log's stored
+     * kinds (and the tables' checks on them) stay as they are; it is told apart when the row is read.
+     */
+    public enum Kind {
+        CREATED, TRANSITIONED, CONTEXT_CHANGED, ACTIVITY_APPENDED, TRANSCRIPT_CHANGED, FORKED,
+        /** A crash recovery made the session PAUSED; {@code from}, {@code to} and {@code reason} are set as for a transition. */
+        RECOVERED
+    }
 
     public Change {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -43,9 +53,18 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
         Objects.requireNonNull(reason, "reason");
     }
 
-    /** What an adapter writes: everything but the position (the store assigns it) and the origin. */
+    /**
+     * What an adapter writes: everything but the position (the store assigns it) and the origin. Its
+     * kind is the stored one, never {@link Kind#RECOVERED} (see {@link Kind}).
+     */
     public record Entry(SessionId sessionId, Kind kind, Actor actor, Instant at, long writeId, SessionStatus from,
             SessionStatus to, String reason, long ref, long appended, long removed) {
+
+        public Entry {
+            if (kind == Kind.RECOVERED) {
+                throw new IllegalArgumentException("a recovery is stored as TRANSITIONED with its reason");
+            }
+        }
 
         public static Entry of(SessionId id, Kind kind, WriteContext write) {
             return new Entry(id, kind, write.actor(), write.at(), write.writeId(), null, null, null, 0, 0, 0);
@@ -66,8 +85,10 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
                     newestAppended, appended, removed);
         }
 
+        /** The change as read back: a transition whose reason is a crash recovery is a {@link Kind#RECOVERED}. */
         public Change at(long seq, boolean own) {
-            return new Change(seq, sessionId, kind, actor, at, own, writeId, Optional.ofNullable(from),
+            Kind read = kind == Kind.TRANSITIONED && Transition.CRASH_RECOVERY.equals(reason) ? Kind.RECOVERED : kind;
+            return new Change(seq, sessionId, read, actor, at, own, writeId, Optional.ofNullable(from),
                     Optional.ofNullable(to), Optional.ofNullable(reason), ref, appended, removed);
         }
     }

@@ -1,6 +1,8 @@
 package io.claudesignal.sessions.application.port.out;
 
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.Session;
@@ -14,6 +16,7 @@ import io.claudesignal.sessions.domain.Transition;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -68,13 +71,49 @@ public interface SessionRepository {
      * <p>When the status changes, the step also records the {@link Transition} and, when the new
      * status is not ACTIVE, drops the session's lease, as {@link #compareAndSetStatus} does.
      *
-     * @return the session as stored afterwards
+     * @return the session as read, and as stored afterwards
      * @throws SessionNotFoundException when there is no such session
      * @throws LeaseLostException       when the write is fenced and the lease no longer holds
      * @throws StaleVersionException    when the stored version moved between read and write (a store
      *                                  that locks the row for the whole step never raises it)
      */
-    Session update(SessionId id, UnaryOperator<Session> change, WriteContext write);
+    Updated update(SessionId id, UnaryOperator<Session> change, WriteContext write);
+
+    /**
+     * What an {@link #update} replaced and what it wrote: the caller learns both from the result, not
+     * from values its {@code change} saw in passing.
+     *
+     * @param replaced the session as read in the step
+     * @param written  the session as stored afterwards: {@code replaced} itself when nothing was written
+     */
+    record Updated(Session replaced, Session written) {
+        public Updated {
+            Objects.requireNonNull(replaced, "replaced");
+            Objects.requireNonNull(written, "written");
+        }
+
+        /** Whether the step wrote: the change returned something other than its argument. */
+        public boolean wrote() {
+            return written != replaced;
+        }
+    }
+
+    /**
+     * A fork, in one atomic step (on this port, as it makes a session): stores {@code child} (a new
+     * CREATED session whose {@code forkedFrom} names the parent and {@code throughSeq}) with the
+     * parent's context as it is at that moment, copies the parent's transcript items numbered up to
+     * {@code throughSeq} keeping their numbers and keys, starts the child's numbering after
+     * {@code throughSeq}, and records a {@link Transition#FORK} entry (CREATED to CREATED) in the
+     * child's history. The parent is not changed.
+     *
+     * @param child the new session as {@link Session#forkOf} makes it; its context is replaced by the
+     *              parent's as read in the same step
+     * @return the child as stored
+     * @throws SessionNotFoundException  when there is no such parent
+     * @throws InvalidInputException     when {@code throughSeq} is above the parent's newest item
+     * @throws DuplicateSessionException when a session with the child's id exists already
+     */
+    Session fork(Session child, WriteContext write);
 
     /**
      * Deletes the session if it is in {@code required} status, erasing its context.

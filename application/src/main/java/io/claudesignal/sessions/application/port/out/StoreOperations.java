@@ -5,6 +5,7 @@ import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ public interface StoreOperations {
     void backup(Path target);
 
     /** What {@link #sizes()} counts; a status without sessions may be missing from the map. */
-    record Sizes(Map<String, Long> sessionsByStatus, long transcriptItems, OptionalLong fileBytes) {
+    record Sizes(Map<SessionStatus, Long> sessionsByStatus, long transcriptItems, OptionalLong fileBytes) {
         public Sizes {
             sessionsByStatus = Map.copyOf(sessionsByStatus);
         }

@@ -1,8 +1,6 @@
 package io.claudesignal.sessions.application.port.out;
 
-import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.LeaseLostException;
-import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.TranscriptItem;
@@ -67,22 +65,6 @@ public interface TranscriptRepository {
      * @throws SessionNotFoundException when there is no such session
      */
     long count(SessionId id);
-
-    /**
-     * In one atomic step: stores {@code child} (a new CREATED session whose {@code forkedFrom} names
-     * the parent and {@code throughSeq}) with the parent's context as it is at that moment, copies the
-     * parent's items numbered up to {@code throughSeq} keeping their numbers and keys, starts the
-     * child's numbering after {@code throughSeq}, and records a {@link io.claudesignal.sessions.domain.Transition#FORK}
-     * entry (CREATED to CREATED) in the child's history. The parent is not changed.
-     *
-     * @param child the new session as {@link Session#forkOf} makes it; its context is replaced by the
-     *              parent's as read in the same step
-     * @return the child as stored
-     * @throws SessionNotFoundException  when there is no such parent
-     * @throws InvalidInputException     when {@code throughSeq} is above the parent's newest item
-     * @throws DuplicateSessionException when a session with the child's id exists already
-     */
-    Session fork(Session child, WriteContext write);
 
     /**
      * What an append stored: {@code items}, and whether it wrote them ({@code false} when a keyed
