@@ -14,11 +14,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.DSLContext;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.Table;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -108,6 +110,15 @@ public final class SqlTables {
                     r.get(version), Optional.ofNullable(r.get(forkedFromId))
                             .map(parent -> new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq))),
                     Boolean.TRUE.equals(r.get(pinned)));
+        }
+
+        /** Pauses sessions at {@code at} (a crash recovery), their context set to {@code newContext}; add the WHERE. */
+        public UpdateSetMoreStep<Record> pause(DSLContext ctx, Instant at, Field<String> newContext) {
+            return ctx.update(table)
+                    .set(status, SessionStatus.PAUSED.name())
+                    .set(version, version.plus(1))
+                    .set(updatedAt, DSL.greatest(updatedAt, DSL.val(at, updatedAt)))
+                    .set(context, newContext);
         }
 
         public SessionSummary toSummary(Record r) {

@@ -208,8 +208,7 @@ public final class SqlTranscripts implements TranscriptRepository {
         return db.write(ctx -> {
             // Locked where rows are locked: no append or pop of the parent's slips between check and copy.
             var read = ctx.select(sessions.context).from(sessions.table).where(sessions.id.eq(parent));
-            String context = (rules.dialect().locksRows() ? read.forUpdate() : read)
-                    .fetchOptional(sessions.context)
+            String context = rules.dialect().writeLocks().forWrite(read).fetchOptional(sessions.context)
                     .orElseThrow(() -> new SessionNotFoundException(origin.parentId()));
             long newest = ctx.select(DSL.max(items.seq)).from(items.table)
                     .where(items.sessionId.eq(parent))

@@ -32,8 +32,14 @@ class SqlTablesTest {
         }
 
         @Override
-        public boolean locksRows() {
-            return true;
+        public WriteLocks writeLocks() {
+            return WriteLocks.ROWS;
+        }
+
+        @Override
+        public java.util.List<UUID> pauseAbandoned(DSLContext ctx, SqlTables.Sessions sessions,
+                org.jooq.Condition abandoned, Instant at) {
+            return java.util.List.of();
         }
 
         @Override

@@ -26,7 +26,7 @@ import java.util.Properties;
  * <p>Advisory locks belong to a connection; within one JVM a second handle under the same name shares
  * the first one's (counted by {@link SqlDaemonNames}) and, as a newer incarnation, fences it.
  */
-final class PostgresNameLocks extends SqlDaemonNames {
+final class PostgresNameLocks implements SqlDaemonNames.Lock {
 
     private final PostgresUrl url;
     private final String schema;
@@ -45,12 +45,12 @@ final class PostgresNameLocks extends SqlDaemonNames {
     }
 
     @Override
-    protected String key(Actor daemon) {
+    public String key(Actor daemon) {
         return location() + "/" + daemon.value();
     }
 
     @Override
-    protected StorageException closedError() {
+    public StorageException closedError() {
         return new StorageException(StorageException.Reason.CLOSED, null, url + ": the store is closed");
     }
 
@@ -67,7 +67,7 @@ final class PostgresNameLocks extends SqlDaemonNames {
 
     /** Takes the name's advisory lock on a connection of its own; closing it, the server releases the lock. */
     @Override
-    protected AutoCloseable lock(Actor daemon) {
+    public AutoCloseable lock(Actor daemon) {
         long key = lockKey(schema, daemon);
         Properties props = new Properties();
         props.setProperty("ApplicationName", "claude-signal-sessions daemon lock");

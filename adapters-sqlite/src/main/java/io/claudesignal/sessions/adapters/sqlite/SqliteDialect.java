@@ -1,9 +1,17 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlDialect;
+import io.claudesignal.sessions.adapters.jdbc.SqlTables;
+import io.claudesignal.sessions.adapters.jdbc.WriteLocks;
+import io.claudesignal.sessions.domain.Session;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
 import org.jooq.DataType;
+import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
@@ -33,8 +41,23 @@ final class SqliteDialect implements SqlDialect {
     }
 
     @Override
-    public boolean locksRows() {
-        return false;
+    public WriteLocks writeLocks() {
+        return WriteLocks.DATABASE;
+    }
+
+    /**
+     * One UPDATE whose WHERE is the abandoned condition itself: evaluated once, on the sessions' rows (a
+     * lease is looked up by its primary key), each context stamped by {@code json_set}; nothing to skip
+     * under the single writer. (Before, an INSERT … SELECT and the UPDATE each evaluated a join of both
+     * tables: measured, the SQL alone about 3 times a bare UPDATE of the same rows.)
+     */
+    @Override
+    public List<UUID> pauseAbandoned(DSLContext ctx, SqlTables.Sessions s, Condition abandoned, Instant at) {
+        return s.pause(ctx, at, DSL.function("json_set", String.class, s.context,
+                        DSL.inline("$." + Session.RECOVERED_AT), DSL.val(at.truncatedTo(ChronoUnit.MICROS).toString())))
+                .where(abandoned)
+                .returning(s.id)
+                .fetch(s.id);
     }
 
     @Override
