@@ -36,7 +36,7 @@ public final class SqlChangeLog implements ChangeFeed {
     private final SqlTransactions db;
     private final SqlDialect dialect;
     private final Supplier<Watch> follower;
-    final ChangeTable t;
+    final SqlTables.Changes t;
     // Random, so that two opens of one database (in one process or two) never share one.
     final long origin = new SecureRandom().nextLong();
     private volatile PrerenderedStatement insert;
@@ -48,7 +48,7 @@ public final class SqlChangeLog implements ChangeFeed {
         this.db = db;
         this.dialect = dialect;
         this.follower = follower;
-        this.t = new ChangeTable(dialect);
+        this.t = new SqlTables(dialect).changes;
     }
 
     /** Records a change in the write's own transaction; call it last, after the change itself. */

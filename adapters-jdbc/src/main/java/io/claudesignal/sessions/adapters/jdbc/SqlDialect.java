@@ -6,21 +6,22 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.DataType;
 import org.jooq.Field;
+import org.jooq.Schema;
 
 /**
  * What one SQL database does differently, as far as the shared core ({@link SqlSessions},
- * {@link SqlLeases}, {@link SqlActivityLog}) needs to know: how it stores ids and instants, how a
- * write excludes the others, and how it says "duplicate key".
+ * {@link SqlLeases}, {@link SqlTranscripts}, {@link SqlOperations}, {@link SqlChangeLog}) needs to know:
+ * its generated schema, how writers exclude each other, how it says "duplicate key", its clock, how it
+ * announces a change, and the one statement of a recovery that differs.
  */
 public interface SqlDialect {
 
-    /** How a session id is stored: a native {@code uuid}, or text through a converter. */
-    DataType<UUID> uuidType();
-
-    /** How an instant is stored: a native {@code timestamptz}, or text through a converter. */
-    DataType<Instant> instantType();
+    /**
+     * The schema jOOQ generated at build time from this database's own migrations: the only description
+     * of its tables and columns, each typed as this database stores it ({@link SqlTables}).
+     */
+    Schema schema();
 
     /** How writers exclude each other: by row locks, or one write transaction at a time. */
     WriteLocks writeLocks();

@@ -3,6 +3,7 @@ package io.claudesignal.sessions.adapters.postgres;
 import io.claudesignal.sessions.adapters.jdbc.SqlDialect;
 import io.claudesignal.sessions.adapters.jdbc.SqlTables;
 import io.claudesignal.sessions.adapters.jdbc.WriteLocks;
+import io.claudesignal.sessions.adapters.postgres.jooq.DefaultSchema;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.StorageException;
@@ -16,7 +17,7 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record2;
-import org.jooq.DataType;
+import org.jooq.Schema;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -59,14 +60,10 @@ final class PostgresDialect implements SqlDialect {
                 .fetchSingle().value1().toInstant());
     }
 
+    /** Generated from the migrations by DDLDatabase, unqualified: the schema is chosen at run time. */
     @Override
-    public DataType<UUID> uuidType() {
-        return SQLDataType.UUID;
-    }
-
-    @Override
-    public DataType<Instant> instantType() {
-        return SQLDataType.INSTANT;
+    public Schema schema() {
+        return DefaultSchema.DEFAULT_SCHEMA;
     }
 
     @Override

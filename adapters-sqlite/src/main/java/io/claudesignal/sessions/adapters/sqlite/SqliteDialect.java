@@ -3,6 +3,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 import io.claudesignal.sessions.adapters.jdbc.SqlDialect;
 import io.claudesignal.sessions.adapters.jdbc.SqlTables;
 import io.claudesignal.sessions.adapters.jdbc.WriteLocks;
+import io.claudesignal.sessions.adapters.sqlite.jooq.DefaultSchema;
 import io.claudesignal.sessions.domain.Session;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,34 +11,25 @@ import java.util.List;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.DataType;
+import org.jooq.Schema;
 import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 /**
- * SQLite for the shared SQL core: ids and instants stored as text (the converters the generated code
- * uses too), and no row locks: every write runs in the writer's IMMEDIATE transaction, which already
+ * SQLite for the shared SQL core: its generated schema (ids and instants stored as text through
+ * {@link UuidTextConverter} and {@link InstantTextConverter}), and no row locks: every write runs in the writer's IMMEDIATE transaction, which already
  * excludes every other writer of the file.
  */
 final class SqliteDialect implements SqlDialect {
 
     static final SqliteDialect INSTANCE = new SqliteDialect();
 
-    private static final DataType<UUID> UUID_TEXT = SQLDataType.VARCHAR.asConvertedDataType(new UuidTextConverter());
-    private static final DataType<Instant> INSTANT_TEXT =
-            SQLDataType.VARCHAR.asConvertedDataType(new InstantTextConverter());
-
     private SqliteDialect() {
     }
 
+    /** Generated from the migrations, run by Flyway into a file at build time; ids and instants as text. */
     @Override
-    public DataType<UUID> uuidType() {
-        return UUID_TEXT;
-    }
-
-    @Override
-    public DataType<Instant> instantType() {
-        return INSTANT_TEXT;
+    public Schema schema() {
+        return DefaultSchema.DEFAULT_SCHEMA;
     }
 
     @Override
