@@ -12,7 +12,7 @@ import org.jooq.Schema;
 /**
  * What one SQL database does differently, as far as the shared core ({@link SqlSessions},
  * {@link SqlLeases}, {@link SqlTranscripts}, {@link SqlOperations}, {@link SqlChangeLog}) needs to know:
- * its generated schema, how writers exclude each other, how it says "duplicate key", its clock, how it
+ * its generated schema, how writers exclude each other, its clock, how it
  * announces a change, and the one statement of a recovery that differs.
  */
 public interface SqlDialect {
@@ -34,9 +34,6 @@ public interface SqlDialect {
      * are skipped and the rest checked again under their locks). The core writes the rest once.
      */
     List<UUID> pauseAbandoned(DSLContext ctx, SqlTables.Sessions sessions, Condition abandoned, Instant at);
-
-    /** Whether {@code error} is the database refusing a row whose key exists already. */
-    boolean isUniqueViolation(Throwable error);
 
     /**
      * The database's own clock, read in the transaction {@code ctx} runs, when lease time comes from it

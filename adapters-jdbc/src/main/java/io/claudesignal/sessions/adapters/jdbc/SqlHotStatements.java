@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -72,7 +73,10 @@ final class SqlHotStatements {
                 .values(p("id", s.id), p("project", s.projectPath), p("thread", s.threadId), p("status", s.status),
                         p("created", s.createdAt), p("updated", s.updatedAt), p("version", s.version),
                         p("context", s.context), p("parent", s.forkedFromId), p("forkSeq", s.forkedFromSeq),
-                        p("pinned", s.pinned)),
+                        p("pinned", s.pinned))
+                // Insert if absent: of two inserts racing for one id exactly one inserts it, and the other
+                // learns so without an error that would abort its transaction.
+                .onConflict(s.id).doNothing(),
                 "id", "project", "thread", "status", "created", "updated", "version", "context", "parent", "forkSeq",
                 "pinned");
         var lockQuery = render.select(s.status).from(s.table).where(s.id.eq(p("id", s.id)));
@@ -155,6 +159,19 @@ final class SqlHotStatements {
                 rendered = hot;
             }
             return hot;
+        }
+    }
+
+    /** Inserts {@code session}, whole; refuses an id that exists. */
+    void insertSession(DSLContext ctx, Session session) throws SQLException {
+        try (PreparedStatement statement = insert.prepare(ctx, id(session.id()), session.projectPath(),
+                session.threadId(), session.status().name(), PrerenderedStatement.db(s.createdAt, session.createdAt()),
+                PrerenderedStatement.db(s.updatedAt, session.updatedAt()), session.version(), session.context(),
+                session.forkedFrom().map(f -> id(f.parentId())).orElse(null),
+                session.forkedFrom().map(f -> f.seq()).orElse(null), session.pinned())) {
+            if (statement.executeUpdate() == 0) {
+                throw new DuplicateSessionException(session.id());
+            }
         }
     }
 

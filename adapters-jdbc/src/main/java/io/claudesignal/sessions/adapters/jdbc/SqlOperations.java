@@ -3,7 +3,6 @@ package io.claudesignal.sessions.adapters.jdbc;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Activity;
-import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -12,6 +11,7 @@ import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +26,7 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.Record2;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -58,6 +59,7 @@ public final class SqlOperations implements StoreOperations {
     private final SqlTransactions db;
     private final SqlTables.Sessions sessions;
     private final SqlDialect dialect;
+    private final SqlRules rules;
     private final Files files;
     private final SqlTables.Transitions transitions;
     private final SqlTables.ActivityLogs activityLogs;
@@ -66,7 +68,8 @@ public final class SqlOperations implements StoreOperations {
     private final SqlTables.TranscriptItems transcriptItems;
 
     public SqlOperations(SqlTransactions db, SqlDialect dialect, Files files) {
-        SqlTables tables = new SqlTables(dialect);
+        this.rules = new SqlRules(dialect);
+        SqlTables tables = rules.tables();
         this.db = db;
         this.dialect = dialect;
         this.files = files;
@@ -163,19 +166,10 @@ public final class SqlOperations implements StoreOperations {
         Session s = archive.session();
         UUID uuid = s.id().value();
         db.write(ctx -> {
-            var insert = ctx.insertInto(sessions.table)
-                    .set(sessions.id, uuid).set(sessions.projectPath, s.projectPath())
-                    .set(sessions.threadId, s.threadId()).set(sessions.status, s.status().name())
-                    .set(sessions.createdAt, s.createdAt()).set(sessions.updatedAt, s.updatedAt())
-                    .set(sessions.version, s.version()).set(sessions.context, s.context())
-                    .set(sessions.forkedFromId, s.forkedFrom().map(f -> f.parentId().value()).orElse(null))
-                    .set(sessions.forkedFromSeq, s.forkedFrom().map(f -> f.seq()).orElse(null))
-                    .set(sessions.pinned, s.pinned());
-            // ON CONFLICT DO NOTHING: of two imports racing for one session exactly one inserts it, and
-            // the other learns so without an error that would abort its transaction.
-            boolean inserted = insert.onConflict(sessions.id).doNothing().execute() > 0;
-            if (!inserted) {
-                throw new DuplicateSessionException(s.id());
+            try {
+                rules.hot(ctx).insertSession(ctx, s);
+            } catch (SQLException e) {
+                throw new DataAccessException("importing a session", e);
             }
             for (Transition t : archive.history()) {
                 ctx.insertInto(transitions.table)

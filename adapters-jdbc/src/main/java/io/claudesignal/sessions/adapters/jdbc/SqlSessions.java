@@ -7,7 +7,6 @@ import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Actor;
-import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -71,18 +70,9 @@ public final class SqlSessions implements SessionRepository {
     @Override
     public void insert(Session session, WriteContext write) {
         db.write(ctx -> {
-            SqlHotStatements sql = rules.hot(ctx);
-            try (PreparedStatement insert = sql.insert.prepare(ctx, sql.id(session.id()), session.projectPath(),
-                    session.threadId(), session.status().name(), PrerenderedStatement.db(sessions.createdAt,
-                            session.createdAt()), PrerenderedStatement.db(sessions.updatedAt, session.updatedAt()),
-                    session.version(), session.context(),
-                    session.forkedFrom().map(f -> sql.id(f.parentId())).orElse(null),
-                    session.forkedFrom().map(f -> f.seq()).orElse(null), session.pinned())) {
-                insert.executeUpdate();
+            try {
+                rules.hot(ctx).insertSession(ctx, session);
             } catch (SQLException e) {
-                if (rules.dialect().isUniqueViolation(e)) {
-                    throw new DuplicateSessionException(session.id());
-                }
                 throw new DataAccessException("inserting a session", e);
             }
             changes.record(ctx, Change.Entry.of(session.id(), Change.Kind.CREATED, write));

@@ -121,9 +121,4 @@ final class PostgresDialect implements SqlDialect {
     public Optional<Field<Long>> changeHorizon() {
         return Optional.of(HORIZON);
     }
-
-    @Override
-    public boolean isUniqueViolation(Throwable error) {
-        return PostgresErrors.isUniqueViolation(error);
-    }
 }

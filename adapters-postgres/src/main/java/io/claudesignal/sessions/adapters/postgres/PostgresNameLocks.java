@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.postgres;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
+import io.claudesignal.sessions.adapters.jdbc.SqlErrors;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.DaemonRunningException;
 import io.claudesignal.sessions.domain.StorageException;
@@ -83,23 +84,15 @@ final class PostgresNameLocks implements SqlDaemonNames.Lock {
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    closeQuietly(connection);
+                    SqlErrors.closeQuietly(connection); // nothing was locked through it
                     throw new DaemonRunningException(daemon, "another connection holds its advisory lock "
                             + key + " on " + url);
                 }
             }
             return connection;
         } catch (SQLException e) {
-            closeQuietly(connection);
+            SqlErrors.closeQuietly(connection);
             throw PostgresErrors.translate(url, "locking the daemon's name", e);
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // nothing was locked through it
         }
     }
 }

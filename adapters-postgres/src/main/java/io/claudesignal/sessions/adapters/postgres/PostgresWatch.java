@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlErrors;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -62,13 +63,6 @@ final class PostgresWatch implements ChangeFeed.Watch {
 
     @Override
     public void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // The server drops the LISTEN with the session.
-            }
-            connection = null;
-        }
+        connection = SqlErrors.closeQuietly(connection); // the server drops the LISTEN with the session
     }
 }

@@ -4,7 +4,6 @@ import io.claudesignal.sessions.adapters.jdbc.SqlTransactions;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Function;
 import org.jooq.DSLContext;
@@ -114,16 +113,6 @@ final class SqliteDatabase implements SqlTransactions, AutoCloseable {
             // removes the -wal and -shm files; a read-only one would leave them behind.
             readers.close();
             writer.closeConnection();
-        }
-    }
-
-    static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Closing is best effort: SQLite rolls back an open transaction on its own.
-            }
         }
     }
 }

@@ -51,9 +51,4 @@ final class SqliteDialect implements SqlDialect {
                 .returning(s.id)
                 .fetch(s.id);
     }
-
-    @Override
-    public boolean isUniqueViolation(Throwable error) {
-        return SqliteErrors.isConstraint(error);
-    }
 }

@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlErrors;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,13 +65,6 @@ final class SqliteWatch implements ChangeFeed.Watch {
 
     @Override
     public void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Closing a read-only connection loses nothing.
-            }
-            connection = null;
-        }
+        connection = SqlErrors.closeQuietly(connection); // a read-only connection: nothing to lose
     }
 }
