@@ -35,6 +35,7 @@ import org.jooq.impl.DSL;
  */
 public final class SqlTables {
 
+    private final Schema generated;
     public final Sessions sessions;
     public final Leases leases;
     public final ActivityLogs activityLogs;
@@ -52,18 +53,19 @@ public final class SqlTables {
 
     /** @param generated the schema jOOQ generated from the adapter's migrations */
     public SqlTables(Schema generated) {
-        sessions = new Sessions(table(generated, "sessions"));
-        leases = new Leases(table(generated, "leases"));
-        activityLogs = new ActivityLogs(table(generated, "activity_logs"));
-        activities = new Activities(table(generated, "activities"));
-        transitions = new Transitions(table(generated, "transitions"));
-        daemons = new Daemons(table(generated, "daemons"));
-        transcripts = new Transcripts(table(generated, "transcripts"));
-        transcriptItems = new TranscriptItems(table(generated, "transcript_items"));
-        changes = new Changes(table(generated, "changes"), table(generated, "change_log_pruned"));
+        this.generated = generated; // first: the tables below take their columns from it
+        sessions = new Sessions();
+        leases = new Leases();
+        activityLogs = new ActivityLogs();
+        activities = new Activities();
+        transitions = new Transitions();
+        daemons = new Daemons();
+        transcripts = new Transcripts();
+        transcriptItems = new TranscriptItems();
+        changes = new Changes();
     }
 
-    private static Table<?> table(Schema generated, String name) {
+    private Table<?> table(String name) {
         Table<?> table = generated.getTable(name);
         if (table == null) {
             throw new IllegalStateException("the generated schema has no table " + name
@@ -101,43 +103,27 @@ public final class SqlTables {
     }
 
     /** {@code sessions}: one row a session, its context included. */
-    public static final class Sessions {
-        public final Table<?> table;
-        public final Field<UUID> id;
-        public final Field<String> projectPath;
-        public final Field<String> threadId;
-        public final Field<String> status;
-        public final Field<Instant> createdAt;
-        public final Field<Instant> updatedAt;
-        public final Field<Long> version;
-        public final Field<String> context;
+    public final class Sessions {
+        public final Table<?> table = table("sessions");
+        public final Field<UUID> id = uuid(table, "id");
+        public final Field<String> projectPath = text(table, "project_path");
+        public final Field<String> threadId = text(table, "thread_id");
+        public final Field<String> status = text(table, "status");
+        public final Field<Instant> createdAt = instant(table, "created_at");
+        public final Field<Instant> updatedAt = instant(table, "updated_at");
+        public final Field<Long> version = bigint(table, "version");
+        public final Field<String> context = text(table, "context");
         /** Where a forked session came from: both null unless it is a fork. */
-        public final Field<UUID> forkedFromId;
-        public final Field<Long> forkedFromSeq;
+        public final Field<UUID> forkedFromId = uuid(table, "forked_from_id");
+        public final Field<Long> forkedFromSeq = bigint(table, "forked_from_seq");
         /** Kept by retention whatever its age: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL. */
-        public final Field<Boolean> pinned;
+        public final Field<Boolean> pinned = column(table, "pinned", Boolean.class);
         /** Everything but the context, in this order: a list never reads a context. */
-        public final List<SelectField<?>> summary;
+        public final List<SelectField<?>> summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt,
+                version, pinned);
         /** The whole row, in this order. */
-        public final List<Field<?>> all;
-
-        Sessions(Table<?> table) {
-            this.table = table;
-            id = uuid(table, "id");
-            projectPath = text(table, "project_path");
-            threadId = text(table, "thread_id");
-            status = text(table, "status");
-            createdAt = instant(table, "created_at");
-            updatedAt = instant(table, "updated_at");
-            version = bigint(table, "version");
-            context = text(table, "context");
-            forkedFromId = uuid(table, "forked_from_id");
-            forkedFromSeq = bigint(table, "forked_from_seq");
-            pinned = column(table, "pinned", Boolean.class);
-            summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, pinned);
-            all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context, forkedFromId,
-                    forkedFromSeq, pinned);
-        }
+        public final List<Field<?>> all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version,
+                context, forkedFromId, forkedFromSeq, pinned);
 
         public Session toSession(Record r) {
             return new Session(new SessionId(r.get(id)), r.get(projectPath), r.get(threadId),
@@ -164,22 +150,13 @@ public final class SqlTables {
     }
 
     /** {@code leases}: at most one a session, only on ACTIVE sessions. */
-    public static final class Leases {
-        public final Table<?> table;
-        public final Field<UUID> sessionId;
-        public final Field<String> owner;
-        public final Field<Long> token;
-        public final Field<Instant> expiresAt;
-        public final List<Field<?>> all;
-
-        Leases(Table<?> table) {
-            this.table = table;
-            sessionId = uuid(table, "session_id");
-            owner = text(table, "owner");
-            token = bigint(table, "token");
-            expiresAt = instant(table, "expires_at");
-            all = List.of(sessionId, owner, token, expiresAt);
-        }
+    public final class Leases {
+        public final Table<?> table = table("leases");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<String> owner = text(table, "owner");
+        public final Field<Long> token = bigint(table, "token");
+        public final Field<Instant> expiresAt = instant(table, "expires_at");
+        public final List<Field<?>> all = List.of(sessionId, owner, token, expiresAt);
 
         public Lease toLease(Record r) {
             return new Lease(new SessionId(r.get(sessionId)), new Actor(r.get(owner)), r.get(token), r.get(expiresAt));
@@ -187,39 +164,22 @@ public final class SqlTables {
     }
 
     /** {@code activity_logs}: a session's newest entry number and its acknowledged marker. */
-    public static final class ActivityLogs {
-        public final Table<?> table;
-        public final Field<UUID> sessionId;
-        public final Field<Long> lastSeq;
-        public final Field<Long> acknowledgedSeq;
-
-        ActivityLogs(Table<?> table) {
-            this.table = table;
-            sessionId = uuid(table, "session_id");
-            lastSeq = bigint(table, "last_seq");
-            acknowledgedSeq = bigint(table, "acknowledged_seq");
-        }
+    public final class ActivityLogs {
+        public final Table<?> table = table("activity_logs");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> lastSeq = bigint(table, "last_seq");
+        public final Field<Long> acknowledgedSeq = bigint(table, "acknowledged_seq");
     }
 
     /** {@code activities}: the entries of the activity logs that are kept. */
-    public static final class Activities {
-        public final Table<?> table;
-        public final Field<UUID> sessionId;
-        public final Field<Long> seq;
-        public final Field<String> type;
-        public final Field<Instant> occurredAt;
-        public final Field<String> details;
-        public final List<Field<?>> all;
-
-        Activities(Table<?> table) {
-            this.table = table;
-            sessionId = uuid(table, "session_id");
-            seq = bigint(table, "seq");
-            type = text(table, "type");
-            occurredAt = instant(table, "occurred_at");
-            details = text(table, "details");
-            all = List.of(sessionId, seq, type, occurredAt, details);
-        }
+    public final class Activities {
+        public final Table<?> table = table("activities");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<String> type = text(table, "type");
+        public final Field<Instant> occurredAt = instant(table, "occurred_at");
+        public final Field<String> details = text(table, "details");
+        public final List<Field<?>> all = List.of(sessionId, seq, type, occurredAt, details);
 
         public Activity toActivity(SessionId id, Record r) {
             return new Activity(id, r.get(seq), r.get(type), r.get(details), r.get(occurredAt));
@@ -227,38 +187,22 @@ public final class SqlTables {
     }
 
     /** {@code transcripts}: a session's last transcript number handed out (it only goes up). */
-    public static final class Transcripts {
-        public final Table<?> table;
-        public final Field<UUID> sessionId;
-        public final Field<Long> lastSeq;
-
-        Transcripts(Table<?> table) {
-            this.table = table;
-            sessionId = uuid(table, "session_id");
-            lastSeq = bigint(table, "last_seq");
-        }
+    public final class Transcripts {
+        public final Table<?> table = table("transcripts");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> lastSeq = bigint(table, "last_seq");
     }
 
     /** {@code transcript_items}: the items, by (session, seq); the item itself last. */
-    public static final class TranscriptItems {
-        public final Table<?> table;
-        public final Field<UUID> sessionId;
-        public final Field<Long> seq;
-        public final Field<String> key;
-        public final Field<Instant> appendedAt;
-        public final Field<String> item;
+    public final class TranscriptItems {
+        public final Table<?> table = table("transcript_items");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<String> key = text(table, "item_key");
+        public final Field<Instant> appendedAt = instant(table, "appended_at");
+        public final Field<String> item = text(table, "item");
         /** The whole row, in this order. */
-        public final List<Field<?>> all;
-
-        TranscriptItems(Table<?> table) {
-            this.table = table;
-            sessionId = uuid(table, "session_id");
-            seq = bigint(table, "seq");
-            key = text(table, "item_key");
-            appendedAt = instant(table, "appended_at");
-            item = text(table, "item");
-            all = List.of(sessionId, seq, key, appendedAt, item);
-        }
+        public final List<Field<?>> all = List.of(sessionId, seq, key, appendedAt, item);
 
         public TranscriptItem toItem(Record r) {
             return new TranscriptItem(new SessionId(r.get(sessionId)), r.get(seq), r.get(item),
@@ -267,28 +211,16 @@ public final class SqlTables {
     }
 
     /** {@code transitions}: the history, one row a status change. */
-    public static final class Transitions {
-        public final Table<?> table;
-        public final Field<UUID> sessionId;
-        public final Field<Long> seq;
-        public final Field<String> fromStatus;
-        public final Field<String> toStatus;
-        public final Field<Instant> changedAt;
-        public final Field<String> reason;
-        public final Field<String> actor;
-        public final List<Field<?>> all;
-
-        Transitions(Table<?> table) {
-            this.table = table;
-            sessionId = uuid(table, "session_id");
-            seq = bigint(table, "seq");
-            fromStatus = text(table, "from_status");
-            toStatus = text(table, "to_status");
-            changedAt = instant(table, "changed_at");
-            reason = text(table, "reason");
-            actor = text(table, "actor");
-            all = List.of(sessionId, seq, fromStatus, toStatus, changedAt, reason, actor);
-        }
+    public final class Transitions {
+        public final Table<?> table = table("transitions");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<String> fromStatus = text(table, "from_status");
+        public final Field<String> toStatus = text(table, "to_status");
+        public final Field<Instant> changedAt = instant(table, "changed_at");
+        public final Field<String> reason = text(table, "reason");
+        public final Field<String> actor = text(table, "actor");
+        public final List<Field<?>> all = List.of(sessionId, seq, fromStatus, toStatus, changedAt, reason, actor);
 
         public Transition toTransition(SessionId id, Record r) {
             return new Transition(id, SessionStatus.valueOf(r.get(fromStatus)), SessionStatus.valueOf(r.get(toStatus)),
@@ -297,67 +229,37 @@ public final class SqlTables {
     }
 
     /** {@code daemons}: a daemon's name and its newest incarnation. */
-    public static final class Daemons {
-        public final Table<?> table;
-        public final Field<String> name;
-        public final Field<Long> incarnation;
-        public final Field<Instant> startedAt;
-
-        Daemons(Table<?> table) {
-            this.table = table;
-            name = text(table, "name");
-            incarnation = bigint(table, "incarnation");
-            startedAt = instant(table, "started_at");
-        }
+    public final class Daemons {
+        public final Table<?> table = table("daemons");
+        public final Field<String> name = text(table, "name");
+        public final Field<Long> incarnation = bigint(table, "incarnation");
+        public final Field<Instant> startedAt = instant(table, "started_at");
     }
 
     /** {@code changes}, the change log, ordered by (xact, seq); {@code change_log_pruned}, how far pruning went. */
-    public static final class Changes {
-        public final Table<?> table;
-        public final Field<Long> xact;
-        public final Field<Long> seq;
-        public final Field<UUID> sessionId;
-        public final Field<String> kind;
-        public final Field<String> actor;
-        public final Field<Instant> changedAt;
-        public final Field<Long> origin;
-        public final Field<Long> writeId;
-        public final Field<String> fromStatus;
-        public final Field<String> toStatus;
-        public final Field<String> reason;
-        public final Field<Long> ref;
-        public final Field<Long> appended;
-        public final Field<Long> removed;
+    public final class Changes {
+        public final Table<?> table = table("changes");
+        public final Field<Long> xact = bigint(table, "xact");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<String> kind = text(table, "kind");
+        public final Field<String> actor = text(table, "actor");
+        public final Field<Instant> changedAt = instant(table, "changed_at");
+        public final Field<Long> origin = bigint(table, "origin");
+        public final Field<Long> writeId = bigint(table, "write_id");
+        public final Field<String> fromStatus = text(table, "from_status");
+        public final Field<String> toStatus = text(table, "to_status");
+        public final Field<String> reason = text(table, "reason");
+        public final Field<Long> ref = bigint(table, "ref");
+        public final Field<Long> appended = bigint(table, "appended");
+        public final Field<Long> removed = bigint(table, "removed");
         /** A whole row, in the order {@link #toChange} reads it. */
-        public final List<Field<?>> all;
-        public final Table<?> pruned;
-        public final Field<Integer> prunedId;
-        public final Field<Long> prunedXact;
-        public final Field<Long> prunedSeq;
-
-        Changes(Table<?> table, Table<?> pruned) {
-            this.table = table;
-            xact = bigint(table, "xact");
-            seq = bigint(table, "seq");
-            sessionId = uuid(table, "session_id");
-            kind = text(table, "kind");
-            actor = text(table, "actor");
-            changedAt = instant(table, "changed_at");
-            origin = bigint(table, "origin");
-            writeId = bigint(table, "write_id");
-            fromStatus = text(table, "from_status");
-            toStatus = text(table, "to_status");
-            reason = text(table, "reason");
-            ref = bigint(table, "ref");
-            appended = bigint(table, "appended");
-            removed = bigint(table, "removed");
-            all = List.of(xact, seq, sessionId, kind, actor, changedAt, origin, writeId, fromStatus, toStatus, reason,
-                    ref, appended, removed);
-            this.pruned = pruned;
-            prunedId = column(pruned, "only_row", Integer.class);
-            prunedXact = bigint(pruned, "through_xact");
-            prunedSeq = bigint(pruned, "through_seq");
-        }
+        public final List<Field<?>> all = List.of(xact, seq, sessionId, kind, actor, changedAt, origin, writeId,
+                fromStatus, toStatus, reason, ref, appended, removed);
+        public final Table<?> pruned = table("change_log_pruned");
+        public final Field<Integer> prunedId = column(pruned, "only_row", Integer.class);
+        public final Field<Long> prunedXact = bigint(pruned, "through_xact");
+        public final Field<Long> prunedSeq = bigint(pruned, "through_seq");
 
         /** The order of the log: (xact, seq). */
         public Row2<Long, Long> key() {
