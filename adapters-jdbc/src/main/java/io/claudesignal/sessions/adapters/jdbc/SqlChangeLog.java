@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
@@ -21,10 +22,10 @@ import org.jooq.impl.DSL;
  * writing transaction (0 on SQLite, whose single writer commits in seq order) and seq comes from a
  * sequence (the rowid on SQLite). Every write records its change after it locked its session, so a
  * session's rows rise in seq in the order of its commits. See docs/events.md. The adapter provides the
- * wait ({@link #watch()}: a counter to poll, a notification to listen for) and, where followers are
- * told, the announcement after a commit ({@link #announce}).
+ * wait (its log follower, {@link #watch()}: a counter to poll, a notification to listen for) and, where
+ * followers are told, the announcement after a commit ({@link SqlDialect#announce}).
  */
-public abstract class SqlChangeLog implements ChangeFeed {
+public final class SqlChangeLog implements ChangeFeed {
 
     /** Pruning runs on one write in this many, so that it costs nearly nothing per write. */
     private static final int PRUNE_EVERY = 256;
@@ -32,19 +33,22 @@ public abstract class SqlChangeLog implements ChangeFeed {
     private static final String[] NAMES = {"session", "kind", "actor", "at", "origin", "write", "from", "to", "reason",
             "ref", "appended", "removed"};
 
-    protected final SqlTransactions db;
+    private final SqlTransactions db;
     private final SqlDialect dialect;
-    final ChangeTable t;
+    private final Supplier<Watch> follower;
+    final SqlTables.Changes t;
     // Random, so that two opens of one database (in one process or two) never share one.
     final long origin = new SecureRandom().nextLong();
     private volatile PrerenderedStatement insert;
     /** Changes this handle recorded: paces the pruning. */
     private final AtomicLong recorded = new AtomicLong();
 
-    protected SqlChangeLog(SqlTransactions db, SqlDialect dialect) {
+    /** @param follower a new wait for other handles' commits, each time a feed follows the log */
+    public SqlChangeLog(SqlTransactions db, SqlDialect dialect, Supplier<Watch> follower) {
         this.db = db;
         this.dialect = dialect;
-        this.t = new ChangeTable(dialect);
+        this.follower = follower;
+        this.t = new SqlTables(dialect).changes;
     }
 
     /** Records a change in the write's own transaction; call it last, after the change itself. */
@@ -80,7 +84,7 @@ public abstract class SqlChangeLog implements ChangeFeed {
         if ((before + entries.size()) / PRUNE_EVERY != before / PRUNE_EVERY) {
             prune(ctx);
         }
-        announce(ctx);
+        dialect.announce(ctx);
     }
 
     /**
@@ -90,7 +94,7 @@ public abstract class SqlChangeLog implements ChangeFeed {
      */
     private void prune(DSLContext ctx) {
         var mark = ctx.select(t.prunedXact).from(t.pruned).where(t.prunedId.eq(1));
-        if ((dialect.locksRows() ? mark.forUpdate().skipLocked() : mark).fetchOptional().isEmpty()) {
+        if (dialect.writeLocks().unlockedForWrite(mark).fetchOptional().isEmpty()) {
             return;
         }
         Record2<Long, Long> through = ctx.select(t.xact, t.seq).from(t.table)
@@ -143,8 +147,9 @@ public abstract class SqlChangeLog implements ChangeFeed {
         return DSL.param(name, like.getDataType());
     }
 
-    /** Tells waiting followers, once the write commits, that the log grew; nothing where they poll. */
-    protected void announce(DSLContext ctx) {
+    @Override
+    public Watch watch() {
+        return follower.get();
     }
 
     @Override

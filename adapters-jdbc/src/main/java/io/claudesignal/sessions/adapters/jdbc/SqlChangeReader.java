@@ -53,7 +53,7 @@ final class SqlChangeReader implements ChangeFeed.Reader {
 
     private final SqlChangeLog log;
     private final SqlTransactions db;
-    private final ChangeTable t;
+    private final SqlTables.Changes t;
     private final Optional<Field<Long>> horizon;
     private Key cursor;
     /** Rows after the cursor that were handed out already. */

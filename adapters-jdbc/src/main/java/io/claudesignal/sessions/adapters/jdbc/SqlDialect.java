@@ -1,34 +1,39 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.DataType;
 import org.jooq.Field;
+import org.jooq.Schema;
 
 /**
  * What one SQL database does differently, as far as the shared core ({@link SqlSessions},
- * {@link SqlLeases}, {@link SqlActivityLog}) needs to know: how it stores ids and instants, how a
- * write excludes the others, and how it says "duplicate key".
+ * {@link SqlLeases}, {@link SqlTranscripts}, {@link SqlOperations}, {@link SqlChangeLog}) needs to know:
+ * its generated schema, how writers exclude each other, its clock, how it
+ * announces a change, and the one statement of a recovery that differs.
  */
 public interface SqlDialect {
 
-    /** How a session id is stored: a native {@code uuid}, or text through a converter. */
-    DataType<UUID> uuidType();
+    /**
+     * The schema jOOQ generated at build time from this database's own migrations: the only description
+     * of its tables and columns, each typed as this database stores it ({@link SqlTables}).
+     */
+    Schema schema();
 
-    /** How an instant is stored: a native {@code timestamptz}, or text through a converter. */
-    DataType<Instant> instantType();
+    /** How writers exclude each other: by row locks, or one write transaction at a time. */
+    WriteLocks writeLocks();
 
     /**
-     * True when concurrent writers run side by side and a write must lock the session's row itself
-     * ({@code SELECT … FOR UPDATE}); false when the write transaction already excludes every other
-     * writer (SQLite's IMMEDIATE transaction).
+     * Pauses the abandoned sessions ({@code abandoned}, a condition on {@code sessions}) at {@code at}
+     * with {@link SqlTables.Sessions#pause}, their contexts stamped with {@link
+     * io.claudesignal.sessions.domain.Session#RECOVERED_AT}, and returns their ids: the one statement of
+     * a crash recovery that differs by database (where rows are locked, those another transaction holds
+     * are skipped and the rest checked again under their locks). The core writes the rest once.
      */
-    boolean locksRows();
-
-    /** Whether {@code error} is the database refusing a row whose key exists already. */
-    boolean isUniqueViolation(Throwable error);
+    List<UUID> pauseAbandoned(DSLContext ctx, SqlTables.Sessions sessions, Condition abandoned, Instant at);
 
     /**
      * The database's own clock, read in the transaction {@code ctx} runs, when lease time comes from it
@@ -47,5 +52,20 @@ public interface SqlDialect {
      */
     default Optional<Field<Long>> changeHorizon() {
         return Optional.empty();
+    }
+
+    /**
+     * Tells the change log's followers, once the write {@code ctx} runs commits, that the log grew;
+     * nothing where they poll (SQLite).
+     */
+    default void announce(DSLContext ctx) {
+    }
+
+    /**
+     * Called first in a read transaction whose statements must all see one snapshot: where the default
+     * isolation gives each statement its own (READ COMMITTED), raise it; nothing where a read
+     * transaction already is one snapshot (SQLite).
+     */
+    default void beginSnapshot(DSLContext tx) {
     }
 }

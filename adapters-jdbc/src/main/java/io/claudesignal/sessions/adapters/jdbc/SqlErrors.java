@@ -1,9 +1,30 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
-/** What the SQL adapters' error translations share: the words of the error at the bottom of a chain. */
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * What the SQL adapters' error handling shares: the words of the error at the bottom of a chain, and
+ * closing a connection whose failure to close loses nothing.
+ */
 public final class SqlErrors {
 
     private SqlErrors() {
+    }
+
+    /**
+     * Closes {@code connection}, if any, ignoring a failure: the database drops what it held (a LISTEN,
+     * a lock, an open transaction) with it. Returns null, to clear the field that held it.
+     */
+    public static Connection closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // Nothing was held that the end of the connection does not release.
+            }
+        }
+        return null;
     }
 
     /** The first line of the root cause's message, or its type when it has none. */

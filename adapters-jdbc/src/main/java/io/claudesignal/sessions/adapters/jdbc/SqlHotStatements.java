@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -13,6 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import io.claudesignal.sessions.application.port.out.PageRequest;
+import io.claudesignal.sessions.domain.SessionSummary;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
@@ -31,6 +37,8 @@ final class SqlHotStatements {
     final PrerenderedStatement find;
     final PrerenderedStatement insert;
     final PrerenderedStatement lock;
+    /** {@link #find}, the row held for the write that reads it. */
+    final PrerenderedStatement findForWrite;
     final PrerenderedStatement exists;
     final PrerenderedStatement compareAndSet;
     final PrerenderedStatement dropLease;
@@ -45,13 +53,17 @@ final class SqlHotStatements {
     final PrerenderedStatement insertItem;
     final PrerenderedStatement tail;
     private final SqlTables.Sessions s;
+    private final SqlTables.Transitions h;
     private final SqlTables.TranscriptItems i;
+    private final DSLContext render;
+    private final Map<PageShape, PrerenderedStatement> pages = new ConcurrentHashMap<>();
 
     private SqlHotStatements(DSLContext render, SqlRules rules) {
         SqlTables t = rules.tables();
         s = t.sessions;
         var l = t.leases;
-        var h = t.transitions;
+        h = t.transitions;
+        this.render = render;
         var logs = t.activityLogs;
         var a = t.activities;
         var c = t.transcripts;
@@ -61,11 +73,16 @@ final class SqlHotStatements {
                 .values(p("id", s.id), p("project", s.projectPath), p("thread", s.threadId), p("status", s.status),
                         p("created", s.createdAt), p("updated", s.updatedAt), p("version", s.version),
                         p("context", s.context), p("parent", s.forkedFromId), p("forkSeq", s.forkedFromSeq),
-                        p("pinned", s.pinned)),
+                        p("pinned", s.pinned))
+                // Insert if absent: of two inserts racing for one id exactly one inserts it, and the other
+                // learns so without an error that would abort its transaction.
+                .onConflict(s.id).doNothing(),
                 "id", "project", "thread", "status", "created", "updated", "version", "context", "parent", "forkSeq",
                 "pinned");
         var lockQuery = render.select(s.status).from(s.table).where(s.id.eq(p("id", s.id)));
-        lock = PrerenderedStatement.render(rules.dialect().locksRows() ? lockQuery.forUpdate() : lockQuery, "id");
+        lock = PrerenderedStatement.render(rules.dialect().writeLocks().forWrite(lockQuery), "id");
+        findForWrite = PrerenderedStatement.render(rules.dialect().writeLocks()
+                .forWrite(render.select(s.all).from(s.table).where(s.id.eq(p("id", s.id)))), "id");
         exists = PrerenderedStatement.render(render.selectOne().from(s.table).where(s.id.eq(p("id", s.id))), "id");
         compareAndSet = PrerenderedStatement.render(render.update(s.table)
                 .set(s.status, p("target", s.status))
@@ -145,6 +162,19 @@ final class SqlHotStatements {
         }
     }
 
+    /** Inserts {@code session}, whole; refuses an id that exists. */
+    void insertSession(DSLContext ctx, Session session) throws SQLException {
+        try (PreparedStatement statement = insert.prepare(ctx, id(session.id()), session.projectPath(),
+                session.threadId(), session.status().name(), PrerenderedStatement.db(s.createdAt, session.createdAt()),
+                PrerenderedStatement.db(s.updatedAt, session.updatedAt()), session.version(), session.context(),
+                session.forkedFrom().map(f -> id(f.parentId())).orElse(null),
+                session.forkedFrom().map(f -> f.seq()).orElse(null), session.pinned())) {
+            if (statement.executeUpdate() == 0) {
+                throw new DuplicateSessionException(session.id());
+            }
+        }
+    }
+
     /** A session's id, as its column stores it. */
     Object id(SessionId id) {
         return PrerenderedStatement.db(s.id, id.value());
@@ -164,6 +194,74 @@ final class SqlHotStatements {
                     PrerenderedStatement.read(r, 5, s.createdAt), PrerenderedStatement.read(r, 6, s.updatedAt),
                     r.getLong(7), origin, r.getBoolean(11)));
         }
+    }
+
+    /** {@code at} as the history's {@code changed_at} column stores it. */
+    Object changedAt(Instant at) {
+        return PrerenderedStatement.db(h.changedAt, at);
+    }
+
+    /** Which filters a page query has: each shape is rendered once (at most 5 x 2 x 2 x 2 of them). */
+    private record PageShape(int statuses, boolean project, boolean thread, boolean after) {
+    }
+
+    /** A page of summaries, newest first, through the statement of its shape, rendered once. */
+    List<SessionSummary> fetchPage(DSLContext ctx, PageRequest request) throws SQLException {
+        PageShape shape = new PageShape(request.statuses().size(), request.projectPath().isPresent(),
+                request.threadId().isPresent(), request.after().isPresent());
+        PrerenderedStatement sql = pages.computeIfAbsent(shape, this::renderPage);
+        // Values in the order renderPage names them: s0..sN, project, thread, after_at, after_id, limit.
+        List<Object> values = new ArrayList<>(request.statuses().stream().map(Enum::name).sorted().toList());
+        request.projectPath().ifPresent(values::add);
+        request.threadId().ifPresent(values::add);
+        request.after().ifPresent(after -> {
+            values.add(PrerenderedStatement.db(s.createdAt, after.createdAt()));
+            values.add(PrerenderedStatement.db(s.id, after.id().value()));
+        });
+        values.add(request.limit());
+        List<SessionSummary> summaries = new ArrayList<>(request.limit());
+        try (PreparedStatement page = sql.prepare(ctx, values.toArray()); ResultSet r = page.executeQuery()) {
+            while (r.next()) { // the columns of sessions.summary, in its order
+                summaries.add(new SessionSummary(new SessionId(PrerenderedStatement.read(r, 1, s.id)), r.getString(2),
+                        r.getString(3), SessionStatus.valueOf(r.getString(4)),
+                        PrerenderedStatement.read(r, 5, s.createdAt), PrerenderedStatement.read(r, 6, s.updatedAt),
+                        r.getLong(7), r.getBoolean(8)));
+            }
+        }
+        return summaries;
+    }
+
+    private PrerenderedStatement renderPage(PageShape shape) {
+        List<Condition> where = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        if (shape.statuses() > 0) {
+            List<Field<String>> statuses = new ArrayList<>();
+            for (int n = 0; n < shape.statuses(); n++) {
+                statuses.add(p("s" + n, s.status));
+                names.add("s" + n);
+            }
+            where.add(s.status.in(statuses));
+        }
+        if (shape.project()) {
+            where.add(s.projectPath.eq(p("project", s.projectPath)));
+            names.add("project");
+        }
+        if (shape.thread()) {
+            where.add(s.threadId.eq(p("thread", s.threadId)));
+            names.add("thread");
+        }
+        if (shape.after()) {
+            // A row-value comparison, which the (…, created_at DESC, id DESC) indexes answer from the cursor on.
+            where.add(DSL.row(s.createdAt, s.id).lt(p("after_at", s.createdAt), p("after_id", s.id)));
+            names.add("after_at");
+            names.add("after_id");
+        }
+        names.add("limit");
+        // Everything but the context: a list never reads a context's pages.
+        return PrerenderedStatement.render(render.select(s.summary).from(s.table)
+                .where(where)
+                .orderBy(s.createdAt.desc(), s.id.desc())
+                .limit(DSL.param("limit", SQLDataType.INTEGER)), names.toArray(String[]::new));
     }
 
     /** {@code at} as the transcript's {@code appended_at} column stores it. */

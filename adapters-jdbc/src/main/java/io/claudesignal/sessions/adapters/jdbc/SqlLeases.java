@@ -60,19 +60,18 @@ public final class SqlLeases implements LeaseRepository {
                 // Read back in the same transaction, which holds the row now (no RETURNING: sqlite-jdbc
                 // gives no row for an upsert that took the UPDATE path).
                 long next = newest(ctx, owner, false);
+                // Under the sessions' locks, in id order, as every change to a lease is made (where the
+                // database locks rows; else the transaction holds the database).
                 Condition owned = leases.owner.eq(owner.value());
-                if (rules.dialect().locksRows()) {
-                    // Under the sessions' locks, in id order, as every change to a lease is made.
-                    List<UUID> locked = ctx.select(sessions.id).from(sessions.table)
-                            .join(leases.table).on(leases.sessionId.eq(sessions.id))
-                            .where(owned)
-                            .orderBy(sessions.id)
-                            .forUpdate().of(sessions.table)
-                            .fetch(sessions.id);
-                    owned = owned.and(leases.sessionId.in(locked));
-                }
+                Condition held = rules.dialect().writeLocks().lockSession(() -> owned.and(leases.sessionId.in(
+                        ctx.select(sessions.id).from(sessions.table)
+                                .join(leases.table).on(leases.sessionId.eq(sessions.id))
+                                .where(owned)
+                                .orderBy(sessions.id)
+                                .forUpdate().of(sessions.table)
+                                .fetch(sessions.id))), () -> owned);
                 ctx.update(leases.table).set(leases.token, FENCED_TOKEN).set(leases.expiresAt, FENCED_EXPIRY)
-                        .where(owned)
+                        .where(held)
                         .execute();
                 return next;
             });
@@ -102,8 +101,8 @@ public final class SqlLeases implements LeaseRepository {
      */
     private long newest(DSLContext ctx, Actor owner, boolean share) {
         var select = ctx.select(daemons.incarnation).from(daemons.table).where(daemons.name.eq(owner.value()));
-        return (share && rules.dialect().locksRows() ? select.forShare().fetchOptional(daemons.incarnation)
-                : select.fetchOptional(daemons.incarnation)).orElse(0L);
+        return (share ? rules.dialect().writeLocks().forCheck(select) : select).fetchOptional(daemons.incarnation)
+                .orElse(0L);
     }
 
     @Override
@@ -141,12 +140,10 @@ public final class SqlLeases implements LeaseRepository {
             for (int from = 0; from < ids.size(); from += RENEW_CHUNK) {
                 List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + RENEW_CHUNK));
                 Condition mine = leases.owner.eq(owner.value()).and(leases.sessionId.in(chunk));
-                if (rules.dialect().locksRows()) {
-                    // The sessions' locks first, in id order (so two renewals never deadlock): a recovery
-                    // deciding whether these leases expired sees them either before or after, never half-way.
-                    ctx.select(sessions.id).from(sessions.table).where(sessions.id.in(chunk))
-                            .orderBy(sessions.id).forUpdate().fetch();
-                }
+                // The sessions' locks first, in id order (so two renewals never deadlock): a recovery
+                // deciding whether these leases expired sees them either before or after, never half-way.
+                rules.dialect().writeLocks().lockSession(() -> ctx.select(sessions.id).from(sessions.table)
+                        .where(sessions.id.in(chunk)).orderBy(sessions.id).forUpdate().fetch(), () -> null);
                 // Each held claim whose token is still the stored one, expired or not: nobody took it
                 // (a claim by another, a recovery or a newer incarnation would have changed or dropped it).
                 List<UUID> ours = ctx.select(leases.all).from(leases.table).where(mine)
@@ -169,9 +166,7 @@ public final class SqlLeases implements LeaseRepository {
     @Override
     public boolean release(Lease lease) {
         return db.write(ctx -> {
-            if (rules.dialect().locksRows()) {
-                rules.lock(ctx, lease.sessionId()); // serialised with the writes the lease fences
-            }
+            rules.lockForWrite(ctx, lease.sessionId()); // serialised with the writes the lease fences
             return ctx.deleteFrom(leases.table)
                     .where(leases.sessionId.eq(lease.sessionId().value())
                             .and(leases.owner.eq(lease.owner().value()))

@@ -3,7 +3,6 @@ package io.claudesignal.sessions.adapters.jdbc;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Activity;
-import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -11,6 +10,8 @@ import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +22,32 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.Record2;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
  * The store operations on any SQL database, each one transaction of {@link SqlTransactions}: pinning,
- * the purge's candidates, whole-session export and import, sizes. An adapter adds what its database
- * does its own way: the purge's deleting batch (a server's concurrent purges skip each other's rows),
- * backup (a file copies itself; a server has its own tools), a snapshot's isolation and the bytes on
- * disk.
+ * purge, whole-session export and import, sizes. What the storage does outside SQL (its backup, its
+ * bytes on disk) comes from its {@link Files}; a snapshot's isolation and the purge's locks from its
+ * {@link SqlDialect}.
  */
-public abstract class SqlOperations implements StoreOperations {
+public final class SqlOperations implements StoreOperations {
+
+    /** What a storage does outside SQL: a file copies itself and has a size; a server has its own tools. */
+    public interface Files {
+
+        /** As {@link StoreOperations#backup}. */
+        void backup(Path target);
+
+        /** The store's bytes on disk, when it is a file; empty on a server. */
+        default OptionalLong bytes() {
+            return OptionalLong.empty();
+        }
+    }
 
     /**
      * Rows per INSERT: 5 parameters each, 500 in all. Over 999 parameters jOOQ inlines every value into
@@ -40,19 +56,23 @@ public abstract class SqlOperations implements StoreOperations {
      */
     private static final int ROWS_PER_INSERT = 100;
 
-    protected final SqlTransactions db;
-    protected final SqlTables.Sessions sessions;
+    private final SqlTransactions db;
+    private final SqlTables.Sessions sessions;
     private final SqlDialect dialect;
+    private final SqlRules rules;
+    private final Files files;
     private final SqlTables.Transitions transitions;
     private final SqlTables.ActivityLogs activityLogs;
     private final SqlTables.Activities activities;
     private final SqlTables.Transcripts transcripts;
     private final SqlTables.TranscriptItems transcriptItems;
 
-    protected SqlOperations(SqlTransactions db, SqlDialect dialect) {
-        SqlTables tables = new SqlTables(dialect);
+    public SqlOperations(SqlTransactions db, SqlDialect dialect, Files files) {
+        this.rules = new SqlRules(dialect);
+        SqlTables tables = rules.tables();
         this.db = db;
         this.dialect = dialect;
+        this.files = files;
         this.sessions = tables.sessions;
         this.transitions = tables.transitions;
         this.activityLogs = tables.activityLogs;
@@ -70,9 +90,31 @@ public abstract class SqlOperations implements StoreOperations {
     }
 
     /** What a purge may delete; evaluated by the deleting statement itself. */
-    protected final Condition purgeable(Instant cutoff) {
+    private Condition purgeable(Instant cutoff) {
         return sessions.status.eq(SessionStatus.TERMINATED.name()).and(sessions.pinned.eq(false))
                 .and(sessions.updatedAt.lt(cutoff));
+    }
+
+    @Override
+    public int purgeBatch(Instant cutoff, int limit) {
+        // One short write: the batch chosen (and, where rows are locked, locked: SKIP LOCKED, so that two
+        // purges take disjoint batches and a row being written waits for the next one) once, by a CTE
+        // whose LIMIT holds whatever plan the database picks for the DELETE; the condition is checked
+        // again by the DELETE on the row it deletes. The cascade removes what the session owns (and,
+        // where the database can, secure_delete overwrites its pages).
+        Table<Record> batch = DSL.table(DSL.name("batch"));
+        Field<UUID> batchId = DSL.field(DSL.name("batch", sessions.id.getName()), sessions.id.getDataType());
+        return db.write(ctx -> ctx.with(batch.getName()).as(dialect.writeLocks().unlockedForWrite(
+                        DSL.select(sessions.id).from(sessions.table).where(purgeable(cutoff))
+                                .orderBy(sessions.updatedAt, sessions.id).limit(limit)))
+                .delete(sessions.table)
+                .where(sessions.id.in(DSL.select(batchId).from(batch)).and(purgeable(cutoff)))
+                .execute());
+    }
+
+    @Override
+    public void backup(Path target) {
+        files.backup(target);
     }
 
     @Override
@@ -124,27 +166,10 @@ public abstract class SqlOperations implements StoreOperations {
         Session s = archive.session();
         UUID uuid = s.id().value();
         db.write(ctx -> {
-            var insert = ctx.insertInto(sessions.table)
-                    .set(sessions.id, uuid).set(sessions.projectPath, s.projectPath())
-                    .set(sessions.threadId, s.threadId()).set(sessions.status, s.status().name())
-                    .set(sessions.createdAt, s.createdAt()).set(sessions.updatedAt, s.updatedAt())
-                    .set(sessions.version, s.version()).set(sessions.context, s.context())
-                    .set(sessions.forkedFromId, s.forkedFrom().map(f -> f.parentId().value()).orElse(null))
-                    .set(sessions.forkedFromSeq, s.forkedFrom().map(f -> f.seq()).orElse(null))
-                    .set(sessions.pinned, s.pinned());
-            boolean inserted;
-            if (dialect.locksRows()) {
-                // Writers side by side: ON CONFLICT DO NOTHING, so that of two imports racing for one
-                // session exactly one inserts it, and the other learns so without an error that would
-                // abort its transaction.
-                inserted = insert.onConflict(sessions.id).doNothing().execute() > 0;
-            } else {
-                // One writer at a time: nobody can insert it between the check and the insert.
-                inserted = !ctx.fetchExists(DSL.selectOne().from(sessions.table).where(sessions.id.eq(uuid)))
-                        && insert.execute() > 0;
-            }
-            if (!inserted) {
-                throw new DuplicateSessionException(s.id());
+            try {
+                rules.hot(ctx).insertSession(ctx, s);
+            } catch (SQLException e) {
+                throw new DataAccessException("importing a session", e);
             }
             for (Transition t : archive.history()) {
                 ctx.insertInto(transitions.table)
@@ -191,29 +216,16 @@ public abstract class SqlOperations implements StoreOperations {
                     .fetch().stream().collect(Collectors.toMap(r -> SessionStatus.valueOf(r.value1()),
                             r -> r.value2().longValue()));
             long items = ctx.fetchCount(transcriptItems.table);
-            return new Sizes(byStatus, items, fileBytes());
+            return new Sizes(byStatus, items, files.bytes());
         });
-    }
-
-    /** The store's bytes on disk, when it is a file; empty on a server. */
-    protected OptionalLong fileBytes() {
-        return OptionalLong.empty();
     }
 
     /** Runs {@code work}, which only reads, in one read transaction that sees one snapshot. */
     private <T> T inSnapshot(Function<DSLContext, T> work) {
         return db.read(ctx -> ctx.transactionResult(cfg -> {
             DSLContext tx = DSL.using(cfg);
-            beginSnapshot(tx);
+            dialect.beginSnapshot(tx);
             return work.apply(tx);
         }));
-    }
-
-    /**
-     * Called first in a read transaction whose statements must all see one snapshot: where the default
-     * isolation gives each statement its own (READ COMMITTED), raise it; nothing where a read
-     * transaction already is one snapshot (SQLite).
-     */
-    protected void beginSnapshot(DSLContext tx) {
     }
 }

@@ -60,16 +60,24 @@ public final class SqlRules {
     }
 
     /**
+     * Takes the session's lock for a write that checks and then changes it, as the database excludes
+     * writers ({@link WriteLocks}): its row lock, or nothing more than the write transaction holds.
+     */
+    public void lockForWrite(DSLContext ctx, SessionId id) {
+        dialect.writeLocks().lockSession(() -> lock(ctx, id), Optional::empty);
+    }
+
+    /**
      * Refuses a write to a session that does not exist and, where the database locks rows, locks the
      * session's row for the rest of the transaction; elsewhere index-only (the single writer excludes
      * the others already), so that a large context is never read.
      */
     public void lockExisting(DSLContext ctx, SessionId id) {
-        if (dialect.locksRows()) {
-            lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
-        } else {
-            requireSession(ctx, id);
-        }
+        dialect.writeLocks().lockSession(() -> lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id)),
+                () -> {
+                    requireSession(ctx, id);
+                    return null;
+                });
     }
 
     /** Index-only: the primary key's index answers it without reading the row or its context. */

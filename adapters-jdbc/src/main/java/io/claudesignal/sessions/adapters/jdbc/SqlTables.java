@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.ForkOrigin;
@@ -14,22 +15,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jooq.DataType;
+import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Row2;
+import org.jooq.Schema;
 import org.jooq.SelectField;
 import org.jooq.Table;
+import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 /**
- * The tables every SQL adapter's migrations create, by name, typed through the dialect (ids and
- * instants are stored differently), and how a row of each becomes a domain value. Each adapter's
- * generated jOOQ code stays its own (built from its migrations); the shared core needs only these
- * names, which the migrations of both databases spell alike.
+ * The tables of the shared core, taken from the adapter's jOOQ schema, generated at build time from its
+ * own migrations ({@link SqlDialect#schema()}): the generated tables and columns are the only
+ * description of the schema in Java, each with the type its adapter stores (a native {@code uuid}, or
+ * text through a converter). This class picks the ones the core uses, checks once that each has the
+ * Java type the core expects (a migration or codegen out of step fails at the first open, not on a
+ * write), and says how a row of each becomes a domain value. See docs/architecture.md.
  */
 public final class SqlTables {
 
+    private final Schema generated;
     public final Sessions sessions;
     public final Leases leases;
     public final ActivityLogs activityLogs;
@@ -39,68 +45,85 @@ public final class SqlTables {
     public final Transcripts transcripts;
     public final TranscriptItems transcriptItems;
 
+    public final Changes changes;
+
     public SqlTables(SqlDialect dialect) {
-        DataType<UUID> uuid = dialect.uuidType();
-        DataType<Instant> instant = dialect.instantType();
-        sessions = new Sessions(uuid, instant);
-        leases = new Leases(uuid, instant);
-        activityLogs = new ActivityLogs(uuid);
-        activities = new Activities(uuid, instant);
-        transitions = new Transitions(uuid, instant);
-        daemons = new Daemons(instant);
-        transcripts = new Transcripts(uuid);
-        transcriptItems = new TranscriptItems(uuid, instant);
+        this(dialect.schema());
     }
 
-    private static <T> Field<T> column(Table<?> table, String name, DataType<T> type) {
-        return DSL.field(DSL.name(table.getName(), name), type);
+    /** @param generated the schema jOOQ generated from the adapter's migrations */
+    public SqlTables(Schema generated) {
+        this.generated = generated; // first: the tables below take their columns from it
+        sessions = new Sessions();
+        leases = new Leases();
+        activityLogs = new ActivityLogs();
+        activities = new Activities();
+        transitions = new Transitions();
+        daemons = new Daemons();
+        transcripts = new Transcripts();
+        transcriptItems = new TranscriptItems();
+        changes = new Changes();
+    }
+
+    private Table<?> table(String name) {
+        Table<?> table = generated.getTable(name);
+        if (table == null) {
+            throw new IllegalStateException("the generated schema has no table " + name
+                    + ": generate it again from the migrations (see the adapter's pom)");
+        }
+        return table;
+    }
+
+    /** The generated column, checked to hold {@code type}. */
+    @SuppressWarnings("unchecked")
+    private static <T> Field<T> column(Table<?> table, String name, Class<T> type) {
+        Field<?> field = table.field(name);
+        if (field == null || field.getType() != type) {
+            throw new IllegalStateException("the generated column " + table.getName() + "." + name + " is "
+                    + (field == null ? "missing" : field.getType().getName()) + ", the shared core reads "
+                    + type.getName() + ": generate it again from the migrations (see the adapter's pom)");
+        }
+        return (Field<T>) field;
     }
 
     private static Field<String> text(Table<?> table, String name) {
-        return column(table, name, SQLDataType.VARCHAR);
+        return column(table, name, String.class);
     }
 
     private static Field<Long> bigint(Table<?> table, String name) {
-        return column(table, name, SQLDataType.BIGINT);
+        return column(table, name, Long.class);
+    }
+
+    private static Field<UUID> uuid(Table<?> table, String name) {
+        return column(table, name, UUID.class);
+    }
+
+    private static Field<Instant> instant(Table<?> table, String name) {
+        return column(table, name, Instant.class);
     }
 
     /** {@code sessions}: one row a session, its context included. */
-    public static final class Sessions {
-        public final Table<Record> table = DSL.table(DSL.name("sessions"));
-        public final Field<UUID> id;
-        public final Field<String> projectPath;
-        public final Field<String> threadId;
-        public final Field<String> status;
-        public final Field<Instant> createdAt;
-        public final Field<Instant> updatedAt;
-        public final Field<Long> version;
-        public final Field<String> context;
+    public final class Sessions {
+        public final Table<?> table = table("sessions");
+        public final Field<UUID> id = uuid(table, "id");
+        public final Field<String> projectPath = text(table, "project_path");
+        public final Field<String> threadId = text(table, "thread_id");
+        public final Field<String> status = text(table, "status");
+        public final Field<Instant> createdAt = instant(table, "created_at");
+        public final Field<Instant> updatedAt = instant(table, "updated_at");
+        public final Field<Long> version = bigint(table, "version");
+        public final Field<String> context = text(table, "context");
         /** Where a forked session came from: both null unless it is a fork. */
-        public final Field<UUID> forkedFromId;
-        public final Field<Long> forkedFromSeq;
+        public final Field<UUID> forkedFromId = uuid(table, "forked_from_id");
+        public final Field<Long> forkedFromSeq = bigint(table, "forked_from_seq");
         /** Kept by retention whatever its age: INTEGER 0/1 in SQLite, BOOLEAN in PostgreSQL. */
-        public final Field<Boolean> pinned;
+        public final Field<Boolean> pinned = column(table, "pinned", Boolean.class);
         /** Everything but the context, in this order: a list never reads a context. */
-        public final List<SelectField<?>> summary;
+        public final List<SelectField<?>> summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt,
+                version, pinned);
         /** The whole row, in this order. */
-        public final List<Field<?>> all;
-
-        Sessions(DataType<UUID> uuid, DataType<Instant> instant) {
-            id = column(table, "id", uuid);
-            projectPath = text(table, "project_path");
-            threadId = text(table, "thread_id");
-            status = text(table, "status");
-            createdAt = column(table, "created_at", instant);
-            updatedAt = column(table, "updated_at", instant);
-            version = bigint(table, "version");
-            context = text(table, "context");
-            forkedFromId = column(table, "forked_from_id", uuid);
-            forkedFromSeq = bigint(table, "forked_from_seq");
-            pinned = column(table, "pinned", SQLDataType.BOOLEAN);
-            summary = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, pinned);
-            all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version, context, forkedFromId,
-                    forkedFromSeq, pinned);
-        }
+        public final List<Field<?>> all = List.of(id, projectPath, threadId, status, createdAt, updatedAt, version,
+                context, forkedFromId, forkedFromSeq, pinned);
 
         public Session toSession(Record r) {
             return new Session(new SessionId(r.get(id)), r.get(projectPath), r.get(threadId),
@@ -108,6 +131,15 @@ public final class SqlTables {
                     r.get(version), Optional.ofNullable(r.get(forkedFromId))
                             .map(parent -> new ForkOrigin(new SessionId(parent), r.get(forkedFromSeq))),
                     Boolean.TRUE.equals(r.get(pinned)));
+        }
+
+        /** Pauses sessions at {@code at} (a crash recovery), their context set to {@code newContext}; add the WHERE. */
+        public UpdateSetMoreStep<?> pause(DSLContext ctx, Instant at, Field<String> newContext) {
+            return ctx.update(table)
+                    .set(status, SessionStatus.PAUSED.name())
+                    .set(version, version.plus(1))
+                    .set(updatedAt, DSL.greatest(updatedAt, DSL.val(at, updatedAt)))
+                    .set(context, newContext);
         }
 
         public SessionSummary toSummary(Record r) {
@@ -118,21 +150,13 @@ public final class SqlTables {
     }
 
     /** {@code leases}: at most one a session, only on ACTIVE sessions. */
-    public static final class Leases {
-        public final Table<Record> table = DSL.table(DSL.name("leases"));
-        public final Field<UUID> sessionId;
-        public final Field<String> owner;
-        public final Field<Long> token;
-        public final Field<Instant> expiresAt;
-        public final List<Field<?>> all;
-
-        Leases(DataType<UUID> uuid, DataType<Instant> instant) {
-            sessionId = column(table, "session_id", uuid);
-            owner = text(table, "owner");
-            token = bigint(table, "token");
-            expiresAt = column(table, "expires_at", instant);
-            all = List.of(sessionId, owner, token, expiresAt);
-        }
+    public final class Leases {
+        public final Table<?> table = table("leases");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<String> owner = text(table, "owner");
+        public final Field<Long> token = bigint(table, "token");
+        public final Field<Instant> expiresAt = instant(table, "expires_at");
+        public final List<Field<?>> all = List.of(sessionId, owner, token, expiresAt);
 
         public Lease toLease(Record r) {
             return new Lease(new SessionId(r.get(sessionId)), new Actor(r.get(owner)), r.get(token), r.get(expiresAt));
@@ -140,37 +164,22 @@ public final class SqlTables {
     }
 
     /** {@code activity_logs}: a session's newest entry number and its acknowledged marker. */
-    public static final class ActivityLogs {
-        public final Table<Record> table = DSL.table(DSL.name("activity_logs"));
-        public final Field<UUID> sessionId;
-        public final Field<Long> lastSeq;
-        public final Field<Long> acknowledgedSeq;
-
-        ActivityLogs(DataType<UUID> uuid) {
-            sessionId = column(table, "session_id", uuid);
-            lastSeq = bigint(table, "last_seq");
-            acknowledgedSeq = bigint(table, "acknowledged_seq");
-        }
+    public final class ActivityLogs {
+        public final Table<?> table = table("activity_logs");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> lastSeq = bigint(table, "last_seq");
+        public final Field<Long> acknowledgedSeq = bigint(table, "acknowledged_seq");
     }
 
     /** {@code activities}: the entries of the activity logs that are kept. */
-    public static final class Activities {
-        public final Table<Record> table = DSL.table(DSL.name("activities"));
-        public final Field<UUID> sessionId;
-        public final Field<Long> seq;
-        public final Field<String> type;
-        public final Field<Instant> occurredAt;
-        public final Field<String> details;
-        public final List<Field<?>> all;
-
-        Activities(DataType<UUID> uuid, DataType<Instant> instant) {
-            sessionId = column(table, "session_id", uuid);
-            seq = bigint(table, "seq");
-            type = text(table, "type");
-            occurredAt = column(table, "occurred_at", instant);
-            details = text(table, "details");
-            all = List.of(sessionId, seq, type, occurredAt, details);
-        }
+    public final class Activities {
+        public final Table<?> table = table("activities");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<String> type = text(table, "type");
+        public final Field<Instant> occurredAt = instant(table, "occurred_at");
+        public final Field<String> details = text(table, "details");
+        public final List<Field<?>> all = List.of(sessionId, seq, type, occurredAt, details);
 
         public Activity toActivity(SessionId id, Record r) {
             return new Activity(id, r.get(seq), r.get(type), r.get(details), r.get(occurredAt));
@@ -178,36 +187,22 @@ public final class SqlTables {
     }
 
     /** {@code transcripts}: a session's last transcript number handed out (it only goes up). */
-    public static final class Transcripts {
-        public final Table<Record> table = DSL.table(DSL.name("transcripts"));
-        public final Field<UUID> sessionId;
-        public final Field<Long> lastSeq;
-
-        Transcripts(DataType<UUID> uuid) {
-            sessionId = column(table, "session_id", uuid);
-            lastSeq = bigint(table, "last_seq");
-        }
+    public final class Transcripts {
+        public final Table<?> table = table("transcripts");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> lastSeq = bigint(table, "last_seq");
     }
 
     /** {@code transcript_items}: the items, by (session, seq); the item itself last. */
-    public static final class TranscriptItems {
-        public final Table<Record> table = DSL.table(DSL.name("transcript_items"));
-        public final Field<UUID> sessionId;
-        public final Field<Long> seq;
-        public final Field<String> key;
-        public final Field<Instant> appendedAt;
-        public final Field<String> item;
+    public final class TranscriptItems {
+        public final Table<?> table = table("transcript_items");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<String> key = text(table, "item_key");
+        public final Field<Instant> appendedAt = instant(table, "appended_at");
+        public final Field<String> item = text(table, "item");
         /** The whole row, in this order. */
-        public final List<Field<?>> all;
-
-        TranscriptItems(DataType<UUID> uuid, DataType<Instant> instant) {
-            sessionId = column(table, "session_id", uuid);
-            seq = bigint(table, "seq");
-            key = text(table, "item_key");
-            appendedAt = column(table, "appended_at", instant);
-            item = text(table, "item");
-            all = List.of(sessionId, seq, key, appendedAt, item);
-        }
+        public final List<Field<?>> all = List.of(sessionId, seq, key, appendedAt, item);
 
         public TranscriptItem toItem(Record r) {
             return new TranscriptItem(new SessionId(r.get(sessionId)), r.get(seq), r.get(item),
@@ -216,27 +211,16 @@ public final class SqlTables {
     }
 
     /** {@code transitions}: the history, one row a status change. */
-    public static final class Transitions {
-        public final Table<Record> table = DSL.table(DSL.name("transitions"));
-        public final Field<UUID> sessionId;
-        public final Field<Long> seq;
-        public final Field<String> fromStatus;
-        public final Field<String> toStatus;
-        public final Field<Instant> changedAt;
-        public final Field<String> reason;
-        public final Field<String> actor;
-        public final List<Field<?>> all;
-
-        Transitions(DataType<UUID> uuid, DataType<Instant> instant) {
-            sessionId = column(table, "session_id", uuid);
-            seq = bigint(table, "seq");
-            fromStatus = text(table, "from_status");
-            toStatus = text(table, "to_status");
-            changedAt = column(table, "changed_at", instant);
-            reason = text(table, "reason");
-            actor = text(table, "actor");
-            all = List.of(sessionId, seq, fromStatus, toStatus, changedAt, reason, actor);
-        }
+    public final class Transitions {
+        public final Table<?> table = table("transitions");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<String> fromStatus = text(table, "from_status");
+        public final Field<String> toStatus = text(table, "to_status");
+        public final Field<Instant> changedAt = instant(table, "changed_at");
+        public final Field<String> reason = text(table, "reason");
+        public final Field<String> actor = text(table, "actor");
+        public final List<Field<?>> all = List.of(sessionId, seq, fromStatus, toStatus, changedAt, reason, actor);
 
         public Transition toTransition(SessionId id, Record r) {
             return new Transition(id, SessionStatus.valueOf(r.get(fromStatus)), SessionStatus.valueOf(r.get(toStatus)),
@@ -245,16 +229,53 @@ public final class SqlTables {
     }
 
     /** {@code daemons}: a daemon's name and its newest incarnation. */
-    public static final class Daemons {
-        public final Table<Record> table = DSL.table(DSL.name("daemons"));
-        public final Field<String> name;
-        public final Field<Long> incarnation;
-        public final Field<Instant> startedAt;
+    public final class Daemons {
+        public final Table<?> table = table("daemons");
+        public final Field<String> name = text(table, "name");
+        public final Field<Long> incarnation = bigint(table, "incarnation");
+        public final Field<Instant> startedAt = instant(table, "started_at");
+    }
 
-        Daemons(DataType<Instant> instant) {
-            name = text(table, "name");
-            incarnation = bigint(table, "incarnation");
-            startedAt = column(table, "started_at", instant);
+    /** {@code changes}, the change log, ordered by (xact, seq); {@code change_log_pruned}, how far pruning went. */
+    public final class Changes {
+        public final Table<?> table = table("changes");
+        public final Field<Long> xact = bigint(table, "xact");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<String> kind = text(table, "kind");
+        public final Field<String> actor = text(table, "actor");
+        public final Field<Instant> changedAt = instant(table, "changed_at");
+        public final Field<Long> origin = bigint(table, "origin");
+        public final Field<Long> writeId = bigint(table, "write_id");
+        public final Field<String> fromStatus = text(table, "from_status");
+        public final Field<String> toStatus = text(table, "to_status");
+        public final Field<String> reason = text(table, "reason");
+        public final Field<Long> ref = bigint(table, "ref");
+        public final Field<Long> appended = bigint(table, "appended");
+        public final Field<Long> removed = bigint(table, "removed");
+        /** A whole row, in the order {@link #toChange} reads it. */
+        public final List<Field<?>> all = List.of(xact, seq, sessionId, kind, actor, changedAt, origin, writeId,
+                fromStatus, toStatus, reason, ref, appended, removed);
+        public final Table<?> pruned = table("change_log_pruned");
+        public final Field<Integer> prunedId = column(pruned, "only_row", Integer.class);
+        public final Field<Long> prunedXact = bigint(pruned, "through_xact");
+        public final Field<Long> prunedSeq = bigint(pruned, "through_seq");
+
+        /** The order of the log: (xact, seq). */
+        public Row2<Long, Long> key() {
+            return DSL.row(xact, seq);
+        }
+
+        /** A row read through {@link #all}, as the handle whose store is {@code self} sees it. */
+        public Change toChange(Record r, long self) {
+            return new Change.Entry(new SessionId(r.get(sessionId)), Change.Kind.valueOf(r.get(kind)),
+                    new Actor(r.get(actor)), r.get(changedAt), r.get(writeId), status(r.get(fromStatus)),
+                    status(r.get(toStatus)), r.get(reason), r.get(ref), r.get(appended), r.get(removed))
+                    .at(r.get(seq), r.get(origin) == self);
+        }
+
+        private static SessionStatus status(String name) {
+            return name == null ? null : SessionStatus.valueOf(name);
         }
     }
 }

@@ -13,7 +13,6 @@ import java.util.Optional;
 /** Turns what PostgreSQL (or the pool) reports into the library's typed storage errors, by SQLState. */
 final class PostgresErrors {
 
-    static final String UNIQUE_VIOLATION = "23505";
     static final String SERIALIZATION_FAILURE = "40001";
     static final String DEADLOCK_DETECTED = "40P01";
     /** {@code lock_timeout} ran out (also {@code NOWAIT}). */
@@ -37,10 +36,6 @@ final class PostgresErrors {
             }
         }
         return "";
-    }
-
-    static boolean isUniqueViolation(Throwable error) {
-        return UNIQUE_VIOLATION.equals(sqlState(error));
     }
 
     /** The server rolled the transaction back and it may simply be run again. */

@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.postgres;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
+import io.claudesignal.sessions.adapters.jdbc.SqlErrors;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.DaemonRunningException;
 import io.claudesignal.sessions.domain.StorageException;
@@ -26,7 +27,7 @@ import java.util.Properties;
  * <p>Advisory locks belong to a connection; within one JVM a second handle under the same name shares
  * the first one's (counted by {@link SqlDaemonNames}) and, as a newer incarnation, fences it.
  */
-final class PostgresNameLocks extends SqlDaemonNames {
+final class PostgresNameLocks implements SqlDaemonNames.Lock {
 
     private final PostgresUrl url;
     private final String schema;
@@ -45,12 +46,12 @@ final class PostgresNameLocks extends SqlDaemonNames {
     }
 
     @Override
-    protected String key(Actor daemon) {
+    public String key(Actor daemon) {
         return location() + "/" + daemon.value();
     }
 
     @Override
-    protected StorageException closedError() {
+    public StorageException closedError() {
         return new StorageException(StorageException.Reason.CLOSED, null, url + ": the store is closed");
     }
 
@@ -67,7 +68,7 @@ final class PostgresNameLocks extends SqlDaemonNames {
 
     /** Takes the name's advisory lock on a connection of its own; closing it, the server releases the lock. */
     @Override
-    protected AutoCloseable lock(Actor daemon) {
+    public AutoCloseable lock(Actor daemon) {
         long key = lockKey(schema, daemon);
         Properties props = new Properties();
         props.setProperty("ApplicationName", "claude-signal-sessions daemon lock");
@@ -83,23 +84,15 @@ final class PostgresNameLocks extends SqlDaemonNames {
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    closeQuietly(connection);
+                    SqlErrors.closeQuietly(connection); // nothing was locked through it
                     throw new DaemonRunningException(daemon, "another connection holds its advisory lock "
                             + key + " on " + url);
                 }
             }
             return connection;
         } catch (SQLException e) {
-            closeQuietly(connection);
+            SqlErrors.closeQuietly(connection);
             throw PostgresErrors.translate(url, "locking the daemon's name", e);
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // nothing was locked through it
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlChangeLog;
+import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
+import io.claudesignal.sessions.adapters.jdbc.SqlOperations;
 import io.claudesignal.sessions.adapters.jdbc.SqlRules;
+import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
 import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.domain.NewerSchemaException;
@@ -34,20 +38,21 @@ public final class PostgresStorage implements StorageAdapter {
     static final String IDLE_IN_TRANSACTION_TIMEOUT = "idleInTransactionTimeout";
 
     private final PostgresDatabase db;
-    private final PostgresSessionRepository repository;
+    private final SqlSessions repository;
     private final SqlTranscripts transcripts;
     private final PostgresDiagnostics diagnostics;
-    private final PostgresOperations operations;
-    private final PostgresNameLocks daemonNames;
+    private final SqlOperations operations;
+    private final SqlDaemonNames daemonNames;
 
     private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
         this.db = db;
-        this.daemonNames = new PostgresNameLocks(db.url(), settings.schema());
-        PostgresChangeLog changes = new PostgresChangeLog(db, settings.schema());
-        this.repository = new PostgresSessionRepository(db, daemonNames, changes);
-        this.transcripts = new SqlTranscripts(db, new SqlRules(PostgresDialect.of(db)), changes);
+        PostgresDialect dialect = PostgresDialect.of(db);
+        this.daemonNames = new SqlDaemonNames(new PostgresNameLocks(db.url(), settings.schema()));
+        SqlChangeLog changes = new SqlChangeLog(db, dialect, () -> new PostgresWatch(db, settings.schema()));
+        this.repository = new SqlSessions(db, dialect, daemonNames, changes);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(dialect), changes);
         this.diagnostics = new PostgresDiagnostics(db, settings);
-        this.operations = new PostgresOperations(db);
+        this.operations = new SqlOperations(db, dialect, PostgresDialect::refuseBackup);
     }
 
     /**

@@ -27,7 +27,7 @@ import java.util.Set;
  * name shares the first one's lock (counted by {@link SqlDaemonNames}) and, as a newer incarnation,
  * fences it.
  */
-final class DaemonNameLocks extends SqlDaemonNames {
+final class DaemonNameLocks implements SqlDaemonNames.Lock {
 
     private final Path database;
 
@@ -42,12 +42,12 @@ final class DaemonNameLocks extends SqlDaemonNames {
     }
 
     @Override
-    protected String key(Actor daemon) {
+    public String key(Actor daemon) {
         return lockFile(database, daemon).toString();
     }
 
     @Override
-    protected StorageException closedError() {
+    public StorageException closedError() {
         return new StorageException(StorageException.Reason.CLOSED, database, "the store is closed");
     }
 
@@ -66,7 +66,7 @@ final class DaemonNameLocks extends SqlDaemonNames {
 
     /** Locks the name's file; closing the channel releases the lock. */
     @Override
-    protected AutoCloseable lock(Actor daemon) {
+    public AutoCloseable lock(Actor daemon) {
         Path file = lockFile(database, daemon);
         FileChannel channel;
         try {

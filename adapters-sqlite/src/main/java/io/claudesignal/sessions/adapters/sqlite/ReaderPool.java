@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlErrors;
 import io.claudesignal.sessions.domain.SessionsException;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
@@ -94,7 +95,7 @@ final class ReaderPool {
                 }
                 return;
             }
-            SqliteDatabase.closeQuietly(SqliteDatabase.connectionOf(reader));
+            SqlErrors.closeQuietly(SqliteDatabase.connectionOf(reader));
         } finally {
             permits.release();
         }
@@ -109,7 +110,7 @@ final class ReaderPool {
     private void closeIdle() {
         DSLContext reader;
         while ((reader = idleReaders.pollFirst()) != null) {
-            SqliteDatabase.closeQuietly(SqliteDatabase.connectionOf(reader));
+            SqlErrors.closeQuietly(SqliteDatabase.connectionOf(reader));
         }
     }
 }

@@ -5,7 +5,6 @@ import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.sql.SQLException;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -31,10 +30,6 @@ final class SqliteDatabase implements SqlTransactions, AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile boolean closed;
 
-    SqliteDatabase(Connections connections, int maxReaders) {
-        this(connections, maxReaders, StoreMetrics.NONE);
-    }
-
     SqliteDatabase(Connections connections, int maxReaders, StoreMetrics metrics) {
         this.connections = connections;
         this.writer = new GroupCommitWriter(connections, metrics);
@@ -59,11 +54,6 @@ final class SqliteDatabase implements SqlTransactions, AutoCloseable {
 
     static DSLContext context(Connection connection) {
         return DSL.using(connection, SQLDialect.SQLITE, JOOQ_SETTINGS);
-    }
-
-    /** A context without a connection, for rendering SQL once (see {@link io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement}). */
-    static DSLContext renderer() {
-        return DSL.using(SQLDialect.SQLITE, JOOQ_SETTINGS);
     }
 
     /** A context on {@code connection} that keeps its prepared statements (see {@link StatementCachingConnection}). */
@@ -123,16 +113,6 @@ final class SqliteDatabase implements SqlTransactions, AutoCloseable {
             // removes the -wal and -shm files; a read-only one would leave them behind.
             readers.close();
             writer.closeConnection();
-        }
-    }
-
-    static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Closing is best effort: SQLite rolls back an open transaction on its own.
-            }
         }
     }
 }

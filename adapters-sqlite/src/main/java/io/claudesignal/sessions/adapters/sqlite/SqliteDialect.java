@@ -1,44 +1,54 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlDialect;
+import io.claudesignal.sessions.adapters.jdbc.SqlTables;
+import io.claudesignal.sessions.adapters.jdbc.WriteLocks;
+import io.claudesignal.sessions.adapters.sqlite.jooq.DefaultSchema;
+import io.claudesignal.sessions.domain.Session;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
-import org.jooq.DataType;
-import org.jooq.impl.SQLDataType;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Schema;
+import org.jooq.impl.DSL;
 
 /**
- * SQLite for the shared SQL core: ids and instants stored as text (the converters the generated code
- * uses too), and no row locks: every write runs in the writer's IMMEDIATE transaction, which already
+ * SQLite for the shared SQL core: its generated schema (ids and instants stored as text through
+ * {@link UuidTextConverter} and {@link InstantTextConverter}), and no row locks: every write runs in the writer's IMMEDIATE transaction, which already
  * excludes every other writer of the file.
  */
 final class SqliteDialect implements SqlDialect {
 
     static final SqliteDialect INSTANCE = new SqliteDialect();
 
-    private static final DataType<UUID> UUID_TEXT = SQLDataType.VARCHAR.asConvertedDataType(new UuidTextConverter());
-    private static final DataType<Instant> INSTANT_TEXT =
-            SQLDataType.VARCHAR.asConvertedDataType(new InstantTextConverter());
-
     private SqliteDialect() {
     }
 
+    /** Generated from the migrations, run by Flyway into a file at build time; ids and instants as text. */
     @Override
-    public DataType<UUID> uuidType() {
-        return UUID_TEXT;
+    public Schema schema() {
+        return DefaultSchema.DEFAULT_SCHEMA;
     }
 
     @Override
-    public DataType<Instant> instantType() {
-        return INSTANT_TEXT;
+    public WriteLocks writeLocks() {
+        return WriteLocks.DATABASE;
     }
 
+    /**
+     * One UPDATE whose WHERE is the abandoned condition itself: evaluated once, on the sessions' rows (a
+     * lease is looked up by its primary key), each context stamped by {@code json_set}; nothing to skip
+     * under the single writer. (Before, an INSERT … SELECT and the UPDATE each evaluated a join of both
+     * tables: measured, the SQL alone about 3 times a bare UPDATE of the same rows.)
+     */
     @Override
-    public boolean locksRows() {
-        return false;
-    }
-
-    @Override
-    public boolean isUniqueViolation(Throwable error) {
-        return SqliteErrors.isConstraint(error);
+    public List<UUID> pauseAbandoned(DSLContext ctx, SqlTables.Sessions s, Condition abandoned, Instant at) {
+        return s.pause(ctx, at, DSL.function("json_set", String.class, s.context,
+                        DSL.inline("$." + Session.RECOVERED_AT), DSL.val(at.truncatedTo(ChronoUnit.MICROS).toString())))
+                .where(abandoned)
+                .returning(s.id)
+                .fetch(s.id);
     }
 }

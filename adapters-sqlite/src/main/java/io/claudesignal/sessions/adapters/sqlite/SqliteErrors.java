@@ -46,11 +46,6 @@ final class SqliteErrors {
         return true;
     }
 
-    /** A constraint refused the statement (a duplicate key, a CHECK); nothing was written. */
-    static boolean isConstraint(Throwable error) {
-        return primaryCode(error) == SQLiteErrorCode.SQLITE_CONSTRAINT.code;
-    }
-
     static StorageException translate(Path file, String doing, Throwable error) {
         if (error instanceof StorageException storage) {
             return storage;

@@ -1,7 +1,11 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
+import io.claudesignal.sessions.adapters.jdbc.SqlChangeLog;
+import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
+import io.claudesignal.sessions.adapters.jdbc.SqlOperations;
 import io.claudesignal.sessions.adapters.jdbc.SqlRules;
+import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
 import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
@@ -32,20 +36,21 @@ public final class SqliteStorage implements StorageAdapter {
     }
 
     private final SqliteDatabase db;
-    private final SqliteSessionRepository repository;
+    private final SqlSessions repository;
     private final SqlTranscripts transcripts;
     private final SqliteDiagnostics diagnostics;
-    private final SqliteOperations operations;
-    private final DaemonNameLocks daemonNames;
+    private final SqlOperations operations;
+    private final SqlDaemonNames daemonNames;
 
     private SqliteStorage(SqliteDatabase db, Connections connections, SqliteSettings settings) {
         this.db = db;
-        this.daemonNames = new DaemonNameLocks(db.file());
-        SqliteChangeLog changes = new SqliteChangeLog(db, connections);
-        this.repository = new SqliteSessionRepository(db, daemonNames, changes);
-        this.transcripts = new SqlTranscripts(db, new SqlRules(SqliteDialect.INSTANCE), changes);
+        SqliteDialect dialect = SqliteDialect.INSTANCE;
+        this.daemonNames = new SqlDaemonNames(new DaemonNameLocks(db.file()));
+        SqlChangeLog changes = new SqlChangeLog(db, dialect, () -> new SqliteWatch(db, connections));
+        this.repository = new SqlSessions(db, dialect, daemonNames, changes);
+        this.transcripts = new SqlTranscripts(db, new SqlRules(dialect), changes);
         this.diagnostics = new SqliteDiagnostics(db, settings);
-        this.operations = new SqliteOperations(db, settings);
+        this.operations = new SqlOperations(db, dialect, new SqliteFiles(db, settings));
     }
 
     /**

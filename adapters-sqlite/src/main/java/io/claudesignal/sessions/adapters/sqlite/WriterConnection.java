@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.jooq.DSLContext;
@@ -35,7 +36,7 @@ final class WriterConnection {
                     busyWaits.install(opened);
                     savepoints = new Savepoints(opened);
                 } catch (SQLException e) {
-                    SqliteDatabase.closeQuietly(opened);
+                    SqlErrors.closeQuietly(opened);
                     throw e;
                 }
                 connection = opened;
@@ -64,6 +65,6 @@ final class WriterConnection {
         connection = null;
         context = null;
         savepoints = null;
-        SqliteDatabase.closeQuietly(brokenContext == null ? broken : SqliteDatabase.connectionOf(brokenContext));
+        SqlErrors.closeQuietly(brokenContext == null ? broken : SqliteDatabase.connectionOf(brokenContext));
     }
 }

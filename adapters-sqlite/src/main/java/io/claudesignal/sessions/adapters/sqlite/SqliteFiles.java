@@ -14,42 +14,27 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import org.jooq.impl.DSL;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The shared store operations ({@link SqlOperations}) on one SQLite file, with what a file does its own
- * way: a purge batch under the single writer, the bytes on disk, and online backup.
+ * What a SQLite file does outside SQL for the shared store operations ({@link SqlOperations}): its
+ * bytes on disk, and online backup.
  */
-final class SqliteOperations extends SqlOperations {
+final class SqliteFiles implements SqlOperations.Files {
 
     private final SqliteDatabase file;
     private final SqliteSettings settings;
 
-    SqliteOperations(SqliteDatabase db, SqliteSettings settings) {
-        super(db, SqliteDialect.INSTANCE);
+    SqliteFiles(SqliteDatabase db, SqliteSettings settings) {
         this.file = db;
         this.settings = settings;
     }
 
     @Override
-    public int purgeBatch(Instant cutoff, int limit) {
-        // One short write: the candidates and their deletion in one statement, under the write lock
-        // only for this batch. History, lease, activity log and transcript go by ON DELETE CASCADE, and
-        // secure_delete overwrites their pages.
-        return db.write(ctx -> ctx.deleteFrom(sessions.table)
-                .where(sessions.id.in(DSL.select(sessions.id).from(sessions.table).where(purgeable(cutoff))
-                        .orderBy(sessions.updatedAt, sessions.id).limit(limit)))
-                .and(purgeable(cutoff))
-                .execute());
-    }
-
-    @Override
-    protected OptionalLong fileBytes() {
+    public OptionalLong bytes() {
         long total = 0;
         for (Path path : List.of(file.file(), StoreFiles.companion(file.file(), "-wal"))) {
             try {

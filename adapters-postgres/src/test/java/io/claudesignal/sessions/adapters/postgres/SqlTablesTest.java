@@ -1,48 +1,27 @@
-package io.claudesignal.sessions.adapters.jdbc;
+package io.claudesignal.sessions.adapters.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudesignal.sessions.adapters.jdbc.SqlTables;
+import io.claudesignal.sessions.adapters.postgres.jooq.DefaultSchema;
 import java.time.Instant;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.jooq.DataType;
 import org.jooq.SQLDialect;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared core names tables and columns by hand ({@link SqlTables}); these pin down the SQL that
- * both SQL adapters' migrations must accept: lowercase names, qualified where two tables meet,
- * unqualified where SQL forbids a qualifier (an INSERT's columns, an ON CONFLICT target).
+ * The shared core takes its tables and columns from the generated schema ({@link SqlTables}); these pin
+ * down the SQL it renders from them, which both SQL adapters' migrations must accept: lowercase names,
+ * qualified where two tables meet, unqualified where SQL forbids a qualifier (an INSERT's columns, an ON
+ * CONFLICT target). (Moved from adapters-jdbc, which has no generated schema of its own.)
  */
 class SqlTablesTest {
 
-    private static final SqlDialect NATIVE = new SqlDialect() {
-        @Override
-        public DataType<UUID> uuidType() {
-            return SQLDataType.UUID;
-        }
-
-        @Override
-        public DataType<Instant> instantType() {
-            return SQLDataType.INSTANT;
-        }
-
-        @Override
-        public boolean locksRows() {
-            return true;
-        }
-
-        @Override
-        public boolean isUniqueViolation(Throwable error) {
-            return false;
-        }
-    };
-
-    private final SqlTables tables = new SqlTables(NATIVE);
+    private final SqlTables tables = new SqlTables(DefaultSchema.DEFAULT_SCHEMA);
 
     private static DSLContext render(SQLDialect dialect) {
         return DSL.using(dialect, new Settings().withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED));
