@@ -56,7 +56,13 @@ final class SchemaGuard {
         StoreFiles.ensureDirectory(file);
         StoreFiles.removeLeftovers(file);
         RuntimeException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        // Another process migrating the same file holds it for as long as its migrations take, which on
+        // a busy machine is more than a few fixed tries: wait for it as for any other lock, up to the
+        // busy timeout.
+        long deadline = System.nanoTime() + settings.busyTimeout().toNanos();
+        boolean waiting = false;
+        for (int attempt = 1; attempt <= ATTEMPTS || waiting; attempt++) {
+            waiting = false;
             try {
                 switch (inspect(file, settings)) {
                     case CURRENT -> {
@@ -77,6 +83,7 @@ final class SchemaGuard {
             } catch (FlywayException e) {
                 // Another process may be migrating the same file right now; look again.
                 last = e;
+                waiting = System.nanoTime() < deadline;
                 pause(attempt);
             }
         }
@@ -326,7 +333,7 @@ final class SchemaGuard {
 
     private static void pause(int attempt) {
         try {
-            Thread.sleep(20L * attempt);
+            Thread.sleep(Math.min(20L * attempt, 200L));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
