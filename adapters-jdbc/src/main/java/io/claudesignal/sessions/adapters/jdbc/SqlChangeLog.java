@@ -4,6 +4,7 @@ import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,7 @@ public final class SqlChangeLog implements ChangeFeed {
     // Random, so that two opens of one database (in one process or two) never share one.
     final long origin = new SecureRandom().nextLong();
     private volatile PrerenderedStatement insert;
+    private volatile PrerenderedStatement insertReturningXact;
     /** Changes this handle recorded: paces the pruning. */
     private final AtomicLong recorded = new AtomicLong();
 
@@ -50,6 +52,13 @@ public final class SqlChangeLog implements ChangeFeed {
         this.follower = follower;
         this.t = new SqlTables(dialect).changes;
     }
+
+    /**
+     * Where the rows carry their transaction's number (a server), the number of the transaction that
+     * recorded a single change, set on its context: the adapter's transactions read it there rather
+     * than ask the server once more before the commit (to settle a commit whose answer is lost).
+     */
+    public static final String WRITING_TRANSACTION = "sessions.writing-transaction";
 
     /** Records a change in the write's own transaction; call it last, after the change itself. */
     public final void record(DSLContext ctx, Change.Entry e) {
@@ -64,7 +73,11 @@ public final class SqlChangeLog implements ChangeFeed {
         if (entries.isEmpty()) {
             return;
         }
-        PrerenderedStatement sql = insert(ctx);
+        if (entries.size() == 1 && dialect.changeHorizon().isPresent()) {
+            recordReturningTransaction(ctx, entries.get(0));
+            return;
+        }
+        PrerenderedStatement sql = insert(ctx, false);
         try (PreparedStatement statement = sql.prepare(ctx, values(entries.get(0)))) {
             if (entries.size() == 1) {
                 statement.executeUpdate();
@@ -79,9 +92,26 @@ public final class SqlChangeLog implements ChangeFeed {
         } catch (SQLException failure) {
             throw new DataAccessException("recording changes", failure);
         }
-        long before = recorded.getAndAdd(entries.size());
+        afterRecording(ctx, entries.size());
+    }
+
+    /** One change, through an insert that also returns its transaction's number ({@link #WRITING_TRANSACTION}). */
+    private void recordReturningTransaction(DSLContext ctx, Change.Entry entry) {
+        PrerenderedStatement sql = insert(ctx, true);
+        try (PreparedStatement statement = sql.prepare(ctx, values(entry)); ResultSet row = statement.executeQuery()) {
+            if (row.next()) {
+                ctx.data(WRITING_TRANSACTION, row.getLong(1));
+            }
+        } catch (SQLException failure) {
+            throw new DataAccessException("recording a change", failure);
+        }
+        afterRecording(ctx, 1);
+    }
+
+    private void afterRecording(DSLContext ctx, int count) {
+        long before = recorded.getAndAdd(count);
         // Pruning runs when this handle's writes cross a multiple of PRUNE_EVERY.
-        if ((before + entries.size()) / PRUNE_EVERY != before / PRUNE_EVERY) {
+        if ((before + count) / PRUNE_EVERY != before / PRUNE_EVERY) {
             prune(ctx);
         }
         dialect.announce(ctx);
@@ -120,12 +150,12 @@ public final class SqlChangeLog implements ChangeFeed {
      * The insert of a change, rendered once for the database of the first context that writes one (this
      * log belongs to one database). Its place in the log, (xact, seq), is the columns' defaults.
      */
-    private PrerenderedStatement insert(DSLContext ctx) {
-        PrerenderedStatement rendered = insert;
+    private PrerenderedStatement insert(DSLContext ctx, boolean returningXact) {
+        PrerenderedStatement rendered = returningXact ? insertReturningXact : insert;
         if (rendered == null) {
             // Rendering twice in a race is harmless: both render the same text.
             DSLContext render = DSL.using(ctx.dialect(), ctx.settings());
-            rendered = PrerenderedStatement.render(render.insertInto(t.table)
+            var values = render.insertInto(t.table)
                     .set(t.sessionId, p("session", t.sessionId))
                     .set(t.kind, p("kind", t.kind))
                     .set(t.actor, p("actor", t.actor))
@@ -137,8 +167,14 @@ public final class SqlChangeLog implements ChangeFeed {
                     .set(t.reason, p("reason", t.reason))
                     .set(t.ref, p("ref", t.ref))
                     .set(t.appended, p("appended", t.appended))
-                    .set(t.removed, p("removed", t.removed)), NAMES);
-            insert = rendered;
+                    .set(t.removed, p("removed", t.removed));
+            if (returningXact) {
+                rendered = PrerenderedStatement.render(values.returning(t.xact), NAMES);
+                insertReturningXact = rendered;
+            } else {
+                rendered = PrerenderedStatement.render(values, NAMES);
+                insert = rendered;
+            }
         }
         return rendered;
     }

@@ -2,6 +2,7 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.claudesignal.sessions.adapters.jdbc.SqlChangeLog;
 import io.claudesignal.sessions.adapters.jdbc.SqlTransactions;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
@@ -144,7 +145,9 @@ final class PostgresDatabase implements SqlTransactions, AutoCloseable {
                 }
                 // The transaction's id, when it wrote anything: if the connection dies during COMMIT,
                 // the server is asked on another connection whether it committed (see commitOutcome).
-                Long xid = transactionId(connection);
+                // Read back from the change-log insert when the write recorded one change; else asked.
+                Object recorded = ctx.data(SqlChangeLog.WRITING_TRANSACTION);
+                Long xid = recorded instanceof Long known ? known : transactionId(connection);
                 try {
                     connection.commit();
                 } catch (SQLException e) {

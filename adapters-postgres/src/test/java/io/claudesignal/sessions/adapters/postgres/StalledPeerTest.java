@@ -192,7 +192,8 @@ class StalledPeerTest {
 
     /**
      * Stops the writer (SIGSTOP) at a moment its connection is inside a transaction that has written
-     * and sent the last statement before COMMIT (PostgresDatabase reads the transaction's id then), so
+     * and sent the last statement before COMMIT (the change-log insert, which returns the transaction's
+     * id, or PostgresDatabase's own read of that id for a write that recorded no single change), so
      * that it holds every lock a write takes; else lets it run a little and tries again.
      */
     private int stopInsideATransaction(Process writer, String application) throws Exception {
@@ -213,7 +214,8 @@ class StalledPeerTest {
         try (Connection c = DriverManager.getConnection(PostgresServer.url());
              PreparedStatement st = c.prepareStatement("select count(*) from pg_stat_activity where application_name = ?"
                      + " and state = 'idle in transaction' and backend_xid is not null"
-                     + " and query = 'SELECT txid_current_if_assigned()'")) {
+                     + " and (query = 'SELECT txid_current_if_assigned()'"
+                     + " or query ilike 'insert into %changes% returning %')")) {
             st.setString(1, application);
             try (ResultSet rows = st.executeQuery()) {
                 rows.next();
