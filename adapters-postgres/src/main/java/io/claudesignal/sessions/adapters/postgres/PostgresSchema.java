@@ -1,8 +1,11 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.application.port.out.HealthCheck;
+import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
 import io.claudesignal.sessions.domain.NewerSchemaException;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.flywaydb.core.Flyway;
@@ -12,30 +15,35 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
- * Brings a store's schema to this code's version before anything else touches it: refuses a schema
- * newer than this code, a schema that holds tables but is not ours, and a server that acknowledges
- * commits before they are durable; then applies the missing migrations.
+ * A store's schema: brought to this code's version before anything else touches it (refusing a schema
+ * newer than this code, one that holds tables but is not ours, and a server that acknowledges commits
+ * before they are durable), and checked by {@code sessions check} with the server and its settings.
  */
-final class PostgresSchema {
+final class PostgresSchema implements StorageDiagnostics {
 
     /** The schema version this code writes: the highest migration in db/migration/postgres. */
     static final long VERSION = 6;
+    private static final String HISTORY_TABLE = "flyway_schema_history";
 
-    static final String HISTORY_TABLE = "flyway_schema_history";
+    private final PostgresDatabase db;
+    private final String schema;
 
-    private PostgresSchema() {
+    PostgresSchema(PostgresDatabase db) {
+        this.db = db;
+        this.schema = db.settings().schema();
     }
 
-    static void prepare(PostgresDatabase db, PostgresSettings settings) {
+    static void prepare(PostgresDatabase db) {
+        String schema = db.settings().schema();
         requireDurableCommits(db);
-        if (refuseNewer(db, settings.schema()) == VERSION) {
+        if (refuseNewer(db, schema) == VERSION) {
             return; // current: no Flyway run, so a CLI command or a second daemon opens in a few queries
         }
         try {
             Flyway.configure(PostgresSchema.class.getClassLoader())
                     .dataSource(db.dataSource())
-                    .schemas(settings.schema())
-                    .defaultSchema(settings.schema())
+                    .schemas(schema)
+                    .defaultSchema(schema)
                     .createSchemas(true)
                     .table(HISTORY_TABLE)
                     .locations("classpath:db/migration/postgres")
@@ -43,30 +51,26 @@ final class PostgresSchema {
                     .load()
                     .migrate(); // under a PostgreSQL advisory lock: concurrent openers migrate once
         } catch (FlywayException e) {
-            String message = PostgresErrors.rootMessage(e);
-            Reason reason = message.contains("non-empty schema") ? Reason.FOREIGN : PostgresErrors.reasonFor(e);
-            throw new StorageException(reason, null, db.url() + ": schema " + settings.schema()
-                    + " cannot be used: " + message, e);
+            String message = PostgresDialect.rootMessage(e);
+            Reason reason = message.contains("non-empty schema") ? Reason.FOREIGN : PostgresDialect.reasonFor(e);
+            throw new StorageException(reason, null, db + ": schema " + schema + " cannot be used: " + message, e);
         }
-        // Another process may have migrated further between the first check and the migration.
-        refuseNewer(db, settings.schema());
+        refuseNewer(db, schema); // another process may have migrated further meanwhile
     }
 
     /**
-     * An acknowledged write must survive a crash of the server. {@code synchronous_commit = off} would
-     * acknowledge commits before they are flushed: the store refuses to run on such a server.
-     * (The other values, on, local, remote_write and remote_apply, all flush the local WAL first.)
+     * An acknowledged write must survive a crash of the server: {@code synchronous_commit = off} would
+     * acknowledge commits before they are flushed (every other value flushes the local WAL first).
      */
-    static void requireDurableCommits(PostgresDatabase db) {
-        String synchronousCommit = db.read(ctx -> setting(ctx, "synchronous_commit"));
-        if ("off".equalsIgnoreCase(synchronousCommit)) {
-            throw new StorageException(Reason.OTHER, null, db.url() + ": synchronous_commit is off, so the server"
+    private static void requireDurableCommits(PostgresDatabase db) {
+        if ("off".equalsIgnoreCase(db.read(ctx -> setting(ctx, "synchronous_commit")))) {
+            throw new StorageException(Reason.OTHER, null, db + ": synchronous_commit is off, so the server"
                     + " acknowledges commits it could still lose in a crash; set it to on (ALTER DATABASE … SET"
                     + " synchronous_commit = on, or in postgresql.conf) before using this database for sessions");
         }
     }
 
-    static String setting(DSLContext ctx, String name) {
+    private static String setting(DSLContext ctx, String name) {
         return ctx.select(DSL.function("current_setting", String.class, DSL.val(name))).fetchOne(0, String.class);
     }
 
@@ -80,10 +84,9 @@ final class PostgresSchema {
                 return OptionalLong.empty();
             }
             Field<String> version = DSL.field(DSL.name("version"), String.class);
-            List<String> versions = ctx.select(version).from(DSL.table(DSL.name(schema, HISTORY_TABLE)))
+            return ctx.select(version).from(DSL.table(DSL.name(schema, HISTORY_TABLE)))
                     .where(DSL.field(DSL.name("success"), Boolean.class).isTrue().and(version.isNotNull()))
-                    .fetch(version);
-            return versions.stream().mapToLong(PostgresSchema::major).max();
+                    .fetch(version).stream().mapToLong(PostgresSchema::major).max();
         });
     }
 
@@ -91,7 +94,7 @@ final class PostgresSchema {
     private static long refuseNewer(PostgresDatabase db, String schema) {
         OptionalLong applied = appliedVersion(db, schema);
         if (applied.isPresent() && applied.getAsLong() > VERSION) {
-            throw new NewerSchemaException(db.url() + " schema " + schema, applied.getAsLong(), VERSION);
+            throw new NewerSchemaException(db + " schema " + schema, applied.getAsLong(), VERSION);
         }
         return applied.orElse(0);
     }
@@ -103,5 +106,33 @@ final class PostgresSchema {
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE; // not a version this code ever wrote
         }
+    }
+
+    /** The checks behind {@code sessions check}: the server, the schema version, the durability settings. */
+    @Override
+    public List<HealthCheck> run() {
+        List<HealthCheck> checks = new ArrayList<>();
+        checks.add(HealthCheck.guarded("server", () -> db.read(ctx -> HealthCheck.ok("server",
+                db + ": PostgreSQL " + setting(ctx, "server_version")))));
+        checks.add(HealthCheck.guarded("schema", () -> {
+            OptionalLong version = appliedVersion(db, schema);
+            return new HealthCheck("schema", version.isPresent() && version.getAsLong() == VERSION, "schema " + schema
+                    + " at version " + (version.isPresent() ? Long.toString(version.getAsLong()) : "none")
+                    + " (this program writes " + VERSION + ")");
+        }));
+        checks.add(HealthCheck.guarded("settings", () -> db.read(ctx -> {
+            String synchronousCommit = setting(ctx, "synchronous_commit");
+            String fsync = setting(ctx, "fsync");
+            String fullPageWrites = setting(ctx, "full_page_writes");
+            boolean ok = !"off".equalsIgnoreCase(synchronousCommit) && "on".equalsIgnoreCase(fsync)
+                    && "on".equalsIgnoreCase(fullPageWrites);
+            // As this store's connections have them (start-up options): a pooler that drops them shows here.
+            String timeouts = " lock_timeout=" + setting(ctx, "lock_timeout") + " statement_timeout="
+                    + setting(ctx, "statement_timeout") + " idle_in_transaction_session_timeout="
+                    + setting(ctx, "idle_in_transaction_session_timeout");
+            return new HealthCheck("settings", ok, "synchronous_commit=" + synchronousCommit + " fsync=" + fsync
+                    + " full_page_writes=" + fullPageWrites + timeouts);
+        })));
+        return checks;
     }
 }

@@ -1,22 +1,34 @@
 package io.claudesignal.sessions.adapters.postgres;
 
+import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.adapters.jdbc.SqlChangeLog;
 import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
 import io.claudesignal.sessions.adapters.jdbc.SqlOperations;
 import io.claudesignal.sessions.adapters.jdbc.SqlRules;
 import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
 import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
-import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
-import io.claudesignal.sessions.domain.NewerSchemaException;
-import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StorageDiagnostics;
+import io.claudesignal.sessions.application.port.out.StorageFactory;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.NewerSchemaException;
+import io.claudesignal.sessions.domain.StorageException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A sessions database on a PostgreSQL server: the adapter's public face. Several daemons, on one host
@@ -36,31 +48,34 @@ public final class PostgresStorage implements StorageAdapter {
     static final String LOCK_TIMEOUT = "lockTimeout";
     static final String STATEMENT_TIMEOUT = "statementTimeout";
     static final String IDLE_IN_TRANSACTION_TIMEOUT = "idleInTransactionTimeout";
+    /** The driver's parameter for start-up options; the store puts its server timeouts there. */
+    private static final String OPTIONS = "options";
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|min|h)?");
 
     private final PostgresDatabase db;
     private final SqlSessions repository;
     private final SqlTranscripts transcripts;
-    private final PostgresDiagnostics diagnostics;
+    private final PostgresSchema diagnostics;
     private final SqlOperations operations;
     private final SqlDaemonNames daemonNames;
 
-    private PostgresStorage(PostgresDatabase db, PostgresSettings settings) {
+    private PostgresStorage(PostgresDatabase db) {
         this.db = db;
-        PostgresDialect dialect = PostgresDialect.of(db);
-        this.daemonNames = new SqlDaemonNames(new PostgresNameLocks(db.url(), settings.schema()));
-        SqlChangeLog changes = new SqlChangeLog(db, dialect, () -> new PostgresWatch(db, settings.schema()));
+        PostgresDialect dialect = PostgresDialect.of(db.settings());
+        this.daemonNames = new SqlDaemonNames(new PostgresNameLocks(db));
+        SqlChangeLog changes = new SqlChangeLog(db, dialect, () -> new PostgresWatch(db));
         this.repository = new SqlSessions(db, dialect, daemonNames, changes);
         this.transcripts = new SqlTranscripts(db, new SqlRules(dialect), changes);
-        this.diagnostics = new PostgresDiagnostics(db, settings);
+        this.diagnostics = new PostgresSchema(db);
         this.operations = new SqlOperations(db, dialect, PostgresDialect::refuseBackup);
     }
 
     /**
      * Opens the database at {@code url}: {@code jdbc:postgresql://host:5432/db?user=u}, or
-     * {@code postgresql://u@host:5432/db} (libpq's form, also {@code postgres://}). A
-     * {@code currentSchema=name} parameter in the URL chooses the schema, over {@code settings}; so do
-     * {@code lockTimeout}, {@code statementTimeout} and {@code idleInTransactionTimeout} (durations such
-     * as {@code 1s} or {@code 500ms}) for the server timeouts.
+     * {@code postgresql://u@host:5432/db} (libpq's form, also {@code postgres://}). The URL's
+     * {@code currentSchema=name} chooses the schema over {@code settings}, and so do {@code lockTimeout},
+     * {@code statementTimeout} and {@code idleInTransactionTimeout} (durations such as {@code 1s} or
+     * {@code 500ms}) for the server timeouts: the CLI has no other way to set them.
      *
      * @throws InvalidInputException when {@code url} is not a PostgreSQL URL
      * @throws NewerSchemaException  when the schema was written by a newer version of this library
@@ -70,19 +85,17 @@ public final class PostgresStorage implements StorageAdapter {
      */
     public static PostgresStorage open(String url, PostgresSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        PostgresUrl parsed = PostgresUrl.parse(url);
-        // The URL's currentSchema and timeouts, when it has them, win over the settings (the CLI has
-        // no other way to set them).
-        PostgresSettings effective = parsed.currentSchema().map(settings::withSchema).orElse(settings);
-        effective = parsed.duration(LOCK_TIMEOUT).map(effective::withLockTimeout).orElse(effective);
-        effective = parsed.duration(STATEMENT_TIMEOUT).map(effective::withStatementTimeout).orElse(effective);
-        effective = parsed.duration(IDLE_IN_TRANSACTION_TIMEOUT).map(effective::withIdleInTransactionTimeout)
+        String jdbc = jdbcUrl(url);
+        PostgresSettings effective = parameter(jdbc, "currentSchema").map(settings::withSchema).orElse(settings);
+        effective = duration(jdbc, LOCK_TIMEOUT).map(effective::withLockTimeout).orElse(effective);
+        effective = duration(jdbc, STATEMENT_TIMEOUT).map(effective::withStatementTimeout).orElse(effective);
+        effective = duration(jdbc, IDLE_IN_TRANSACTION_TIMEOUT).map(effective::withIdleInTransactionTimeout)
                 .orElse(effective);
         PostgresDatabase db = PostgresDatabase.open(
-                parsed.without(Set.of(LOCK_TIMEOUT, STATEMENT_TIMEOUT, IDLE_IN_TRANSACTION_TIMEOUT)), effective);
+                without(jdbc, Set.of(LOCK_TIMEOUT, STATEMENT_TIMEOUT, IDLE_IN_TRANSACTION_TIMEOUT)), effective);
         try {
-            PostgresSchema.prepare(db, effective);
-            return new PostgresStorage(db, effective);
+            PostgresSchema.prepare(db);
+            return new PostgresStorage(db);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -95,19 +108,19 @@ public final class PostgresStorage implements StorageAdapter {
 
     /** True when {@code text} names a PostgreSQL database ({@code jdbc:postgresql:}, {@code postgresql://}, {@code postgres://}). */
     public static boolean isPostgresUrl(String text) {
-        return text != null && PostgresUrl.isPostgres(text);
+        return PostgresStorageFactory.isPostgres(text);
     }
 
     /** The database, as a JDBC URL without its password. */
     public String url() {
-        return db.url().toString();
+        return db.toString();
     }
 
     public SessionRepository repository() {
         return repository;
     }
 
-    /** The sessions, leases and activity-log ports, all over this database. */
+    /** The sessions, leases, activity-log and transcript ports, all over this database. */
     @Override
     public Persistence persistence() {
         return repository.persistence(transcripts);
@@ -135,5 +148,106 @@ public final class PostgresStorage implements StorageAdapter {
         } finally {
             daemonNames.close(); // after the pool: a successor must not start under a live handle
         }
+    }
+
+    /**
+     * {@code text} as a JDBC URL: the libpq form's user and password become parameters.
+     *
+     * @throws InvalidInputException when {@code text} is neither form
+     */
+    static String jdbcUrl(String text) {
+        Objects.requireNonNull(text, "url");
+        if (text.regionMatches(true, 0, "jdbc:postgresql:", 0, 16)) {
+            return text;
+        } else if (!isPostgresUrl(text)) {
+            throw new InvalidInputException("db", "not a PostgreSQL URL (jdbc:postgresql://… or postgresql://…): "
+                    + redact(text));
+        }
+        try {
+            URI uri = new URI(text);
+            if (uri.getHost() == null) {
+                throw new InvalidInputException("db", "no host in " + redact(text));
+            }
+            String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+            String userInfo = uri.getRawUserInfo();
+            if (userInfo != null) {
+                int colon = userInfo.indexOf(':');
+                query = with(query, "user", decode(colon < 0 ? userInfo : userInfo.substring(0, colon)));
+                query = colon < 0 ? query : with(query, "password", decode(userInfo.substring(colon + 1)));
+            }
+            return "jdbc:postgresql://" + uri.getRawAuthority().replaceFirst(".*@", "")
+                    + (uri.getRawPath() == null ? "/" : uri.getRawPath()) + (query.isEmpty() ? "" : "?" + query);
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new InvalidInputException("db", "not a valid PostgreSQL URL: " + redact(text));
+        }
+    }
+
+    /** The (decoded) value of the URL's parameter {@code name}, if it has one. */
+    static Optional<String> parameter(String jdbc, String name) {
+        int question = jdbc.indexOf('?');
+        return question < 0 ? Optional.empty() : Arrays.stream(jdbc.substring(question + 1).split("&"))
+                .filter(pair -> pair.startsWith(name + "=")).findFirst()
+                .map(pair -> decode(pair.substring(name.length() + 1)));
+    }
+
+    /**
+     * The URL's parameter {@code name} as a duration, PostgreSQL's way: {@code 1500ms}, {@code 2s},
+     * {@code 1min}, {@code 1h}, or a bare number of milliseconds.
+     */
+    private static Optional<Duration> duration(String jdbc, String name) {
+        return parameter(jdbc, name).map(text -> {
+            Matcher m = DURATION.matcher(text.strip());
+            if (!m.matches()) {
+                throw new InvalidInputException("db", "URL parameter " + name + " must be a duration such as 1500ms,"
+                        + " 2s, 1min or 1h, was " + text);
+            }
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2) == null ? "ms" : m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "min" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofMillis(amount);
+            };
+        });
+    }
+
+    /** {@code jdbc} without the parameters {@code names}. */
+    static String without(String jdbc, Set<String> names) {
+        int question = jdbc.indexOf('?');
+        if (question < 0) {
+            return jdbc;
+        }
+        String query = Arrays.stream(jdbc.substring(question + 1).split("&"))
+                .filter(pair -> !pair.isEmpty() && !names.contains(pair.split("=", 2)[0]))
+                .collect(Collectors.joining("&"));
+        return jdbc.substring(0, question) + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    /**
+     * {@code jdbc} with {@code options} (the server's command-line options, such as {@code -c
+     * lock_timeout=5000}) sent at connection start-up, before any the URL had, so that the URL's own win.
+     */
+    static String withStartupOptions(String jdbc, String options) {
+        String merged = parameter(jdbc, OPTIONS).map(own -> options + " " + own).orElse(options);
+        String rest = without(jdbc, Set.of(OPTIONS));
+        return rest + (rest.indexOf('?') < 0 ? "?" : "&") + with("", OPTIONS, merged);
+    }
+
+    private static String with(String query, String key, String value) {
+        return (query.isEmpty() ? "" : query + "&") + key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    /** {@code text} with any password replaced, fit for messages and logs. */
+    static String redact(String text) {
+        return StorageFactory.redact(text);
+    }
+
+    /** {@code jdbc} without a password, and without the start-up options, which would make every message long. */
+    static String describe(String jdbc) {
+        return redact(without(jdbc, Set.of(OPTIONS)));
     }
 }

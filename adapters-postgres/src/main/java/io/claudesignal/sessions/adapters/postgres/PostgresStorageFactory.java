@@ -3,6 +3,7 @@ package io.claudesignal.sessions.adapters.postgres;
 import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StorageFactory;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,13 +22,17 @@ public final class PostgresStorageFactory implements StorageFactory {
 
     @Override
     public boolean accepts(String location) {
-        // PostgresUrl, not PostgresStorage.isPostgresUrl: asking must not initialise the storage class.
-        return location != null && PostgresUrl.isPostgres(location);
+        return isPostgres(location); // here, not in PostgresStorage: asking must not initialise the storage class
     }
 
     @Override
     public StorageAdapter open(String location, Map<String, String> settings, StoreMetrics metrics) {
         StorageFactory.requireKnown(settings, Set.of(), name());
         return PostgresStorage.open(location, PostgresSettings.defaults());
+    }
+
+    static boolean isPostgres(String text) {
+        String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
+        return lower.startsWith("jdbc:postgresql:") || lower.startsWith("postgresql://") || lower.startsWith("postgres://");
     }
 }

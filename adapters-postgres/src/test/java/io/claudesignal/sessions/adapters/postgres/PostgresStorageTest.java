@@ -129,15 +129,15 @@ class PostgresStorageTest {
 
     @Test
     void urlsInEitherFormBecomeJdbcUrlsAndNeverShowThePassword() {
-        assertThat(PostgresUrl.parse("postgresql://ana:s3cr%40t@db.example:5433/sessions?sslmode=require").jdbc())
+        assertThat(PostgresStorage.jdbcUrl("postgresql://ana:s3cr%40t@db.example:5433/sessions?sslmode=require"))
                 .isEqualTo("jdbc:postgresql://db.example:5433/sessions?sslmode=require&user=ana&password=s3cr%40t");
-        assertThat(PostgresUrl.parse("postgres://db.example/sessions").jdbc()).isEqualTo("jdbc:postgresql://db.example/sessions");
-        assertThat(PostgresUrl.parse("jdbc:postgresql://h/db?user=u&password=pw").toString())
+        assertThat(PostgresStorage.jdbcUrl("postgres://db.example/sessions")).isEqualTo("jdbc:postgresql://db.example/sessions");
+        assertThat(PostgresStorage.describe(PostgresStorage.jdbcUrl("jdbc:postgresql://h/db?user=u&password=pw")))
                 .isEqualTo("jdbc:postgresql://h/db?user=u&password=***");
-        assertThat(PostgresUrl.redact("postgresql://ana:secret@h/db")).isEqualTo("postgresql://ana:***@h/db");
+        assertThat(PostgresStorage.redact("postgresql://ana:secret@h/db")).isEqualTo("postgresql://ana:***@h/db");
         assertThat(PostgresStorage.isPostgresUrl("/home/ana/sessions.db")).isFalse();
         assertThat(PostgresStorage.isPostgresUrl("POSTGRESQL://h/db")).isTrue();
-        assertThatThrownBy(() -> PostgresUrl.parse("mysql://h/db")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> PostgresStorage.jdbcUrl("mysql://h/db")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> PostgresSettings.defaults().withSchema("Robert'); DROP"))
                 .isInstanceOf(InvalidInputException.class);
     }

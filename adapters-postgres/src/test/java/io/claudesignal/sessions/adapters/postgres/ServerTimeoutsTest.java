@@ -130,7 +130,7 @@ class ServerTimeoutsTest {
             assertThat(storage.diagnostics().run()).anySatisfy(check -> assertThat(check.detail())
                     .contains("lock_timeout=1500ms statement_timeout=20s idle_in_transaction_session_timeout=2min"));
             // The URL every other connection of the store is opened with (LISTEN, the daemon name's lock).
-            assertThat(storage.databaseForTests().url().jdbc()).contains("lock_timeout%3D1500")
+            assertThat(storage.databaseForTests().jdbc()).contains("lock_timeout%3D1500")
                     .doesNotContain("lockTimeout");
             assertThat(storage.url()).doesNotContain("options").doesNotContain("lockTimeout");
         }
