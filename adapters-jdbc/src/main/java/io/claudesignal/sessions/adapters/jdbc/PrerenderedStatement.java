@@ -61,11 +61,6 @@ public final class PrerenderedStatement {
         return new PrerenderedStatement(sql.toString(), order.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    public String sql() {
-        return sql;
-    }
-
-
     /**
      * The statement on {@code ctx}'s connection with {@code values} bound (in the order of the
      * names given to {@link #render}). Closing it returns it to the connection's cache, if any.
