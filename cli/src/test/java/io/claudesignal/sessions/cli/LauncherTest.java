@@ -72,9 +72,20 @@ class LauncherTest {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
             for (Path classes : classDirs) {
                 try (Stream<Path> files = Files.walk(classes)) {
-                    for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    // Directories get entries too, as in a jar Maven packs: Flyway finds its migrations
+                    // through ClassLoader.getResources(folder), which sees a folder of a jar only by its entry.
+                    for (Path f : files.filter(f -> !f.equals(classes)).sorted().toList()) {
                         String name = classes.relativize(f).toString().replace(File.separatorChar, '/');
                         if (name.equals("META-INF/MANIFEST.MF")) {
+                            continue;
+                        }
+                        if (Files.isDirectory(f)) {
+                            try {
+                                out.putNextEntry(new JarEntry(name + "/"));
+                                out.closeEntry();
+                            } catch (java.util.zip.ZipException duplicate) {
+                                // the same folder in another module's classes
+                            }
                             continue;
                         }
                         try {
