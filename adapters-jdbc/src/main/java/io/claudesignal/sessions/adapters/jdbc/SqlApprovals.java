@@ -13,6 +13,7 @@ import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.StatusMismatchException;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +45,7 @@ public final class SqlApprovals implements ApprovalRepository {
     private final SqlTables.Sessions sessions;
     /** Runs in every transition out of ACTIVE: rendered once (see SqlHotStatements for why). */
     private volatile PrerenderedStatement cancel;
+    private volatile Hot hot;
 
     public SqlApprovals(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -61,27 +63,33 @@ public final class SqlApprovals implements ApprovalRepository {
             write.stamp(); // once the session is held: see WriteContext
             rules.admit(ctx, sessionId, write);
             Instant now = rules.leaseNow(ctx, clock);
-            Optional<Approval> known = ctx.select(a.all).from(a.table)
-                    .where(a.sessionId.eq(sessionId.value()).and(a.key.eq(key)))
-                    .fetchOptional(a::toApproval);
-            if (known.isPresent()) {
-                return new Requested(known.get().asOf(now), false);
+            // Statements rendered once: rendering them per call cost more than SQLite took to run them.
+            Hot sql = hot(ctx);
+            Object session = PrerenderedStatement.db(a.sessionId, sessionId.value());
+            try {
+                Optional<Approval> known = sql.one(sql.byKey, ctx, session, key);
+                if (known.isPresent()) {
+                    return new Requested(known.get().asOf(now), false);
+                }
+                if (status != SessionStatus.ACTIVE) {
+                    throw new StatusMismatchException(sessionId, SessionStatus.ACTIVE, status);
+                }
+                // Under the session's lock (or the single writer): nobody numbers in between.
+                long seq;
+                try (PreparedStatement newest = sql.newest.prepare(ctx, session); ResultSet row = newest.executeQuery()) {
+                    seq = (row.next() ? row.getLong(1) : 0) + 1; // getLong: 0 for the NULL of no row yet
+                }
+                Approval approval = Approval.requested(id, sessionId, seq, key, request, write.actor(), now, timeout);
+                try (PreparedStatement insert = sql.insert.prepare(ctx, PrerenderedStatement.db(a.id, id.value()), session,
+                        seq, key, write.actor().value(), PrerenderedStatement.db(a.requestedAt, approval.requestedAt()),
+                        PrerenderedStatement.db(a.expiresAt, approval.expiresAt()), request)) {
+                    insert.executeUpdate();
+                }
+                changes.record(ctx, Change.Entry.approval(sessionId, Change.Kind.APPROVAL_REQUESTED, seq, write));
+                return new Requested(approval, true);
+            } catch (SQLException e) {
+                throw new DataAccessException("requesting an approval", e);
             }
-            if (status != SessionStatus.ACTIVE) {
-                throw new StatusMismatchException(sessionId, SessionStatus.ACTIVE, status);
-            }
-            // Under the session's lock (or the single writer): nobody numbers in between.
-            long seq = ctx.select(DSL.max(a.seq)).from(a.table).where(a.sessionId.eq(sessionId.value()))
-                    .fetchOptional(0, Long.class).orElse(0L) + 1;
-            Approval approval = Approval.requested(id, sessionId, seq, key, request, write.actor(), now, timeout);
-            ctx.insertInto(a.table)
-                    .set(a.id, id.value()).set(a.sessionId, sessionId.value()).set(a.seq, seq).set(a.key, key)
-                    .set(a.state, approval.state().name()).set(a.requestedBy, write.actor().value())
-                    .set(a.requestedAt, approval.requestedAt()).set(a.expiresAt, approval.expiresAt())
-                    .set(a.request, request)
-                    .execute();
-            changes.record(ctx, Change.Entry.approval(sessionId, Change.Kind.APPROVAL_REQUESTED, seq, write));
-            return new Requested(approval, true);
         });
     }
 
@@ -234,5 +242,50 @@ public final class SqlApprovals implements ApprovalRepository {
 
     private static <T> Param<T> p(String name, Field<T> like) {
         return DSL.param(name, like.getDataType());
+    }
+
+    private Hot hot(DSLContext ctx) {
+        Hot sql = hot;
+        if (sql == null) {
+            // Rendering twice in a race is harmless: both render the same text.
+            sql = new Hot(DSL.using(ctx.dialect(), ctx.settings()));
+            hot = sql;
+        }
+        return sql;
+    }
+
+    /** The request's statements, rendered once for this database ({@link PrerenderedStatement}). */
+    private final class Hot {
+        final PrerenderedStatement byKey;
+        final PrerenderedStatement newest;
+        final PrerenderedStatement insert;
+
+        Hot(DSLContext render) {
+            byKey = PrerenderedStatement.render(render.select(a.all).from(a.table)
+                    .where(a.sessionId.eq(p("id", a.sessionId)).and(a.key.eq(p("key", a.key)))), "id", "key");
+            newest = PrerenderedStatement.render(render.select(DSL.max(a.seq)).from(a.table)
+                    .where(a.sessionId.eq(p("id", a.sessionId))), "id");
+            insert = PrerenderedStatement.render(render.insertInto(a.table, a.id, a.sessionId, a.seq, a.key, a.state,
+                            a.requestedBy, a.requestedAt, a.expiresAt, a.request)
+                    .values(p("id", a.id), p("session", a.sessionId), p("seq", a.seq), p("key", a.key),
+                            DSL.inline(Approval.State.PENDING.name()), p("by", a.requestedBy),
+                            p("at", a.requestedAt), p("expires", a.expiresAt), p("request", a.request)),
+                    "id", "session", "seq", "key", "by", "at", "expires", "request");
+        }
+
+        /** Runs {@code sql}, which yields at most one whole row ({@code approvals.all}, in its order). */
+        Optional<Approval> one(PrerenderedStatement sql, DSLContext ctx, Object... values) throws SQLException {
+            try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet r = statement.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Approval(new ApprovalId(PrerenderedStatement.read(r, 1, a.id)),
+                        new SessionId(PrerenderedStatement.read(r, 2, a.sessionId)), r.getLong(3), r.getString(4),
+                        r.getString(12), Approval.State.valueOf(r.getString(5)), new Actor(r.getString(6)),
+                        PrerenderedStatement.read(r, 7, a.requestedAt), PrerenderedStatement.read(r, 8, a.expiresAt),
+                        Optional.ofNullable(PrerenderedStatement.read(r, 9, a.decidedAt)),
+                        Optional.ofNullable(r.getString(10)).map(Actor::new), Optional.ofNullable(r.getString(11))));
+            }
+        }
     }
 }
