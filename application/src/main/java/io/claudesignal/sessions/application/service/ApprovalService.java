@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  */
 final class ApprovalService implements Approvals {
 
+    /** How many ids an ambiguous prefix's error names, as for sessions. */
+    static final int MAX_CANDIDATES_LISTED = 10;
     /** Most approvals {@link #recent} returns at once. */
     static final int MAX_RECENT = 10_000;
 
@@ -122,7 +124,7 @@ final class ApprovalService implements Approvals {
         if (prefix.isWholeId()) {
             return new ApprovalId(prefix.lowest().value());
         }
-        int listed = SessionService.MAX_CANDIDATES_LISTED;
+        int listed = MAX_CANDIDATES_LISTED;
         List<ApprovalId> candidates = store.findIdsByPrefix(prefix, listed + 1);
         if (candidates.isEmpty()) {
             throw ApprovalNotFoundException.forPrefix(prefix);
