@@ -19,6 +19,7 @@ import io.claudesignal.sessions.domain.ApprovalConflictException;
 import io.claudesignal.sessions.domain.ApprovalId;
 import io.claudesignal.sessions.domain.ApprovalNotFoundException;
 import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -131,6 +132,23 @@ public abstract class ApprovalsKit extends Kit {
         assertThatThrownBy(() -> approvals.request(s.id(), ASK, "k", Duration.ofDays(31)))
                 .isInstanceOf(InvalidInputException.class);
         assertThat(approvals.all(s.id())).isEmpty();
+    }
+
+    @Test
+    void aDaemonThatLostItsLeaseCannotAskButThePersonStillDecides() throws Exception {
+        SessionService a = daemon("a");
+        SessionService b = daemonOnSecondHandle("b");
+        opened.add(a);
+        opened.add(b);
+        Session s = active();
+        a.leases().claim(s.id());
+        Approval asked = a.approvals().request(s.id(), ASK, "toolu_01");
+        advance(LEASE.plusSeconds(1));
+        b.leases().claim(s.id());
+        assertThatThrownBy(() -> a.approvals().request(s.id(), ASK, "toolu_02")).isInstanceOf(LeaseLostException.class);
+        assertThat(b.approvals().request(s.id(), ASK, "toolu_02").seq()).isEqualTo(2);
+        assertThat(a.approvals().decide(asked.id(), APPROVE, ANA).state())
+                .as("a decision is the person's, not a write of the session's runner").isEqualTo(State.APPROVED);
     }
 
     // ---- deciding ----
