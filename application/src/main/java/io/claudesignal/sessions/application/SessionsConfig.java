@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.application;
 
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.Approval;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,9 +18,10 @@ import java.util.Objects;
  * @param transcriptItemLimit largest transcript item accepted, in UTF-8 bytes
  * @param storeNamesDaemon  true for {@link #daemon()}: the store completes the daemon's name with its own
  *                          tag ({@code daemon:<host>@<store tag>}), see {@link #daemon()}
+ * @param approvalTimeout   how long an approval waits for a decision when its request names no timeout
  */
 public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
-        int transcriptItemLimit, boolean storeNamesDaemon) {
+        int transcriptItemLimit, boolean storeNamesDaemon, Duration approvalTimeout) {
 
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
@@ -29,6 +31,8 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
     public static final int DEFAULT_TRANSCRIPT_ITEM_LIMIT = 1024 * 1024;
     /** The largest item limit that may be set: the size of the whole context (see {@code ContextJson}). */
     public static final int MAX_TRANSCRIPT_ITEM_LIMIT = 16 * 1024 * 1024;
+    /** As the first daemon had it: a question nobody answers in ten minutes is no longer asked. */
+    public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMinutes(10);
 
     public SessionsConfig {
         Objects.requireNonNull(actor, "actor");
@@ -48,6 +52,14 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
             throw new InvalidInputException("transcriptItemLimit", "must be 2 to " + MAX_TRANSCRIPT_ITEM_LIMIT
                     + " bytes, was " + transcriptItemLimit);
         }
+        Approval.validateTimeout(approvalTimeout);
+    }
+
+    /** With the default approval timeout. */
+    public SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
+            int transcriptItemLimit, boolean storeNamesDaemon) {
+        this(actor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit, storeNamesDaemon,
+                DEFAULT_APPROVAL_TIMEOUT);
     }
 
     /** With the default transcript item limit. */
@@ -92,7 +104,7 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
     public static SessionsConfig daemon() {
         SessionsConfig base = of(Actor.daemon(hostName()));
         return new SessionsConfig(base.actor, base.leaseDuration, base.heartbeatInterval, base.activityLimit,
-                base.transcriptItemLimit, true);
+                base.transcriptItemLimit, true, base.approvalTimeout);
     }
 
     /**
@@ -120,22 +132,32 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
             return this;
         }
         return new SessionsConfig(new Actor(actor.value() + "@" + storeTag), leaseDuration, heartbeatInterval,
-                activityLimit, transcriptItemLimit, false);
+                activityLimit, transcriptItemLimit, false, approvalTimeout);
     }
 
     public SessionsConfig withActor(Actor newActor) {
-        return new SessionsConfig(newActor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit);
+        return new SessionsConfig(newActor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit, false,
+                approvalTimeout);
     }
 
     public SessionsConfig withLease(Duration duration, Duration heartbeat) {
-        return new SessionsConfig(actor, duration, heartbeat, activityLimit, transcriptItemLimit, storeNamesDaemon);
+        return new SessionsConfig(actor, duration, heartbeat, activityLimit, transcriptItemLimit, storeNamesDaemon,
+                approvalTimeout);
     }
 
     public SessionsConfig withActivityLimit(int limit) {
-        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit, transcriptItemLimit, storeNamesDaemon);
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit, transcriptItemLimit, storeNamesDaemon,
+                approvalTimeout);
     }
 
     public SessionsConfig withTranscriptItemLimit(int bytes) {
-        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, bytes, storeNamesDaemon);
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, bytes, storeNamesDaemon,
+                approvalTimeout);
+    }
+
+    /** How long an approval waits for a decision when its request names no timeout (10 minutes by default). */
+    public SessionsConfig withApprovalTimeout(Duration timeout) {
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit,
+                storeNamesDaemon, timeout);
     }
 }

@@ -165,6 +165,9 @@ public final class BenchReport {
         if (w.equals("append") && ours.threads() == 16 && baseline.equals("groupCommit")) {
             return 0.9;
         }
+        if (w.equals("request") && ours.threads() == 16 && baseline.equals("groupCommit")) {
+            return 0.85; // issue 24: an approval's request against the same row inserted by hand
+        }
         if (w.equals("fork") && baseline.equals("insertSelect")) {
             return 0.5; // at most twice the time of the INSERT ... SELECT
         }

@@ -6,6 +6,7 @@ import com.google.inject.Provides;
 import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.Singleton;
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Approvals;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
@@ -127,6 +128,11 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     Transcripts transcripts(StoreAssembly assembly) {
         return assembly.transcripts();
+    }
+
+    @Provides
+    Approvals approvals(StoreAssembly assembly) {
+        return assembly.approvals();
     }
 
     @Provides

@@ -3,10 +3,12 @@ package io.claudesignal.sessions.bootstrap;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 
 /**
  * {@link StoreMetrics} as Micrometer meters in one registry; docs/metrics.md lists every name and tag.
@@ -25,6 +27,7 @@ public final class MicrometerStoreMetrics implements StoreMetrics {
     public static final String GROUP_COMMIT_SIZE = "sessions.group.commit.size";
     public static final String PURGED = "sessions.purged";
     public static final String IMPORTED = "sessions.imported";
+    public static final String APPROVALS_PENDING = "sessions.approvals.pending";
 
     private final MeterRegistry registry;
     // Meters without tags that vary are made once; the tagged ones are looked up by the registry.
@@ -36,6 +39,8 @@ public final class MicrometerStoreMetrics implements StoreMetrics {
     private final DistributionSummary groupCommitSize;
     private final Counter purged;
     private final Counter imported;
+    /** Held here: a gauge keeps only a weak reference to what it reads. */
+    private volatile IntSupplier pendingApprovals;
 
     public MicrometerStoreMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -98,5 +103,26 @@ public final class MicrometerStoreMetrics implements StoreMetrics {
     @Override
     public void imported(long sessions) {
         imported.increment(sessions);
+    }
+
+    @Override
+    public void pendingApprovals(IntSupplier pending) {
+        pendingApprovals = pending;
+        Gauge.builder(APPROVALS_PENDING, this, MicrometerStoreMetrics::readPendingApprovals)
+                .description("Approvals that wait for a decision now, in every session").baseUnit("approvals")
+                .register(registry);
+    }
+
+    /** NaN when the store cannot say (closed, or failing): a scrape must not throw. */
+    private double readPendingApprovals() {
+        IntSupplier pending = pendingApprovals;
+        if (pending == null) {
+            return Double.NaN;
+        }
+        try {
+            return pending.getAsInt();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 }

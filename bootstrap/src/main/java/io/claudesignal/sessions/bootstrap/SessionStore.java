@@ -14,6 +14,7 @@ import io.claudesignal.sessions.adapters.sqlite.SqliteStorage;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Approvals;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
@@ -66,17 +67,20 @@ public final class SessionStore implements AutoCloseable {
     private final Maintenance maintenance;
     private final Leases leases;
     private final Transcripts transcripts;
+    private final Approvals approvals;
     private final SessionsConfig config;
     private final StoreResources resources;
     private final LeaseHeartbeat heartbeat;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Made by {@link StoreAssembly}, which every way of opening a store goes through. */
-    SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts, SessionsConfig config, StoreResources resources) {
+    SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts,
+            Approvals approvals, SessionsConfig config, StoreResources resources) {
         this.sessions = sessions;
         this.maintenance = maintenance;
         this.leases = leases;
         this.transcripts = transcripts;
+        this.approvals = approvals;
         this.config = config;
         this.resources = resources;
         // Only a daemon holds leases; the CLI's short runs have nothing to renew.
@@ -328,6 +332,14 @@ public final class SessionStore implements AutoCloseable {
      */
     public Transcripts transcripts() {
         return transcripts;
+    }
+
+    /**
+     * What Claude asks permission for, through the same handle as {@link #sessions()}: a request is
+     * fenced by its leases; requests and decisions (from any process) are told to its listeners.
+     */
+    public Approvals approvals() {
+        return approvals;
     }
 
     /** This handle's configuration; a daemon's default name ({@link SessionsConfig#daemon()}) as the store completed it. */

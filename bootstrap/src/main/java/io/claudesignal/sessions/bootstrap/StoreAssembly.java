@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.bootstrap;
 
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Approvals;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
@@ -27,11 +28,12 @@ import java.util.Objects;
  * @param sessions    {@code service} as bound: measured when metrics are on
  * @param leases      likewise
  * @param transcripts likewise
+ * @param approvals   likewise
  * @param maintenance likewise, reporting purges and imports
  * @param store       the handle over all of them, which closes the adapter's {@code resources}
  */
 record StoreAssembly(SessionService service, Sessions sessions, Leases leases, Transcripts transcripts,
-        Maintenance maintenance, SessionStore store) {
+        Approvals approvals, Maintenance maintenance, SessionStore store) {
 
     /** What an adapter gives: its ports and what must be closed with the store. */
     record Parts(Persistence persistence, StorageDiagnostics diagnostics, StoreOperations operations,
@@ -62,6 +64,9 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
         Sessions sessions = MeteredPorts.wrap(Sessions.class, service, metrics);
         Leases leases = MeteredPorts.wrap(Leases.class, service.leases(), metrics);
         Transcripts transcripts = MeteredPorts.wrap(Transcripts.class, service.transcripts(), metrics);
+        Approvals approvals = MeteredPorts.wrap(Approvals.class, service.approvals(), metrics);
+        // Unmeasured: a scrape is not a call of the API.
+        metrics.pendingApprovals(() -> service.approvals().pending().size());
         Maintenance maintenance = MeteredPorts.wrap(Maintenance.class, new MaintenanceService(parts.diagnostics(),
                 parts.operations(), parts.persistence(), json, metrics), metrics);
         // The service's change-feed thread stops before the connections it reads through close, also
@@ -71,7 +76,7 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
             parts.resources().close();
         };
         // The service's configuration: a daemon's default name completed by the store it opened.
-        SessionStore store = new SessionStore(sessions, maintenance, leases, transcripts, service.config(), all);
-        return new StoreAssembly(service, sessions, leases, transcripts, maintenance, store);
+        SessionStore store = new SessionStore(sessions, maintenance, leases, transcripts, approvals, service.config(), all);
+        return new StoreAssembly(service, sessions, leases, transcripts, approvals, maintenance, store);
     }
 }

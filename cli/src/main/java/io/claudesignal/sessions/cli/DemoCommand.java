@@ -1,11 +1,15 @@
 package io.claudesignal.sessions.cli;
 
+import io.claudesignal.sessions.application.port.in.Approvals;
+import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.bootstrap.SessionStore;
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.Approval;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.ConflictException;
 import io.claudesignal.sessions.domain.Session;
@@ -17,12 +21,15 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 @Command(name = "demo",
         description = {
-            "Walk through the life of two sessions (create, activate, context, transcript, fork, pause, resume, "
+            "Walk through the life of two sessions (create, activate, context, transcript, fork, approvals, pause, resume, "
                     + "terminate, list, delete), saying what happens as it goes. Start here.",
             "It works on a scratch database in a new temporary directory, deleted at the end: --db and "
                     + "SESSIONS_DB are ignored, and your own database and ~/.claude-signal are never touched.",
@@ -32,6 +39,7 @@ final class DemoCommand extends CliCommand {
 
     private PrintStream say;
     private Style style;
+    private Path daemonDb;
 
     @Override
     ExitCode execute() {
@@ -51,7 +59,8 @@ final class DemoCommand extends CliCommand {
             line("  " + db);
             line("which is deleted at the end: your own sessions are not touched.");
             try (SessionStore store = SessionStore.open(db.toString(), SessionsConfig.cli())) {
-                last = tour(store.sessions(), store.transcripts());
+                daemonDb = db;
+                last = tour(store.sessions(), store.transcripts(), store.approvals());
             }
         } finally {
             deleteTree(dir);
@@ -69,7 +78,7 @@ final class DemoCommand extends CliCommand {
         return ExitCode.OK;
     }
 
-    private SessionPage tour(Sessions sessions, Transcripts transcripts) {
+    private SessionPage tour(Sessions sessions, Transcripts transcripts, Approvals approvals) {
         step(1, "Ana starts work on her web app from Signal. A session ties its directory to her thread:");
         command("sessions create --project /home/ana/code/webapp --thread +15551234567");
         Session web = sessions.create("/home/ana/code/webapp", "+15551234567");
@@ -125,12 +134,17 @@ final class DemoCommand extends CliCommand {
         tell("It logged: edit src/login.ts, edit src/session.ts, test (42 passed). The log keeps the newest");
         tell("100 entries of each session; 'sessions activities ID' prints it.");
 
-        step(8, "Ana steps away, so the session is paused:");
+        step(8, "Claude wants to run a command and asks permission. The daemon (another handle on the same");
+        line("   database, as another process would be) records the request; it survives a restart of the daemon:");
+        approve(web, approvals);
+
+        step(9, "Ana steps away, so the session is paused:");
         command("sessions pause " + web.id());
         web = sessions.pause(web.id());
-        tell("It is " + status(web) + " (version " + web.version() + "); its context is kept as it was.");
+        tell("It is " + status(web) + " (version " + web.version() + "); its context is kept as it was. The question"
+                + " Claude still had open (git push) was cancelled in the same step.");
 
-        step(9, "Only a paused session can be resumed. The API session never started, so this is refused:");
+        step(10, "Only a paused session can be resumed. The API session never started, so this is refused:");
         command("sessions resume " + api.id());
         try {
             sessions.resume(api.id());
@@ -141,7 +155,7 @@ final class DemoCommand extends CliCommand {
             tell("racing to change one session are treated the same way: one wins, the other is told.");
         }
 
-        step(10, "Ana is back; resuming the web app session works, and she catches up:");
+        step(11, "Ana is back; resuming the web app session works, and she catches up:");
         command("sessions resume " + web.id());
         web = sessions.resume(web.id());
         tell("It is " + status(web) + " again (version " + web.version() + ").");
@@ -151,13 +165,13 @@ final class DemoCommand extends CliCommand {
         tell(catchUp.summary());
         tell("--ack marks it as seen; the next catch-up starts from here. Nothing is deleted.");
 
-        step(11, "Every status change is in the session's history, with why and by whom:");
+        step(12, "Every status change is in the session's history, with why and by whom:");
         command("sessions history " + web.id());
         say.flush();
         new HumanOutput(say, say, style, "   ").history(web.id(), sessions.history(web.id()));
         tell("If the daemon dies, 'sessions recover' pauses the sessions it ran (reason crash-recovery).");
 
-        step(12, "The work is done, and the sessions end:");
+        step(13, "The work is done, and the sessions end:");
         command("sessions terminate " + web.id());
         command("sessions terminate " + api.id());
         command("sessions terminate " + fork.id());
@@ -166,13 +180,13 @@ final class DemoCommand extends CliCommand {
         sessions.terminate(fork.id());
         tell("All three are " + status(web) + ". A terminated session never comes back.");
 
-        step(13, "The list shows the newest first, without contexts:");
+        step(14, "The list shows the newest first, without contexts:");
         command("sessions list");
         SessionPage page = sessions.list(SessionQuery.all());
         say.flush();
         new HumanOutput(say, say, style, "   ").page(page, Optional.empty());
 
-        step(14, "A terminated session can be deleted for good (a live one cannot):");
+        step(15, "A terminated session can be deleted for good (a live one cannot):");
         command("sessions delete " + api.id());
         command("sessions delete " + fork.id());
         sessions.delete(api.id());
@@ -180,6 +194,39 @@ final class DemoCommand extends CliCommand {
         SessionPage left = sessions.list(SessionQuery.all());
         tell("Deleted. " + left.sessions().size() + " session is left.");
         return left;
+    }
+
+    /** Step 8: the daemon asks, the person decides from the CLI, the daemon hears it. */
+    private void approve(Session web, Approvals approvals) {
+        try (SessionStore daemon = SessionStore.open(daemonDb.toString(), SessionsConfig.daemon("demo"))) {
+            BlockingQueue<SessionEvent.ApprovalDecided> heard = new LinkedBlockingQueue<>();
+            daemon.sessions().subscribe(event -> {
+                if (event instanceof SessionEvent.ApprovalDecided decided) {
+                    heard.add(decided);
+                }
+            });
+            Approval tests = daemon.approvals().request(web.id(),
+                    "{\"tool\": \"Bash\", \"input\": {\"command\": \"npm test\"}}", "toolu_01");
+            daemon.approvals().request(web.id(),
+                    "{\"tool\": \"Bash\", \"input\": {\"command\": \"git push --force\"}}", "toolu_02");
+            tell("Two questions wait for Ana. At her computer, she looks:");
+            command("sessions approvals");
+            say.flush();
+            for (Approval a : approvals.pending()) {
+                tell(ApprovalText.shortId(a) + "  " + a.requestedBy() + " asks  " + ApprovalText.asked(a));
+            }
+            command("sessions approve " + ApprovalText.shortId(tests) + " --note \"go ahead\"");
+            Approval approved = approvals.decide(tests.id(), Approval.Decision.APPROVE, Actor.CLI, "go ahead");
+            tell("It is " + style.green(approved.state().name()) + ". Approving it again changes nothing; rejecting it"
+                    + " now is a conflict (exit 4).");
+            SessionEvent.ApprovalDecided decided = heard.poll(10, TimeUnit.SECONDS);
+            tell(decided == null ? "(The daemon did not hear it within 10 s.)"
+                    : "The daemon's listener heard it: ApprovalDecided, " + decided.approval().state() + " by "
+                            + decided.actor() + ". Claude runs the tests.");
+            tell("Unanswered, a question expires after 10 minutes; pausing the session cancels it (next step).");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private String status(Session session) {

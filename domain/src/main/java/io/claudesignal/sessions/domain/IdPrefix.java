@@ -34,20 +34,32 @@ public record IdPrefix(String text) {
      * @throws InvalidInputException when it is shorter, or no id starts with it
      */
     public static IdPrefix parse(String typed) {
+        return parse(typed, "session");
+    }
+
+    /**
+     * As {@link #parse(String)}, for the id of a {@code noun} ({@code "approval"}): the same rules, and
+     * error messages that name what was looked for.
+     */
+    public static IdPrefix parse(String typed, String noun) {
         if (typed == null || typed.isEmpty()) {
             throw new InvalidInputException("id", "must not be empty");
         }
         String lower = typed.toLowerCase(Locale.ROOT);
         if (!isWellFormed(lower)) {
-            throw new InvalidInputException("id", "not a session id or the start of one (expected a UUID such as "
+            throw new InvalidInputException("id", "not " + article(noun) + " id or the start of one (expected a UUID such as "
                     + "123e4567-e89b-42d3-a456-426614174000, or at least its first " + MIN_LENGTH + " characters): "
                     + Texts.quote(typed, 60));
         }
         if (lower.length() < MIN_LENGTH) {
-            throw new InvalidInputException("id", "not a session id: an id prefix needs at least " + MIN_LENGTH + " characters: "
+            throw new InvalidInputException("id", "not " + article(noun) + " id: an id prefix needs at least " + MIN_LENGTH + " characters: "
                     + Texts.quote(typed, 60));
         }
         return new IdPrefix(lower);
+    }
+
+    private static String article(String noun) {
+        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 
     /** Whether this is a whole id rather than a part of one. */

@@ -133,4 +133,5 @@ public abstract class SessionsTck {
     @Nested class ExportImport extends ExportImportKit {}
     @Nested class WriteTime extends WriteTimeKit {}
     @Nested class ChangeFeed extends ChangeFeedKit {}
+    @Nested class Approvals extends ApprovalsKit {}
 }

@@ -69,6 +69,7 @@ final class InMemoryOperations implements StoreOperations {
                 data.leases().drop(s.id());
                 data.activityLog().forget(s.id());
                 data.transcripts().forget(s.id());
+                data.approvals().forget(s.id());
             }
             return doomed.size();
         });

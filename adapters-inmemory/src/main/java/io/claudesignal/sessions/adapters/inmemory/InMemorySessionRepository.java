@@ -71,6 +71,8 @@ public final class InMemorySessionRepository
     // Under this store's lock too: a status change drops the session's lease in its own step.
     private final InMemoryLeases leases = new InMemoryLeases(this);
     private final InMemoryChangeLog changes = new InMemoryChangeLog(lock);
+    // Under this store's lock too: a status change out of ACTIVE cancels them in its own step.
+    private final InMemoryApprovals approvals = new InMemoryApprovals(this);
 
     /** The transcripts of these sessions. */
     public InMemoryTranscriptRepository transcripts() {
@@ -84,12 +86,17 @@ public final class InMemorySessionRepository
 
     /** Every port over this store. */
     public Persistence persistence() {
-        return Persistence.of(this, transcripts, changes.feedFor(0));
+        return Persistence.of(this, transcripts, changes.feedFor(0), approvals);
     }
 
     /** The change log; appended to under the write lock, in the step that makes the change. */
     InMemoryChangeLog changes() {
         return changes;
+    }
+
+    /** The approvals of these sessions. */
+    InMemoryApprovals approvals() {
+        return approvals;
     }
 
     /** The activity logs of these sessions, for the operations that archive, restore and purge them. */
@@ -201,6 +208,7 @@ public final class InMemorySessionRepository
             leases.drop(id);
             activityLog.forget(id);
             transcripts.forget(id);
+            approvals.forget(id);
         } finally {
             lock.writeLock().unlock();
         }
@@ -365,6 +373,9 @@ public final class InMemorySessionRepository
     private Transition recordStatusChange(Session before, Session after, WriteContext write) {
         if (after.status() != SessionStatus.ACTIVE) {
             leases.drop(after.id());
+            if (before.status() == SessionStatus.ACTIVE) {
+                approvals.cancelPending(after.id(), write.actor(), write.at());
+            }
         }
         if (before.status() == after.status()) {
             if (before.context() != after.context()) { // the same instance: untouched

@@ -3,6 +3,7 @@ package io.claudesignal.sessions.adapters.inmemory;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.ApprovalRepository;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
@@ -51,7 +52,8 @@ public final class InMemoryStorage {
             this.origin = origin;
             this.persistence = new Persistence(guard(SessionRepository.class, data), guard(LeaseRepository.class, data),
                     guard(ActivityRepository.class, data), guard(TranscriptRepository.class, data.transcripts()),
-                    guard(ChangeFeed.class, data.changes().feedFor(origin)));
+                    guard(ChangeFeed.class, data.changes().feedFor(origin)),
+                    guard(ApprovalRepository.class, data.approvals()));
             this.diagnostics = guard(StorageDiagnostics.class, data);
             this.operations = guard(StoreOperations.class, new InMemoryOperations(data));
         }

@@ -49,6 +49,7 @@ public final class SqlSessions implements SessionRepository {
     private final SqlChangeLog changes;
     private final SqlLeases leasePort;
     private final SqlActivityLog activityPort;
+    private final SqlApprovals approvalPort;
 
     /**
      * @param names how the adapter knows that a live process runs under a daemon's name
@@ -63,11 +64,13 @@ public final class SqlSessions implements SessionRepository {
         this.transitions = rules.tables().transitions;
         this.leasePort = new SqlLeases(db, rules, names);
         this.activityPort = new SqlActivityLog(db, rules, changes);
+        // Here, as a status change out of ACTIVE cancels a session's pending approvals in its transaction.
+        this.approvalPort = new SqlApprovals(db, rules, changes);
     }
 
-    /** The sessions, leases and activity-log ports over this database, with the adapter's transcript port. */
+    /** The sessions, leases, activity-log and approvals ports over this database, with the adapter's transcript port. */
     public final Persistence persistence(TranscriptRepository transcripts) {
-        return new Persistence(this, leasePort, activityPort, transcripts, changes);
+        return new Persistence(this, leasePort, activityPort, transcripts, changes, approvalPort);
     }
 
     @Override
@@ -297,6 +300,7 @@ public final class SqlSessions implements SessionRepository {
             ctx.deleteFrom(leases.table).where(DSL.exists(DSL.selectOne().from(sessions.table)
                     .where(sessions.id.eq(leases.sessionId).and(sessions.status.ne(SessionStatus.ACTIVE.name())))))
                     .execute();
+            approvalPort.cancelPendingOfLeftSessions(ctx, now, actor);
             List<Transition> made = recovered.stream()
                     .map(uuid -> new Transition(new SessionId(uuid), SessionStatus.ACTIVE, SessionStatus.PAUSED, now,
                             Transition.CRASH_RECOVERY, actor))
@@ -331,6 +335,9 @@ public final class SqlSessions implements SessionRepository {
             if (to != SessionStatus.ACTIVE) {
                 try (PreparedStatement drop = sql.dropLease.prepare(ctx, idValue)) {
                     drop.executeUpdate();
+                }
+                if (from == SessionStatus.ACTIVE) {
+                    approvalPort.cancelPending(ctx, id, write);
                 }
             }
             if (from != to) {

@@ -3,6 +3,8 @@ package io.claudesignal.sessions.adapters.jdbc;
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.ApprovalId;
 import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Session;
@@ -46,6 +48,7 @@ public final class SqlTables {
     public final TranscriptItems transcriptItems;
 
     public final Changes changes;
+    public final Approvals approvals;
 
     public SqlTables(SqlDialect dialect) {
         this(dialect.schema());
@@ -63,6 +66,7 @@ public final class SqlTables {
         transcripts = new Transcripts();
         transcriptItems = new TranscriptItems();
         changes = new Changes();
+        approvals = new Approvals();
     }
 
     private Table<?> table(String name) {
@@ -234,6 +238,34 @@ public final class SqlTables {
         public final Field<String> name = text(table, "name");
         public final Field<Long> incarnation = bigint(table, "incarnation");
         public final Field<Instant> startedAt = instant(table, "started_at");
+    }
+
+    /** {@code approvals}: one row an approval, by id; numbered in its session; the request itself last. */
+    public final class Approvals {
+        public final Table<?> table = table("approvals");
+        public final Field<UUID> id = uuid(table, "id");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<String> key = text(table, "request_key");
+        public final Field<String> state = text(table, "state");
+        public final Field<String> requestedBy = text(table, "requested_by");
+        public final Field<Instant> requestedAt = instant(table, "requested_at");
+        public final Field<Instant> expiresAt = instant(table, "expires_at");
+        public final Field<Instant> decidedAt = instant(table, "decided_at");
+        public final Field<String> decidedBy = text(table, "decided_by");
+        public final Field<String> note = text(table, "note");
+        public final Field<String> request = text(table, "request");
+        /** The whole row, in this order. */
+        public final List<Field<?>> all = List.of(id, sessionId, seq, key, state, requestedBy, requestedAt, expiresAt,
+                decidedAt, decidedBy, note, request);
+
+        /** The row as stored; the caller reads it as of now ({@link Approval#asOf}). */
+        public Approval toApproval(Record r) {
+            return new Approval(new ApprovalId(r.get(id)), new SessionId(r.get(sessionId)), r.get(seq), r.get(key),
+                    r.get(request), Approval.State.valueOf(r.get(state)), new Actor(r.get(requestedBy)),
+                    r.get(requestedAt), r.get(expiresAt), Optional.ofNullable(r.get(decidedAt)),
+                    Optional.ofNullable(r.get(decidedBy)).map(Actor::new), Optional.ofNullable(r.get(note)));
+        }
     }
 
     /** {@code changes}, the change log, ordered by (xact, seq); {@code change_log_pruned}, how far pruning went. */

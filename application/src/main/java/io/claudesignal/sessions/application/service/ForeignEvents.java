@@ -2,6 +2,7 @@ package io.claudesignal.sessions.application.service;
 
 import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
+import io.claudesignal.sessions.application.port.out.ApprovalRepository;
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
@@ -12,6 +13,7 @@ import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.Transition;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,16 +29,20 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
     private final SessionRepository sessions;
     private final ActivityRepository activities;
     private final TranscriptRepository transcripts;
+    private final ApprovalRepository approvals;
+    private final Clock clock;
     private final Function<SessionId, Optional<Lease>> runEnded;
 
     /**
      * @param runEnded told when another actor moved a session out of ACTIVE (the store dropped any
      *                 lease on it in that step); returns the lease this handle held and now forgot
      */
-    ForeignEvents(Persistence persistence, Function<SessionId, Optional<Lease>> runEnded) {
+    ForeignEvents(Persistence persistence, Clock clock, Function<SessionId, Optional<Lease>> runEnded) {
         this.sessions = persistence.sessions();
         this.activities = persistence.activities();
         this.transcripts = persistence.transcripts();
+        this.approvals = persistence.approvals();
+        this.clock = clock;
         this.runEnded = runEnded;
     }
 
@@ -55,6 +61,11 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
                         c.appended() == 0 ? List.of()
                                 : transcripts.after(id, c.ref() - c.appended(), Math.toIntExact(c.appended())),
                         c.removed(), c.actor()));
+                // The approval as stored now, found by its number in the session (gone with a deleted session).
+                case APPROVAL_REQUESTED -> approvals.findBySeq(id, c.ref(), clock)
+                        .<SessionEvent>map(a -> new SessionEvent.ApprovalRequested(a, c.actor())).stream().toList();
+                case APPROVAL_DECIDED -> approvals.findBySeq(id, c.ref(), clock)
+                        .<SessionEvent>map(a -> new SessionEvent.ApprovalDecided(a, c.actor())).stream().toList();
             };
         } catch (SessionNotFoundException deleted) {
             return List.of();

@@ -30,7 +30,7 @@ final class HandleContext implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config").forStore(persistence.leases().storeTag());
         // Before anything else: a daemon's handle starts its incarnation here (see LeaseKeeper).
         this.keeper = new LeaseKeeper(persistence.leases(), persistence.sessions(), clock, this.config, this::publish);
-        this.follower = new ChangeFollower(persistence.changes(), new ForeignEvents(persistence, keeper::lostToOthers));
+        this.follower = new ChangeFollower(persistence.changes(), new ForeignEvents(persistence, clock, keeper::lostToOthers));
     }
 
     /** The handle's configuration, with the daemon's name as the store completed it. */

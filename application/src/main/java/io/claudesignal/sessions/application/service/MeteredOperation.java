@@ -1,5 +1,6 @@
 package io.claudesignal.sessions.application.service;
 
+import io.claudesignal.sessions.application.port.in.Approvals;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
@@ -52,6 +53,14 @@ public enum MeteredOperation {
     POP_LAST(Transcripts.class, "popLast", "pop_last"),
     CLEAR(Transcripts.class, "clear", "clear"),
     COUNT(Transcripts.class, "count", "count"),
+
+    REQUEST_APPROVAL(Approvals.class, "request", "request_approval"),
+    DECIDE_APPROVAL(Approvals.class, "decide", "decide_approval"),
+    PENDING_APPROVALS(Approvals.class, "pending", "pending_approvals"),
+    FIND_APPROVAL(Approvals.class, "find", "find_approval"),
+    ALL_APPROVALS(Approvals.class, "all", "all_approvals"),
+    RECENT_APPROVALS(Approvals.class, "recent", "recent_approvals"),
+    RESOLVE_APPROVAL(Approvals.class, "resolve", "resolve_approval"),
 
     CHECK(Maintenance.class, "check", "check"),
     SIZES(Maintenance.class, "sizes", "sizes"),

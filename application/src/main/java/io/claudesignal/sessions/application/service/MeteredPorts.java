@@ -1,6 +1,8 @@
 package io.claudesignal.sessions.application.service;
 
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
+import io.claudesignal.sessions.domain.ApprovalConflictException;
+import io.claudesignal.sessions.domain.ApprovalNotFoundException;
 import io.claudesignal.sessions.domain.ConflictException;
 import io.claudesignal.sessions.domain.DaemonRequiredException;
 import io.claudesignal.sessions.domain.DaemonRunningException;
@@ -44,7 +46,8 @@ public final class MeteredPorts {
             LeaseLostException.class, "lease_lost",
             DuplicateSessionException.class, "duplicate_session",
             DaemonRequiredException.class, "daemon_required",
-            DaemonRunningException.class, "daemon_running");
+            DaemonRunningException.class, "daemon_running",
+            ApprovalConflictException.class, "approval_decided");
 
     private MeteredPorts() {
     }
@@ -100,7 +103,7 @@ public final class MeteredPorts {
 
     /** The CLI's words for the outcomes, so that a dashboard and a script's exit codes agree. */
     static String outcome(Throwable failure) {
-        if (failure instanceof SessionNotFoundException) {
+        if (failure instanceof SessionNotFoundException || failure instanceof ApprovalNotFoundException) {
             return "not_found";
         }
         if (failure instanceof ConflictException) {

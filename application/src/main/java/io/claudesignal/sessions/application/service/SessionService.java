@@ -2,6 +2,7 @@ package io.claudesignal.sessions.application.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Approvals;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.in.SessionListener;
@@ -56,6 +57,7 @@ public final class SessionService implements Sessions, AutoCloseable {
     private final SessionRepository repository;
     private final ActivityRepository activityLog;
     private final TranscriptService transcripts;
+    private final ApprovalService approvals;
     private final Clock clock;
     private final SessionIdGenerator ids;
     private final ContextJson json;
@@ -73,6 +75,7 @@ public final class SessionService implements Sessions, AutoCloseable {
         this.config = handle.config();
         this.keeper = handle.leases();
         this.transcripts = new TranscriptService(handle, persistence.transcripts(), json);
+        this.approvals = new ApprovalService(handle, persistence.approvals(), json);
     }
 
     /** A handle for the command-line tool, with the default settings. */
@@ -93,6 +96,11 @@ public final class SessionService implements Sessions, AutoCloseable {
     /** The transcripts, through this handle: fenced by its leases, told to its listeners. */
     public Transcripts transcripts() {
         return transcripts;
+    }
+
+    /** The approvals, through this handle: a request fenced by its leases, both told to its listeners. */
+    public Approvals approvals() {
+        return approvals;
     }
 
     /** The leases this handle claims, which fence its writes (of sessions and of transcripts). */

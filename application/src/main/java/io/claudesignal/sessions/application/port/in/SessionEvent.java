@@ -2,6 +2,7 @@ package io.claudesignal.sessions.application.port.in;
 
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.Approval;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
@@ -63,6 +64,39 @@ public sealed interface SessionEvent {
             Objects.requireNonNull(sessionId, "sessionId");
             Objects.requireNonNull(actor, "actor");
             appended = List.copyOf(appended);
+        }
+    }
+
+    /**
+     * An approval was requested ({@code Approvals.request}); {@code approval} is as stored when the event
+     * was built (for another process's request, perhaps decided since: that decision's event follows).
+     */
+    record ApprovalRequested(Approval approval, Actor actor) implements SessionEvent {
+        public ApprovalRequested {
+            Objects.requireNonNull(approval, "approval");
+            Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public SessionId sessionId() {
+            return approval.sessionId();
+        }
+    }
+
+    /**
+     * An approval was decided: {@code approval.state()} is APPROVED or REJECTED, with who decided and
+     * their note. (Expiry writes nothing and is no event; a cancellation is told by the session's
+     * {@link Transitioned} or {@link Recovered} out of ACTIVE, which cancels every pending approval.)
+     */
+    record ApprovalDecided(Approval approval, Actor actor) implements SessionEvent {
+        public ApprovalDecided {
+            Objects.requireNonNull(approval, "approval");
+            Objects.requireNonNull(actor, "actor");
+        }
+
+        @Override
+        public SessionId sessionId() {
+            return approval.sessionId();
         }
     }
 

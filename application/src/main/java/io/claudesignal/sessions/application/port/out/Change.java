@@ -21,7 +21,8 @@ import java.util.Optional;
  * @param to       for {@link Kind#TRANSITIONED} and {@link Kind#RECOVERED}, the status after
  * @param reason   for {@link Kind#TRANSITIONED} and {@link Kind#RECOVERED}, the history's reason
  * @param ref      for {@link Kind#ACTIVITY_APPENDED}, the activity's seq; for {@link Kind#TRANSCRIPT_CHANGED},
- *                 the number of the newest item appended (0 when none was)
+ *                 the number of the newest item appended (0 when none was); for {@link Kind#APPROVAL_REQUESTED}
+ *                 and {@link Kind#APPROVAL_DECIDED}, the approval's number in its session
  * @param appended for {@link Kind#TRANSCRIPT_CHANGED}, how many items were appended
  * @param removed  for {@link Kind#TRANSCRIPT_CHANGED}, how many items were removed
  */
@@ -39,6 +40,10 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
      */
     public enum Kind {
         CREATED, TRANSITIONED, CONTEXT_CHANGED, ACTIVITY_APPENDED, TRANSCRIPT_CHANGED, FORKED,
+        /** An approval was requested; {@code ref} is its number in the session. */
+        APPROVAL_REQUESTED,
+        /** An approval was decided (approved or rejected); {@code ref} is its number in the session. */
+        APPROVAL_DECIDED,
         /** A crash recovery made the session PAUSED; {@code from}, {@code to} and {@code reason} are set as for a transition. */
         RECOVERED
     }
@@ -83,6 +88,11 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
         public static Entry transcript(SessionId id, long newestAppended, long appended, long removed, WriteContext write) {
             return new Entry(id, Kind.TRANSCRIPT_CHANGED, write.actor(), write.at(), write.writeId(), null, null, null,
                     newestAppended, appended, removed);
+        }
+
+        /** An approval's change: {@code kind} is {@link Kind#APPROVAL_REQUESTED} or {@link Kind#APPROVAL_DECIDED}. */
+        public static Entry approval(SessionId id, Kind kind, long approvalSeq, WriteContext write) {
+            return new Entry(id, kind, write.actor(), write.at(), write.writeId(), null, null, null, approvalSeq, 0, 0);
         }
 
         /** The change as read back: a transition whose reason is a crash recovery is a {@link Kind#RECOVERED}. */

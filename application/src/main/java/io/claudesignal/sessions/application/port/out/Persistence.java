@@ -7,7 +7,7 @@ import java.util.Objects;
  * the store's change log as this handle reads it.
  */
 public record Persistence(SessionRepository sessions, LeaseRepository leases, ActivityRepository activities,
-        TranscriptRepository transcripts, ChangeFeed changes) {
+        TranscriptRepository transcripts, ChangeFeed changes, ApprovalRepository approvals) {
 
     public Persistence {
         Objects.requireNonNull(sessions, "sessions");
@@ -15,6 +15,13 @@ public record Persistence(SessionRepository sessions, LeaseRepository leases, Ac
         Objects.requireNonNull(activities, "activities");
         Objects.requireNonNull(transcripts, "transcripts");
         Objects.requireNonNull(changes, "changes");
+        Objects.requireNonNull(approvals, "approvals");
+    }
+
+    /** The ports of a store that keeps no approvals ({@link ApprovalRepository#unsupported()}). */
+    public Persistence(SessionRepository sessions, LeaseRepository leases, ActivityRepository activities,
+            TranscriptRepository transcripts, ChangeFeed changes) {
+        this(sessions, leases, activities, transcripts, changes, ApprovalRepository.unsupported());
     }
 
     /** The ports of a store that keeps no change log: its handles hear only their own changes. */
@@ -33,5 +40,11 @@ public record Persistence(SessionRepository sessions, LeaseRepository leases, Ac
     public static <T extends SessionRepository & LeaseRepository & ActivityRepository> Persistence of(
             T store, TranscriptRepository transcripts, ChangeFeed changes) {
         return new Persistence(store, store, store, transcripts, changes);
+    }
+
+    /** As {@link #of(SessionRepository, TranscriptRepository, ChangeFeed)}, with the store's approvals. */
+    public static <T extends SessionRepository & LeaseRepository & ActivityRepository> Persistence of(
+            T store, TranscriptRepository transcripts, ChangeFeed changes, ApprovalRepository approvals) {
+        return new Persistence(store, store, store, transcripts, changes, approvals);
     }
 }

@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.application.port.out;
 
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 /**
  * What the store tells an operator's metrics: the application and the adapters report here, and an
@@ -55,5 +56,13 @@ public interface StoreMetrics {
 
     /** An import wrote {@code sessions} sessions (those already present unchanged are not counted). */
     default void imported(long sessions) {
+    }
+
+    /**
+     * Called once, when a store is assembled: {@code pending} counts every session's approvals that wait
+     * for a decision now (one query of the store each time it is asked; it may throw once the store is
+     * closed). A registry reads it when it is scraped, not on every write.
+     */
+    default void pendingApprovals(IntSupplier pending) {
     }
 }
