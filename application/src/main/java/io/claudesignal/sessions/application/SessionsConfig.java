@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param transcriptItemLimit largest transcript item accepted, in UTF-8 bytes
  * @param storeNamesDaemon  true for {@link #daemon()}: the store completes the daemon's name with its own
  *                          tag ({@code daemon:<host>@<store tag>}), see {@link #daemon()}
+ * @param messages          the inbox's bound and the outbox's retries (see docs/messages.md)
  */
 public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
-        int transcriptItemLimit, boolean storeNamesDaemon) {
+        int transcriptItemLimit, boolean storeNamesDaemon, MessagesConfig messages) {
 
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
@@ -34,6 +35,7 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(leaseDuration, "leaseDuration");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        Objects.requireNonNull(messages, "messages");
         if (leaseDuration.toMillis() < 1) {
             throw new InvalidInputException("leaseDuration", "must be at least 1 ms, was " + leaseDuration);
         }
@@ -48,6 +50,13 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
             throw new InvalidInputException("transcriptItemLimit", "must be 2 to " + MAX_TRANSCRIPT_ITEM_LIMIT
                     + " bytes, was " + transcriptItemLimit);
         }
+    }
+
+    /** With the default inbox and outbox settings. */
+    public SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
+            int transcriptItemLimit, boolean storeNamesDaemon) {
+        this(actor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit, storeNamesDaemon,
+                MessagesConfig.DEFAULTS);
     }
 
     /** With the default transcript item limit. */
@@ -120,22 +129,29 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
             return this;
         }
         return new SessionsConfig(new Actor(actor.value() + "@" + storeTag), leaseDuration, heartbeatInterval,
-                activityLimit, transcriptItemLimit, false);
+                activityLimit, transcriptItemLimit, false, messages);
     }
 
     public SessionsConfig withActor(Actor newActor) {
-        return new SessionsConfig(newActor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit);
+        return new SessionsConfig(newActor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit,
+                false, messages);
     }
 
     public SessionsConfig withLease(Duration duration, Duration heartbeat) {
-        return new SessionsConfig(actor, duration, heartbeat, activityLimit, transcriptItemLimit, storeNamesDaemon);
+        return new SessionsConfig(actor, duration, heartbeat, activityLimit, transcriptItemLimit, storeNamesDaemon, messages);
     }
 
     public SessionsConfig withActivityLimit(int limit) {
-        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit, transcriptItemLimit, storeNamesDaemon);
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit, transcriptItemLimit, storeNamesDaemon, messages);
     }
 
     public SessionsConfig withTranscriptItemLimit(int bytes) {
-        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, bytes, storeNamesDaemon);
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, bytes, storeNamesDaemon, messages);
+    }
+
+    /** With these inbox and outbox settings. */
+    public SessionsConfig withMessages(MessagesConfig newMessages) {
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit,
+                storeNamesDaemon, newMessages);
     }
 }

@@ -71,6 +71,9 @@ public final class InMemorySessionRepository
     // Under this store's lock too: a status change drops the session's lease in its own step.
     private final InMemoryLeases leases = new InMemoryLeases(this);
     private final InMemoryChangeLog changes = new InMemoryChangeLog(lock);
+    // Under this store's lock too: messages go with their session, and a recovery requeues in its step.
+    private final InMemoryInbox inbox = new InMemoryInbox(this);
+    private final InMemoryOutbox outbox = new InMemoryOutbox(this);
 
     /** The transcripts of these sessions. */
     public InMemoryTranscriptRepository transcripts() {
@@ -84,7 +87,24 @@ public final class InMemorySessionRepository
 
     /** Every port over this store. */
     public Persistence persistence() {
-        return Persistence.of(this, transcripts, changes.feedFor(0));
+        return Persistence.of(this, transcripts, changes.feedFor(0)).withMessages(inbox, outbox);
+    }
+
+    InMemoryInbox inbox() {
+        return inbox;
+    }
+
+    InMemoryOutbox outbox() {
+        return outbox;
+    }
+
+    /** Drops what a deleted session owns besides itself; the caller holds the write lock. */
+    void forgetOwned(SessionId id) {
+        leases.drop(id);
+        activityLog.forget(id);
+        transcripts.forget(id);
+        inbox.forget(id);
+        outbox.forget(id);
     }
 
     /** The change log; appended to under the write lock, in the step that makes the change. */
@@ -198,9 +218,7 @@ public final class InMemorySessionRepository
             byId.remove(id);
             byAge.remove(key(current));
             histories.remove(id);
-            leases.drop(id);
-            activityLog.forget(id);
-            transcripts.forget(id);
+            forgetOwned(id);
         } finally {
             lock.writeLock().unlock();
         }
@@ -241,6 +259,7 @@ public final class InMemorySessionRepository
                     recovered.add(recordStatusChange(s, paused, write));
                 }
             }
+            inbox.requeueTaken(); // in this step: a message is never taken by a daemon that no longer runs it
             return recovered;
         } finally {
             lock.writeLock().unlock();

@@ -3,6 +3,8 @@ package io.claudesignal.sessions.application.service;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.InboxRepository;
+import io.claudesignal.sessions.application.port.out.OutboxRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
@@ -28,6 +30,8 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
     private final ActivityRepository activities;
     private final TranscriptRepository transcripts;
     private final Function<SessionId, Optional<Lease>> runEnded;
+    private final InboxRepository inbox;
+    private final OutboxRepository outbox;
 
     /**
      * @param runEnded told when another actor moved a session out of ACTIVE (the store dropped any
@@ -38,6 +42,8 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
         this.activities = persistence.activities();
         this.transcripts = persistence.transcripts();
         this.runEnded = runEnded;
+        this.inbox = persistence.inbox();
+        this.outbox = persistence.outbox();
     }
 
     @Override
@@ -55,6 +61,10 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
                         c.appended() == 0 ? List.of()
                                 : transcripts.after(id, c.ref() - c.appended(), Math.toIntExact(c.appended())),
                         c.removed(), c.actor()));
+                case MESSAGE_RECEIVED -> inbox.find(id, c.ref())
+                        .<SessionEvent>map(m -> new SessionEvent.MessageReceived(m, c.actor())).stream().toList();
+                case REPLY_QUEUED -> outbox.find(c.ref())
+                        .<SessionEvent>map(r -> new SessionEvent.ReplyQueued(r, c.actor())).stream().toList();
             };
         } catch (SessionNotFoundException deleted) {
             return List.of();

@@ -1,6 +1,8 @@
 package io.claudesignal.sessions.application.service;
 
+import io.claudesignal.sessions.application.port.in.Inbox;
 import io.claudesignal.sessions.application.port.in.Leases;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Transcripts;
@@ -52,6 +54,19 @@ public enum MeteredOperation {
     POP_LAST(Transcripts.class, "popLast", "pop_last"),
     CLEAR(Transcripts.class, "clear", "clear"),
     COUNT(Transcripts.class, "count", "count"),
+
+    RECEIVE(Inbox.class, "receive", "receive"),
+    NEXT(Inbox.class, "next", "next"),
+    DONE(Inbox.class, "done", "done"),
+    MESSAGES(Inbox.class, "list", "messages"),
+
+    ENQUEUE(Outbox.class, "enqueue", "enqueue"),
+    CLAIM_REPLIES(Outbox.class, "claim", "claim_replies"),
+    SENT(Outbox.class, "sent", "sent"),
+    FAILED(Outbox.class, "failed", "failed"),
+    RETRY(Outbox.class, "retry", "retry"),
+    REPLY(Outbox.class, "find", "reply"),
+    REPLIES(Outbox.class, "list", "replies"),
 
     CHECK(Maintenance.class, "check", "check"),
     SIZES(Maintenance.class, "sizes", "sizes"),

@@ -6,6 +6,7 @@ import io.claudesignal.sessions.domain.DaemonRequiredException;
 import io.claudesignal.sessions.domain.DaemonRunningException;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.IllegalTransitionException;
+import io.claudesignal.sessions.domain.InboxFullException;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.LeaseLostException;
@@ -44,7 +45,8 @@ public final class MeteredPorts {
             LeaseLostException.class, "lease_lost",
             DuplicateSessionException.class, "duplicate_session",
             DaemonRequiredException.class, "daemon_required",
-            DaemonRunningException.class, "daemon_running");
+            DaemonRunningException.class, "daemon_running",
+            InboxFullException.class, "inbox_full");
 
     private MeteredPorts() {
     }

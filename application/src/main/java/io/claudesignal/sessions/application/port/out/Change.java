@@ -24,6 +24,8 @@ import java.util.Optional;
  *                 the number of the newest item appended (0 when none was)
  * @param appended for {@link Kind#TRANSCRIPT_CHANGED}, how many items were appended
  * @param removed  for {@link Kind#TRANSCRIPT_CHANGED}, how many items were removed
+ *                 (for {@link Kind#MESSAGE_RECEIVED} {@code ref} is the message's seq, for
+ *                 {@link Kind#REPLY_QUEUED} the reply's id)
  */
 public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Instant at, boolean own, long writeId,
         Optional<SessionStatus> from, Optional<SessionStatus> to, Optional<String> reason, long ref, long appended,
@@ -39,6 +41,10 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
      */
     public enum Kind {
         CREATED, TRANSITIONED, CONTEXT_CHANGED, ACTIVITY_APPENDED, TRANSCRIPT_CHANGED, FORKED,
+        /** A message from the person was stored in the session's inbox; {@code ref} is its seq. */
+        MESSAGE_RECEIVED,
+        /** A reply was stored in the outbox; {@code ref} is its id. */
+        REPLY_QUEUED,
         /** A crash recovery made the session PAUSED; {@code from}, {@code to} and {@code reason} are set as for a transition. */
         RECOVERED
     }
@@ -83,6 +89,11 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
         public static Entry transcript(SessionId id, long newestAppended, long appended, long removed, WriteContext write) {
             return new Entry(id, Kind.TRANSCRIPT_CHANGED, write.actor(), write.at(), write.writeId(), null, null, null,
                     newestAppended, appended, removed);
+        }
+
+        /** A message stored in the inbox ({@link Kind#MESSAGE_RECEIVED}) or a reply in the outbox ({@link Kind#REPLY_QUEUED}). */
+        public static Entry message(SessionId id, Kind kind, long ref, WriteContext write) {
+            return new Entry(id, kind, write.actor(), write.at(), write.writeId(), null, null, null, ref, 0, 0);
         }
 
         /** The change as read back: a transition whose reason is a crash recovery is a {@link Kind#RECOVERED}. */

@@ -7,7 +7,7 @@ import java.util.Objects;
  * the store's change log as this handle reads it.
  */
 public record Persistence(SessionRepository sessions, LeaseRepository leases, ActivityRepository activities,
-        TranscriptRepository transcripts, ChangeFeed changes) {
+        TranscriptRepository transcripts, ChangeFeed changes, InboxRepository inbox, OutboxRepository outbox) {
 
     public Persistence {
         Objects.requireNonNull(sessions, "sessions");
@@ -15,6 +15,20 @@ public record Persistence(SessionRepository sessions, LeaseRepository leases, Ac
         Objects.requireNonNull(activities, "activities");
         Objects.requireNonNull(transcripts, "transcripts");
         Objects.requireNonNull(changes, "changes");
+        Objects.requireNonNull(inbox, "inbox");
+        Objects.requireNonNull(outbox, "outbox");
+    }
+
+    /** The ports of a store that keeps no inbox and outbox (each call to them is refused). */
+    public Persistence(SessionRepository sessions, LeaseRepository leases, ActivityRepository activities,
+            TranscriptRepository transcripts, ChangeFeed changes) {
+        this(sessions, leases, activities, transcripts, changes, InboxRepository.unavailable(),
+                OutboxRepository.unavailable());
+    }
+
+    /** These ports with the store's inbox and outbox. */
+    public Persistence withMessages(InboxRepository newInbox, OutboxRepository newOutbox) {
+        return new Persistence(sessions, leases, activities, transcripts, changes, newInbox, newOutbox);
     }
 
     /** The ports of a store that keeps no change log: its handles hear only their own changes. */
