@@ -9,6 +9,8 @@ import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Inbox;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
@@ -127,6 +129,16 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     Transcripts transcripts(StoreAssembly assembly) {
         return assembly.transcripts();
+    }
+
+    @Provides
+    Inbox inbox(StoreAssembly assembly) {
+        return assembly.inbox();
+    }
+
+    @Provides
+    Outbox outbox(StoreAssembly assembly) {
+        return assembly.outbox();
     }
 
     @Provides

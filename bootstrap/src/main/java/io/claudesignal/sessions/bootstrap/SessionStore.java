@@ -18,6 +18,8 @@ import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Inbox;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StorageFactory;
@@ -66,13 +68,18 @@ public final class SessionStore implements AutoCloseable {
     private final Maintenance maintenance;
     private final Leases leases;
     private final Transcripts transcripts;
+    private final Inbox inbox;
+    private final Outbox outbox;
     private final SessionsConfig config;
     private final StoreResources resources;
     private final LeaseHeartbeat heartbeat;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Made by {@link StoreAssembly}, which every way of opening a store goes through. */
-    SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts, SessionsConfig config, StoreResources resources) {
+    SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts, SessionsConfig config,
+            StoreResources resources, Inbox inbox, Outbox outbox) {
+        this.inbox = inbox;
+        this.outbox = outbox;
         this.sessions = sessions;
         this.maintenance = maintenance;
         this.leases = leases;
@@ -328,6 +335,19 @@ public final class SessionStore implements AutoCloseable {
      */
     public Transcripts transcripts() {
         return transcripts;
+    }
+
+    /**
+     * The sessions' messages from the person, through the same handle: {@code next} and {@code done}
+     * fenced by its leases (docs/messages.md).
+     */
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    /** The replies waiting to be sent, and the senders' side of them (docs/messages.md). */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** This handle's configuration; a daemon's default name ({@link SessionsConfig#daemon()}) as the store completed it. */

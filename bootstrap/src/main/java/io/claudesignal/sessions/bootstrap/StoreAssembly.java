@@ -4,6 +4,8 @@ import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Inbox;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.Persistence;
@@ -29,9 +31,11 @@ import java.util.Objects;
  * @param transcripts likewise
  * @param maintenance likewise, reporting purges and imports
  * @param store       the handle over all of them, which closes the adapter's {@code resources}
+ * @param inbox       as {@code transcripts}
+ * @param outbox      likewise
  */
 record StoreAssembly(SessionService service, Sessions sessions, Leases leases, Transcripts transcripts,
-        Maintenance maintenance, SessionStore store) {
+        Maintenance maintenance, SessionStore store, Inbox inbox, Outbox outbox) {
 
     /** What an adapter gives: its ports and what must be closed with the store. */
     record Parts(Persistence persistence, StorageDiagnostics diagnostics, StoreOperations operations,
@@ -62,6 +66,8 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
         Sessions sessions = MeteredPorts.wrap(Sessions.class, service, metrics);
         Leases leases = MeteredPorts.wrap(Leases.class, service.leases(), metrics);
         Transcripts transcripts = MeteredPorts.wrap(Transcripts.class, service.transcripts(), metrics);
+        Inbox inbox = MeteredPorts.wrap(Inbox.class, service.inbox(), metrics);
+        Outbox outbox = MeteredPorts.wrap(Outbox.class, service.outbox(), metrics);
         Maintenance maintenance = MeteredPorts.wrap(Maintenance.class, new MaintenanceService(parts.diagnostics(),
                 parts.operations(), parts.persistence(), json, metrics), metrics);
         // The service's change-feed thread stops before the connections it reads through close, also
@@ -71,7 +77,8 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
             parts.resources().close();
         };
         // The service's configuration: a daemon's default name completed by the store it opened.
-        SessionStore store = new SessionStore(sessions, maintenance, leases, transcripts, service.config(), all);
-        return new StoreAssembly(service, sessions, leases, transcripts, maintenance, store);
+        SessionStore store = new SessionStore(sessions, maintenance, leases, transcripts, service.config(), all,
+                inbox, outbox);
+        return new StoreAssembly(service, sessions, leases, transcripts, maintenance, store, inbox, outbox);
     }
 }

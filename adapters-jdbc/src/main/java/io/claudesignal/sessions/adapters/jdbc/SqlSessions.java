@@ -274,6 +274,7 @@ public final class SqlSessions implements SessionRepository {
                             .where(leases.sessionId.eq(sessions.id).and(leases.expiresAt.le(now))))));
             List<UUID> recovered = rules.dialect().pauseAbandoned(ctx, sessions, abandoned, now).stream().sorted()
                     .toList();
+            SqlInbox.requeueTaken(ctx, rules.tables()); // in this transaction: see SqlInbox
             if (recovered.isEmpty()) {
                 return List.of();
             }

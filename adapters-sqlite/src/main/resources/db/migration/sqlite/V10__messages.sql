@@ -1,0 +1,71 @@
+-- The inbox and the outbox (docs/messages.md): messages from the person wait, per session, for its
+-- daemon; replies wait, store-wide, for a sender. Both hang off sessions with ON DELETE CASCADE, so a
+-- delete or a purge takes them along (and secure_delete overwrites their pages). And the change log
+-- learns two kinds of change: its check on kind becomes a check on form, so that a kind added later
+-- needs no rebuild of the log again (the kinds are the application's Change.Kind).
+-- Released: never edit; change the schema in a new migration.
+
+CREATE TABLE changes_rebuilt (
+    seq         INTEGER NOT NULL PRIMARY KEY,
+    session_id  TEXT    NOT NULL CHECK (length(session_id) = 36),
+    kind        TEXT    NOT NULL CHECK (length(kind) BETWEEN 1 AND 32 AND kind NOT GLOB '*[^A-Z_]*'),
+    actor       TEXT    NOT NULL CHECK (length(actor) BETWEEN 1 AND 128),
+    changed_at  TEXT    NOT NULL CHECK (length(changed_at) = 27),
+    origin      INTEGER NOT NULL,
+    from_status TEXT    CHECK (from_status IS NULL OR from_status IN ('CREATED', 'ACTIVE', 'PAUSED', 'TERMINATED')),
+    to_status   TEXT    CHECK (to_status IS NULL OR to_status IN ('CREATED', 'ACTIVE', 'PAUSED', 'TERMINATED')),
+    reason      TEXT    CHECK (reason IS NULL OR length(reason) BETWEEN 1 AND 64),
+    ref         INTEGER NOT NULL DEFAULT 0,
+    appended    INTEGER NOT NULL DEFAULT 0,
+    removed     INTEGER NOT NULL DEFAULT 0,
+    xact        INTEGER NOT NULL DEFAULT 0,
+    write_id    INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO changes_rebuilt (seq, session_id, kind, actor, changed_at, origin, from_status, to_status, reason, ref,
+                             appended, removed, xact, write_id)
+    SELECT seq, session_id, kind, actor, changed_at, origin, from_status, to_status, reason, ref, appended, removed,
+           xact, write_id
+    FROM changes;
+DROP TABLE changes;
+ALTER TABLE changes_rebuilt RENAME TO changes;
+CREATE INDEX changes_in_order ON changes (xact, seq);
+CREATE INDEX changes_by_session ON changes (session_id, seq);
+
+-- A session's messages by number (its order of arrival); the message itself last, so that reading the
+-- other columns never touches a large message's overflow pages. One message per key in a session.
+CREATE TABLE inbox_messages (
+    session_id  TEXT    NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL CHECK (seq >= 1),
+    message_key TEXT    NOT NULL CHECK (length(message_key) BETWEEN 1 AND 256),
+    state       TEXT    NOT NULL CHECK (state IN ('WAITING', 'TAKEN', 'DONE')),
+    received_at TEXT    NOT NULL CHECK (length(received_at) = 27),
+    message     TEXT    NOT NULL,
+    PRIMARY KEY (session_id, seq),
+    UNIQUE (session_id, message_key)
+) WITHOUT ROWID;
+
+-- next and the inbox's bound: a session's waiting (or unhandled) messages in order, one seek.
+CREATE INDEX inbox_by_state ON inbox_messages (session_id, state, seq);
+-- A recovery: the taken messages, wherever they are, without reading the others.
+CREATE INDEX inbox_taken ON inbox_messages (state, session_id);
+
+-- The replies, numbered store-wide in enqueue order (the rowid). due_at: while PENDING when it may be
+-- claimed, while CLAIMED when the claim ends. One reply per key in a session.
+CREATE TABLE outbox_replies (
+    reply_id   INTEGER NOT NULL PRIMARY KEY,
+    session_id TEXT    NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    reply_key  TEXT    NOT NULL CHECK (length(reply_key) BETWEEN 1 AND 256),
+    state      TEXT    NOT NULL CHECK (state IN ('PENDING', 'CLAIMED', 'SENT', 'DEAD')),
+    attempts   INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    due_at     TEXT    NOT NULL CHECK (length(due_at) = 27),
+    last_error TEXT    CHECK (last_error IS NULL OR length(last_error) BETWEEN 1 AND 1000),
+    queued_at  TEXT    NOT NULL CHECK (length(queued_at) = 27),
+    reply      TEXT    NOT NULL,
+    UNIQUE (session_id, reply_key)
+);
+
+-- claim: the unsent replies in order; and per session, whether an older one is still unsent.
+CREATE INDEX outbox_unsent ON outbox_replies (state, reply_id);
+CREATE INDEX outbox_by_session ON outbox_replies (session_id, state, reply_id);
+
+PRAGMA user_version = 10;
