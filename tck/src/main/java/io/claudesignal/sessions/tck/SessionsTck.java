@@ -133,4 +133,6 @@ public abstract class SessionsTck {
     @Nested class ExportImport extends ExportImportKit {}
     @Nested class WriteTime extends WriteTimeKit {}
     @Nested class ChangeFeed extends ChangeFeedKit {}
+    @Nested class Inbox extends InboxKit {}
+    @Nested class Outbox extends OutboxKit {}
 }

@@ -58,6 +58,11 @@ final class InboxService implements Inbox {
     }
 
     @Override
+    public Optional<InboxMessage> find(SessionId id, long seq) {
+        return store.find(Objects.requireNonNull(id, "id"), seq);
+    }
+
+    @Override
     public List<InboxMessage> list(SessionId id, boolean withDone, int limit) {
         Objects.requireNonNull(id, "id");
         if (limit < 1) {

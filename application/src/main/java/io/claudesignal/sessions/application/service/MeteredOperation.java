@@ -58,6 +58,7 @@ public enum MeteredOperation {
     RECEIVE(Inbox.class, "receive", "receive"),
     NEXT(Inbox.class, "next", "next"),
     DONE(Inbox.class, "done", "done"),
+    MESSAGE(Inbox.class, "find", "message"),
     MESSAGES(Inbox.class, "list", "messages"),
 
     ENQUEUE(Outbox.class, "enqueue", "enqueue"),

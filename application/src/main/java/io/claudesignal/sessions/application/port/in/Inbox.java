@@ -43,6 +43,9 @@ public interface Inbox {
      */
     InboxMessage done(SessionId id, long seq);
 
+    /** Message {@code seq} of the session, in whatever state; empty when there is none (or no such session). */
+    Optional<InboxMessage> find(SessionId id, long seq);
+
     /** The unhandled messages (or all, {@code withDone}), oldest first, at most {@code limit}. */
     List<InboxMessage> list(SessionId id, boolean withDone, int limit);
 }
