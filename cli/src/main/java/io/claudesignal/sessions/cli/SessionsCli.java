@@ -83,6 +83,8 @@ public final class SessionsCli implements Callable<Integer> {
             CatchUpCommand.class,
             TranscriptCommand.class,
             ForkCommand.class,
+            InboxCommand.class,
+            OutboxCommand.class,
             PinCommand.Pin.class,
             PinCommand.Unpin.class,
             PurgeCommand.class,
