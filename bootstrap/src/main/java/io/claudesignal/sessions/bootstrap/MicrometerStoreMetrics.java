@@ -3,6 +3,7 @@ package io.claudesignal.sessions.bootstrap;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -25,6 +26,9 @@ public final class MicrometerStoreMetrics implements StoreMetrics {
     public static final String GROUP_COMMIT_SIZE = "sessions.group.commit.size";
     public static final String PURGED = "sessions.purged";
     public static final String IMPORTED = "sessions.imported";
+    public static final String INBOX_WAITING = "sessions.inbox.waiting";
+    public static final String OUTBOX_UNSENT = "sessions.outbox.unsent";
+    public static final String OUTBOX_DEAD = "sessions.outbox.dead";
 
     private final MeterRegistry registry;
     // Meters without tags that vary are made once; the tagged ones are looked up by the registry.
@@ -98,5 +102,16 @@ public final class MicrometerStoreMetrics implements StoreMetrics {
     @Override
     public void imported(long sessions) {
         imported.increment(sessions);
+    }
+
+    @Override
+    public void queues(QueueDepths depths) {
+        // Strong references: the depths live as long as the store, which the registry does not hold.
+        Gauge.builder(INBOX_WAITING, depths, QueueDepths::waitingMessages).strongReference(true).baseUnit("messages")
+                .description("Messages waiting in the inboxes, not yet taken by a daemon").register(registry);
+        Gauge.builder(OUTBOX_UNSENT, depths, QueueDepths::unsentReplies).strongReference(true).baseUnit("replies")
+                .description("Replies waiting to be sent (pending or claimed)").register(registry);
+        Gauge.builder(OUTBOX_DEAD, depths, QueueDepths::deadReplies).strongReference(true).baseUnit("replies")
+                .description("Replies out of attempts, kept until retried").register(registry);
     }
 }

@@ -16,6 +16,7 @@ import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.MeteredPorts;
+import io.claudesignal.sessions.application.service.QueueGauges;
 import io.claudesignal.sessions.application.service.SessionService;
 import java.time.Clock;
 import java.util.Objects;
@@ -68,6 +69,7 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
         Transcripts transcripts = MeteredPorts.wrap(Transcripts.class, service.transcripts(), metrics);
         Inbox inbox = MeteredPorts.wrap(Inbox.class, service.inbox(), metrics);
         Outbox outbox = MeteredPorts.wrap(Outbox.class, service.outbox(), metrics);
+        metrics.queues(new QueueGauges(parts.persistence()));
         Maintenance maintenance = MeteredPorts.wrap(Maintenance.class, new MaintenanceService(parts.diagnostics(),
                 parts.operations(), parts.persistence(), json, metrics), metrics);
         // The service's change-feed thread stops before the connections it reads through close, also

@@ -56,4 +56,24 @@ public interface StoreMetrics {
     /** An import wrote {@code sessions} sessions (those already present unchanged are not counted). */
     default void imported(long sessions) {
     }
+
+    /**
+     * Once, when a store is assembled: how to read its queues' depths when the metrics are read. Each
+     * reading asks the store (one count); it returns {@code NaN} rather than throwing once the store
+     * is closed or failing.
+     */
+    default void queues(QueueDepths depths) {
+    }
+
+    /** The queues' depths, read on demand. */
+    interface QueueDepths {
+        /** Messages waiting in every session's inbox, not yet taken. */
+        double waitingMessages();
+
+        /** Replies not yet sent and not dead (pending or claimed). */
+        double unsentReplies();
+
+        /** Replies out of attempts, kept until someone retries them. */
+        double deadReplies();
+    }
 }
