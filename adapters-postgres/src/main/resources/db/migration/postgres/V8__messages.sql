@@ -9,6 +9,14 @@
 ALTER TABLE changes DROP CONSTRAINT IF EXISTS changes_kind_check;
 ALTER TABLE changes ADD CONSTRAINT changes_kind_form CHECK (length(kind) BETWEEN 1 AND 32);
 
+-- One row per session that received a message: the last number handed out, and how many messages are
+-- not handled yet, so that numbering and the inbox's bound are one seek however full the inbox is.
+CREATE TABLE inboxes (
+    session_id UUID   NOT NULL PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    last_seq   BIGINT NOT NULL CHECK (last_seq >= 0),
+    unhandled  BIGINT NOT NULL CHECK (unhandled >= 0)
+);
+
 CREATE TABLE inbox_messages (
     session_id  UUID                        NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
     seq         BIGINT                      NOT NULL CHECK (seq >= 1),
@@ -20,7 +28,7 @@ CREATE TABLE inbox_messages (
     CONSTRAINT inbox_messages_key_unique UNIQUE (session_id, message_key)
 );
 
--- next and the inbox's bound: a session's waiting (or unhandled) messages in order.
+-- next: a session's waiting messages in order.
 CREATE INDEX inbox_by_state ON inbox_messages (session_id, state, seq);
 -- A recovery: the taken messages, wherever they are.
 CREATE INDEX inbox_taken ON inbox_messages (state, session_id);

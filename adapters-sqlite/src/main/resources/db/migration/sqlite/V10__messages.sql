@@ -31,6 +31,15 @@ ALTER TABLE changes_rebuilt RENAME TO changes;
 CREATE INDEX changes_in_order ON changes (xact, seq);
 CREATE INDEX changes_by_session ON changes (session_id, seq);
 
+-- One row per session that received a message: the last number handed out, and how many messages are
+-- not handled yet (waiting or taken), so that numbering and the inbox's bound are one seek, however
+-- full the inbox is. Changed under the session's lock, with the message rows, in one transaction.
+CREATE TABLE inboxes (
+    session_id TEXT    NOT NULL PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    last_seq   INTEGER NOT NULL CHECK (last_seq >= 0),
+    unhandled  INTEGER NOT NULL CHECK (unhandled >= 0)
+);
+
 -- A session's messages by number (its order of arrival); the message itself last, so that reading the
 -- other columns never touches a large message's overflow pages. One message per key in a session.
 CREATE TABLE inbox_messages (
@@ -44,7 +53,7 @@ CREATE TABLE inbox_messages (
     UNIQUE (session_id, message_key)
 ) WITHOUT ROWID;
 
--- next and the inbox's bound: a session's waiting (or unhandled) messages in order, one seek.
+-- next: a session's waiting messages in order, one seek.
 CREATE INDEX inbox_by_state ON inbox_messages (session_id, state, seq);
 -- A recovery: the taken messages, wherever they are, without reading the others.
 CREATE INDEX inbox_taken ON inbox_messages (state, session_id);

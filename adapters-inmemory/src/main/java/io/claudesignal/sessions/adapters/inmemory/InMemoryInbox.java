@@ -31,6 +31,7 @@ final class InMemoryInbox implements InboxRepository {
     private static final class Messages {
         final NavigableMap<Long, InboxMessage> bySeq = new TreeMap<>();
         final Map<String, Long> byKey = new HashMap<>();
+        long unhandled; // waiting or taken: the bound's count, kept rather than counted
     }
 
     InMemoryInbox(InMemorySessionRepository sessions) {
@@ -48,13 +49,14 @@ final class InMemoryInbox implements InboxRepository {
             if (known != null) {
                 return new Received(m.bySeq.get(known), false);
             }
-            if (m.bySeq.values().stream().filter(x -> x.state() != State.DONE).count() >= limit) {
+            if (m.unhandled >= limit) {
                 throw new InboxFullException(id, limit);
             }
             long seq = m.bySeq.isEmpty() ? 1 : m.bySeq.lastKey() + 1;
             InboxMessage message = new InboxMessage(id, seq, json, key, State.WAITING, write.at());
             m.bySeq.put(seq, message);
             m.byKey.put(key, seq);
+            m.unhandled++;
             sessions.changes().record(Change.Entry.message(id, Change.Kind.MESSAGE_RECEIVED, seq, write));
             return new Received(message, true);
         });
@@ -100,6 +102,9 @@ final class InMemoryInbox implements InboxRepository {
                 throw new InvalidInputException("seq", "session " + id + " has no message " + seq);
             }
             InboxMessage done = message.withState(State.DONE);
+            if (message.state() != State.DONE) {
+                m.unhandled--;
+            }
             m.bySeq.put(seq, done);
             return done;
         });

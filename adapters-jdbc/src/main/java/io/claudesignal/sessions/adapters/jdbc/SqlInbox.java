@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.Record2;
 import org.jooq.impl.DSL;
 
 /**
@@ -49,14 +50,20 @@ public final class SqlInbox implements InboxRepository {
             if (known.isPresent()) {
                 return new Received(known.get(), false);
             }
-            // Counted no further than the bound: the check costs the same however full the inbox is.
-            int unhandled = ctx.fetchCount(ctx.selectOne().from(inbox.table)
-                    .where(inbox.sessionId.eq(id.value()).and(inbox.state.in(UNHANDLED))).limit(limit));
-            if (unhandled >= limit) {
+            // The counter row: numbering and the bound are one seek, however full the inbox is.
+            Record2<Long, Long> counter = ctx.select(inbox.lastSeq, inbox.unhandled).from(inbox.counters)
+                    .where(inbox.counterSession.eq(id.value())).fetchOne();
+            if (counter != null && counter.value2() >= limit) {
                 throw new InboxFullException(id, limit);
             }
-            long seq = ctx.select(DSL.coalesce(DSL.max(inbox.seq), 0L)).from(inbox.table)
-                    .where(inbox.sessionId.eq(id.value())).fetchOne().value1() + 1;
+            long seq = (counter == null ? 0 : counter.value1()) + 1;
+            if (counter == null) {
+                ctx.insertInto(inbox.counters, inbox.counterSession, inbox.lastSeq, inbox.unhandled)
+                        .values(id.value(), seq, 1L).execute();
+            } else {
+                ctx.update(inbox.counters).set(inbox.lastSeq, seq).set(inbox.unhandled, inbox.unhandled.plus(1))
+                        .where(inbox.counterSession.eq(id.value())).execute();
+            }
             InboxMessage message = new InboxMessage(id, seq, json, key, State.WAITING, write.at());
             ctx.insertInto(inbox.table, inbox.sessionId, inbox.seq, inbox.key, inbox.state, inbox.receivedAt, inbox.message)
                     .values(id.value(), seq, key, State.WAITING.name(), message.receivedAt(), json)
@@ -94,9 +101,13 @@ public final class SqlInbox implements InboxRepository {
     public InboxMessage done(SessionId id, long seq, WriteContext write) {
         return db.write(ctx -> {
             hold(ctx, id, write);
-            ctx.update(inbox.table).set(inbox.state, State.DONE.name())
+            int handled = ctx.update(inbox.table).set(inbox.state, State.DONE.name())
                     .where(inbox.sessionId.eq(id.value()).and(inbox.seq.eq(seq)).and(inbox.state.ne(State.DONE.name())))
                     .execute();
+            if (handled > 0) {
+                ctx.update(inbox.counters).set(inbox.unhandled, inbox.unhandled.minus(1))
+                        .where(inbox.counterSession.eq(id.value())).execute();
+            }
             return find(ctx, id, seq)
                     .orElseThrow(() -> new InvalidInputException("seq", "session " + id + " has no message " + seq));
         });

@@ -295,6 +295,11 @@ public final class SqlTables {
         public final Field<Instant> receivedAt = instant(table, "received_at");
         public final Field<String> message = text(table, "message");
         public final List<Field<?>> all = List.of(sessionId, seq, key, state, receivedAt, message);
+        /** {@code inboxes}: per session, the last number handed out and how many messages are unhandled. */
+        public final Table<?> counters = table("inboxes");
+        public final Field<UUID> counterSession = uuid(counters, "session_id");
+        public final Field<Long> lastSeq = bigint(counters, "last_seq");
+        public final Field<Long> unhandled = bigint(counters, "unhandled");
 
         public InboxMessage toMessage(Record r) {
             return new InboxMessage(new SessionId(r.get(sessionId)), r.get(seq), r.get(message), r.get(key),
