@@ -46,6 +46,11 @@ CREATE TABLE outbox_replies (
     CONSTRAINT outbox_replies_key_unique UNIQUE (session_id, reply_key)
 );
 
--- claim: the unsent replies in order; and per session, whether an older one is still unsent.
-CREATE INDEX outbox_unsent ON outbox_replies (state, reply_id);
+-- claim: only the unsent replies, in order, so that a claim reads from the oldest unsent one on and the
+-- sent ones cost it nothing. Partial, which the build's DDL parser (H2) cannot read: it skips it, and
+-- the generated code, which knows no indexes the core uses, is the same either way.
+-- [jooq ignore start]
+CREATE INDEX outbox_unsent ON outbox_replies (reply_id) WHERE state IN ('PENDING', 'CLAIMED');
+-- [jooq ignore stop]
+-- And per session, whether an older one is still unsent.
 CREATE INDEX outbox_by_session ON outbox_replies (session_id, state, reply_id);

@@ -73,8 +73,10 @@ CREATE TABLE outbox_replies (
     UNIQUE (session_id, reply_key)
 );
 
--- claim: the unsent replies in order; and per session, whether an older one is still unsent.
-CREATE INDEX outbox_unsent ON outbox_replies (state, reply_id);
+-- claim: only the unsent replies, in order, so that a claim reads from the oldest unsent one on and
+-- the sent ones cost it nothing (a claim names these two states as constants, so that this index
+-- serves it); and per session, whether an older one is still unsent.
+CREATE INDEX outbox_unsent ON outbox_replies (reply_id) WHERE state IN ('PENDING', 'CLAIMED');
 CREATE INDEX outbox_by_session ON outbox_replies (session_id, state, reply_id);
 
 PRAGMA user_version = 10;

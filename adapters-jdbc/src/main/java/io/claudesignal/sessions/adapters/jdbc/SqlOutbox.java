@@ -30,6 +30,8 @@ import org.jooq.impl.DSL;
 public final class SqlOutbox implements OutboxRepository {
 
     private static final List<String> UNSENT = List.of(State.PENDING.name(), State.CLAIMED.name());
+    /** As constants in the SQL: SQLite uses the partial index of the unsent replies only for the same terms. */
+    private static final List<Field<String>> UNSENT_INLINE = UNSENT.stream().<Field<String>>map(DSL::inline).toList();
 
     private final SqlTransactions db;
     private final SqlRules rules;
@@ -77,7 +79,7 @@ public final class SqlOutbox implements OutboxRepository {
             Field<UUID> olderSession = older.field(outbox.sessionId);
             Field<Long> olderId = older.field(outbox.id);
             Field<String> olderState = older.field(outbox.state);
-            Condition due = outbox.state.in(UNSENT).and(outbox.dueAt.le(now))
+            Condition due = outbox.state.in(UNSENT_INLINE).and(outbox.dueAt.le(now))
                     .and(DSL.notExists(DSL.selectOne().from(older).where(olderSession.eq(outbox.sessionId)
                             .and(olderState.in(UNSENT)).and(olderId.lt(outbox.id)))));
             List<Long> ids = rules.dialect().writeLocks()
