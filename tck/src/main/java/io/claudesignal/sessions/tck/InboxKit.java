@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.claudesignal.sessions.application.MessagesConfig;
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.Maintenance;
+import io.claudesignal.sessions.application.port.in.PurgeRequest;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
+import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.InboxFullException;
@@ -18,6 +21,7 @@ import io.claudesignal.sessions.domain.InboxMessage.State;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.Reply;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
@@ -223,6 +227,24 @@ public abstract class InboxKit extends Kit {
         sessions.delete(s.id());
         assertThat(cli.inbox().find(s.id(), 1)).isEmpty();
         assertThatThrownBy(() -> cli.inbox().list(s.id(), true, 5)).isInstanceOf(SessionNotFoundException.class);
+    }
+
+    @Test
+    void aPurgeRemovesTheMessagesAndRepliesOfTheSessionsItRemoves() {
+        SessionService cli = cli();
+        Session old = newSession();
+        Session kept = newSession();
+        cli.inbox().receive(old.id(), text(1), "k1");
+        Reply reply = cli.outbox().enqueue(old.id(), text(2), "r1");
+        Reply keptReply = cli.outbox().enqueue(kept.id(), text(3), "r1");
+        sessions.terminate(old.id());
+        advance(Duration.ofDays(31));
+        Maintenance maintenance = new MaintenanceService(List::of, operations(), persistence,
+                new ContextJson(MAX_CONTEXT_BYTES, MAX_DEPTH));
+        assertThat(maintenance.purge(new PurgeRequest(clock.instant().minus(Duration.ofDays(30)))).purged()).isEqualTo(1);
+        assertThat(cli.inbox().find(old.id(), 1)).isEmpty();
+        assertThat(cli.outbox().find(reply.id())).isEmpty();
+        assertThat(cli.outbox().list(Optional.empty(), false, 10)).containsExactly(keptReply);
     }
 
     @Test
