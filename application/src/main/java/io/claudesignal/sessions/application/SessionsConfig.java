@@ -19,9 +19,10 @@ import java.util.Objects;
  * @param storeNamesDaemon  true for {@link #daemon()}: the store completes the daemon's name with its own
  *                          tag ({@code daemon:<host>@<store tag>}), see {@link #daemon()}
  * @param approvalTimeout   how long an approval waits for a decision when its request names no timeout
+ * @param messages          the inbox's bound and the outbox's retries (see docs/messages.md)
  */
 public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
-        int transcriptItemLimit, boolean storeNamesDaemon, Duration approvalTimeout) {
+        int transcriptItemLimit, boolean storeNamesDaemon, Duration approvalTimeout, MessagesConfig messages) {
 
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
@@ -38,6 +39,7 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(leaseDuration, "leaseDuration");
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        Objects.requireNonNull(messages, "messages");
         if (leaseDuration.toMillis() < 1) {
             throw new InvalidInputException("leaseDuration", "must be at least 1 ms, was " + leaseDuration);
         }
@@ -55,11 +57,11 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
         Approval.validateTimeout(approvalTimeout);
     }
 
-    /** With the default approval timeout. */
+    /** With the default approval timeout and the default inbox and outbox settings. */
     public SessionsConfig(Actor actor, Duration leaseDuration, Duration heartbeatInterval, int activityLimit,
             int transcriptItemLimit, boolean storeNamesDaemon) {
         this(actor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit, storeNamesDaemon,
-                DEFAULT_APPROVAL_TIMEOUT);
+                DEFAULT_APPROVAL_TIMEOUT, MessagesConfig.DEFAULTS);
     }
 
     /** With the default transcript item limit. */
@@ -104,7 +106,7 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
     public static SessionsConfig daemon() {
         SessionsConfig base = of(Actor.daemon(hostName()));
         return new SessionsConfig(base.actor, base.leaseDuration, base.heartbeatInterval, base.activityLimit,
-                base.transcriptItemLimit, true, base.approvalTimeout);
+                base.transcriptItemLimit, true, base.approvalTimeout, base.messages);
     }
 
     /**
@@ -132,32 +134,38 @@ public record SessionsConfig(Actor actor, Duration leaseDuration, Duration heart
             return this;
         }
         return new SessionsConfig(new Actor(actor.value() + "@" + storeTag), leaseDuration, heartbeatInterval,
-                activityLimit, transcriptItemLimit, false, approvalTimeout);
+                activityLimit, transcriptItemLimit, false, approvalTimeout, messages);
     }
 
     public SessionsConfig withActor(Actor newActor) {
         return new SessionsConfig(newActor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit, false,
-                approvalTimeout);
+                approvalTimeout, messages);
     }
 
     public SessionsConfig withLease(Duration duration, Duration heartbeat) {
         return new SessionsConfig(actor, duration, heartbeat, activityLimit, transcriptItemLimit, storeNamesDaemon,
-                approvalTimeout);
+                approvalTimeout, messages);
     }
 
     public SessionsConfig withActivityLimit(int limit) {
         return new SessionsConfig(actor, leaseDuration, heartbeatInterval, limit, transcriptItemLimit, storeNamesDaemon,
-                approvalTimeout);
+                approvalTimeout, messages);
     }
 
     public SessionsConfig withTranscriptItemLimit(int bytes) {
         return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, bytes, storeNamesDaemon,
-                approvalTimeout);
+                approvalTimeout, messages);
     }
 
     /** How long an approval waits for a decision when its request names no timeout (10 minutes by default). */
     public SessionsConfig withApprovalTimeout(Duration timeout) {
         return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit,
-                storeNamesDaemon, timeout);
+                storeNamesDaemon, timeout, messages);
+    }
+
+    /** With these inbox and outbox settings. */
+    public SessionsConfig withMessages(MessagesConfig newMessages) {
+        return new SessionsConfig(actor, leaseDuration, heartbeatInterval, activityLimit, transcriptItemLimit,
+                storeNamesDaemon, approvalTimeout, newMessages);
     }
 }

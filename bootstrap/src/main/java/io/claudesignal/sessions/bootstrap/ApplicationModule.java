@@ -10,6 +10,8 @@ import io.claudesignal.sessions.application.port.in.Approvals;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Inbox;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
@@ -133,6 +135,16 @@ public final class ApplicationModule extends AbstractModule {
     @Provides
     Approvals approvals(StoreAssembly assembly) {
         return assembly.approvals();
+    }
+
+    @Provides
+    Inbox inbox(StoreAssembly assembly) {
+        return assembly.inbox();
+    }
+
+    @Provides
+    Outbox outbox(StoreAssembly assembly) {
+        return assembly.outbox();
     }
 
     @Provides

@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@link StoreMetrics} as Micrometer meters in one registry; docs/metrics.md lists every name and tag.
@@ -28,6 +28,9 @@ public final class MicrometerStoreMetrics implements StoreMetrics {
     public static final String PURGED = "sessions.purged";
     public static final String IMPORTED = "sessions.imported";
     public static final String APPROVALS_PENDING = "sessions.approvals.pending";
+    public static final String INBOX_WAITING = "sessions.inbox.waiting";
+    public static final String OUTBOX_UNSENT = "sessions.outbox.unsent";
+    public static final String OUTBOX_DEAD = "sessions.outbox.dead";
 
     private final MeterRegistry registry;
     // Meters without tags that vary are made once; the tagged ones are looked up by the registry.
@@ -39,8 +42,6 @@ public final class MicrometerStoreMetrics implements StoreMetrics {
     private final DistributionSummary groupCommitSize;
     private final Counter purged;
     private final Counter imported;
-    /** Held here: a gauge keeps only a weak reference to what it reads. */
-    private volatile IntSupplier pendingApprovals;
 
     public MicrometerStoreMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -106,23 +107,20 @@ public final class MicrometerStoreMetrics implements StoreMetrics {
     }
 
     @Override
-    public void pendingApprovals(IntSupplier pending) {
-        pendingApprovals = pending;
-        Gauge.builder(APPROVALS_PENDING, this, MicrometerStoreMetrics::readPendingApprovals)
-                .description("Approvals that wait for a decision now, in every session").baseUnit("approvals")
-                .register(registry);
+    public void queues(QueueDepths depths) {
+        gauge(APPROVALS_PENDING, depths, QueueDepths::pendingApprovals, "approvals",
+                "Approvals that wait for a decision now, in every session");
+        gauge(INBOX_WAITING, depths, QueueDepths::waitingMessages, "messages",
+                "Messages waiting in the inboxes, not yet taken by a daemon");
+        gauge(OUTBOX_UNSENT, depths, QueueDepths::unsentReplies, "replies",
+                "Replies waiting to be sent (pending or claimed)");
+        gauge(OUTBOX_DEAD, depths, QueueDepths::deadReplies, "replies", "Replies out of attempts, kept until retried");
     }
 
-    /** NaN when the store cannot say (closed, or failing): a scrape must not throw. */
-    private double readPendingApprovals() {
-        IntSupplier pending = pendingApprovals;
-        if (pending == null) {
-            return Double.NaN;
-        }
-        try {
-            return pending.getAsInt();
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
+    private void gauge(String name, QueueDepths depths, ToDoubleFunction<QueueDepths> read, String unit,
+            String description) {
+        // A strong reference: the depths live as long as the store, which the registry does not hold.
+        Gauge.builder(name, depths, read).strongReference(true).baseUnit(unit).description(description)
+                .register(registry);
     }
 }

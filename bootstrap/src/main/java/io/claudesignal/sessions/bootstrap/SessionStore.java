@@ -19,6 +19,8 @@ import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.service.LeaseHeartbeat;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Inbox;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.StorageAdapter;
 import io.claudesignal.sessions.application.port.out.StorageFactory;
@@ -68,6 +70,8 @@ public final class SessionStore implements AutoCloseable {
     private final Leases leases;
     private final Transcripts transcripts;
     private final Approvals approvals;
+    private final Inbox inbox;
+    private final Outbox outbox;
     private final SessionsConfig config;
     private final StoreResources resources;
     private final LeaseHeartbeat heartbeat;
@@ -75,12 +79,14 @@ public final class SessionStore implements AutoCloseable {
 
     /** Made by {@link StoreAssembly}, which every way of opening a store goes through. */
     SessionStore(Sessions sessions, Maintenance maintenance, Leases leases, Transcripts transcripts,
-            Approvals approvals, SessionsConfig config, StoreResources resources) {
+            Approvals approvals, Inbox inbox, Outbox outbox, SessionsConfig config, StoreResources resources) {
         this.sessions = sessions;
         this.maintenance = maintenance;
         this.leases = leases;
         this.transcripts = transcripts;
         this.approvals = approvals;
+        this.inbox = inbox;
+        this.outbox = outbox;
         this.config = config;
         this.resources = resources;
         // Only a daemon holds leases; the CLI's short runs have nothing to renew.
@@ -340,6 +346,19 @@ public final class SessionStore implements AutoCloseable {
      */
     public Approvals approvals() {
         return approvals;
+    }
+
+    /**
+     * The sessions' messages from the person, through the same handle: {@code next} and {@code done}
+     * fenced by its leases (docs/messages.md).
+     */
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    /** The replies waiting to be sent, and the senders' side of them (docs/messages.md). */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** This handle's configuration; a daemon's default name ({@link SessionsConfig#daemon()}) as the store completed it. */

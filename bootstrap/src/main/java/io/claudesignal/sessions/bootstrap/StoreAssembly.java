@@ -5,6 +5,8 @@ import io.claudesignal.sessions.application.port.in.Approvals;
 import io.claudesignal.sessions.application.port.in.Leases;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
+import io.claudesignal.sessions.application.port.in.Inbox;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.Persistence;
@@ -15,6 +17,7 @@ import io.claudesignal.sessions.application.port.out.StoreMetrics;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.MeteredPorts;
+import io.claudesignal.sessions.application.service.QueueGauges;
 import io.claudesignal.sessions.application.service.SessionService;
 import java.time.Clock;
 import java.util.Objects;
@@ -29,11 +32,13 @@ import java.util.Objects;
  * @param leases      likewise
  * @param transcripts likewise
  * @param approvals   likewise
+ * @param inbox       likewise
+ * @param outbox      likewise
  * @param maintenance likewise, reporting purges and imports
  * @param store       the handle over all of them, which closes the adapter's {@code resources}
  */
 record StoreAssembly(SessionService service, Sessions sessions, Leases leases, Transcripts transcripts,
-        Approvals approvals, Maintenance maintenance, SessionStore store) {
+        Approvals approvals, Inbox inbox, Outbox outbox, Maintenance maintenance, SessionStore store) {
 
     /** What an adapter gives: its ports and what must be closed with the store. */
     record Parts(Persistence persistence, StorageDiagnostics diagnostics, StoreOperations operations,
@@ -65,8 +70,10 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
         Leases leases = MeteredPorts.wrap(Leases.class, service.leases(), metrics);
         Transcripts transcripts = MeteredPorts.wrap(Transcripts.class, service.transcripts(), metrics);
         Approvals approvals = MeteredPorts.wrap(Approvals.class, service.approvals(), metrics);
-        // Unmeasured: a scrape is not a call of the API.
-        metrics.pendingApprovals(() -> service.approvals().pending().size());
+        Inbox inbox = MeteredPorts.wrap(Inbox.class, service.inbox(), metrics);
+        Outbox outbox = MeteredPorts.wrap(Outbox.class, service.outbox(), metrics);
+        // Read from the ports, unmeasured: a scrape is not a call of the API.
+        metrics.queues(new QueueGauges(parts.persistence(), clock));
         Maintenance maintenance = MeteredPorts.wrap(Maintenance.class, new MaintenanceService(parts.diagnostics(),
                 parts.operations(), parts.persistence(), json, metrics), metrics);
         // The service's change-feed thread stops before the connections it reads through close, also
@@ -76,7 +83,8 @@ record StoreAssembly(SessionService service, Sessions sessions, Leases leases, T
             parts.resources().close();
         };
         // The service's configuration: a daemon's default name completed by the store it opened.
-        SessionStore store = new SessionStore(sessions, maintenance, leases, transcripts, approvals, service.config(), all);
-        return new StoreAssembly(service, sessions, leases, transcripts, approvals, maintenance, store);
+        SessionStore store = new SessionStore(sessions, maintenance, leases, transcripts, approvals, inbox, outbox,
+                service.config(), all);
+        return new StoreAssembly(service, sessions, leases, transcripts, approvals, inbox, outbox, maintenance, store);
     }
 }

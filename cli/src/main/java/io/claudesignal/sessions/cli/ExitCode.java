@@ -5,6 +5,7 @@ import io.claudesignal.sessions.domain.ApprovalNotFoundException;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.ConflictException;
 import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.ReplyNotFoundException;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
 import io.claudesignal.sessions.domain.SessionsException;
 import java.util.LinkedHashMap;
@@ -19,9 +20,9 @@ public enum ExitCode {
     OK(0, "success"),
     UNEXPECTED(1, "unexpected error (a bug: run again with --debug and report it)"),
     USAGE(2, "usage error: unknown command or option, missing or malformed argument"),
-    NOT_FOUND(3, "not found: no session (or approval) with that id"),
-    CONFLICT(4, "conflict: illegal transition, status mismatch or stale version, an approval decided already; "
-            + "re-read and decide again"),
+    NOT_FOUND(3, "not found: no session, approval or reply with that id"),
+    CONFLICT(4, "conflict: illegal transition, status mismatch or stale version, an approval decided already, "
+            + "a full inbox; re-read and decide again"),
     INVALID_INPUT(5, "invalid input: malformed id or status, bad JSON, value too large, bad or unreadable path"),
     STORAGE(6, "storage problem: corrupt or foreign file, newer schema, locked past the timeout, disk full, "
             + "permission denied; or check found a problem");
@@ -50,7 +51,8 @@ public enum ExitCode {
     /** The code for a failure: the first typed error of this library in its cause chain decides. */
     public static ExitCode of(Throwable failure) {
         Throwable decisive = decisive(failure);
-        if (decisive instanceof SessionNotFoundException || decisive instanceof ApprovalNotFoundException) {
+        if (decisive instanceof SessionNotFoundException || decisive instanceof ApprovalNotFoundException
+                || decisive instanceof ReplyNotFoundException) {
             return NOT_FOUND;
         }
         if (decisive instanceof ConflictException) {

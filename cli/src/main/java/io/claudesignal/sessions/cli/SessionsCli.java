@@ -86,6 +86,8 @@ public final class SessionsCli implements Callable<Integer> {
             ApprovalsCommand.Approve.class,
             ApprovalsCommand.Reject.class,
             ForkCommand.class,
+            InboxCommand.class,
+            OutboxCommand.class,
             PinCommand.Pin.class,
             PinCommand.Unpin.class,
             PurgeCommand.class,

@@ -134,4 +134,6 @@ public abstract class SessionsTck {
     @Nested class WriteTime extends WriteTimeKit {}
     @Nested class ChangeFeed extends ChangeFeedKit {}
     @Nested class Approvals extends ApprovalsKit {}
+    @Nested class Inbox extends InboxKit {}
+    @Nested class Outbox extends OutboxKit {}
 }

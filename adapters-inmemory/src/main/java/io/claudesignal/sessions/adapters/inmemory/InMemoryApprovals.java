@@ -66,7 +66,7 @@ final class InMemoryApprovals implements ApprovalRepository {
             byId.put(id, approval);
             numbered.put(seq, id);
             byKey.computeIfAbsent(sessionId, k -> new HashMap<>()).put(key, id);
-            sessions.changes().record(Change.Entry.approval(sessionId, Change.Kind.APPROVAL_REQUESTED, seq, write));
+            sessions.changes().record(Change.Entry.of(sessionId, Change.Kind.APPROVAL_REQUESTED, seq, write));
             return new Requested(approval, true);
         });
     }
@@ -86,7 +86,7 @@ final class InMemoryApprovals implements ApprovalRepository {
                 return new Decided(decided, false);
             }
             byId.put(id, decided);
-            sessions.changes().record(Change.Entry.approval(stored.sessionId(), Change.Kind.APPROVAL_DECIDED,
+            sessions.changes().record(Change.Entry.of(stored.sessionId(), Change.Kind.APPROVAL_DECIDED,
                     stored.seq(), write));
             return new Decided(decided, true);
         });

@@ -66,10 +66,7 @@ final class InMemoryOperations implements StoreOperations {
                 data.byId.remove(s.id());
                 data.byAge.remove(InMemorySessionRepository.key(s));
                 data.histories.remove(s.id());
-                data.leases().drop(s.id());
-                data.activityLog().forget(s.id());
-                data.transcripts().forget(s.id());
-                data.approvals().forget(s.id());
+                data.forgetOwned(s.id());
             }
             return doomed.size();
         });

@@ -6,13 +6,11 @@ import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.WriteContext;
-import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.CatchUp;
 import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.Transition;
-import java.time.temporal.ChronoUnit;
 import io.claudesignal.sessions.application.port.out.PageCursor;
 import io.claudesignal.sessions.application.port.out.PageRequest;
 import io.claudesignal.sessions.application.port.out.HealthCheck;
@@ -29,7 +27,6 @@ import io.claudesignal.sessions.domain.StatusMismatchException;
 import java.time.Clock;
 import java.util.function.Supplier;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -62,8 +59,6 @@ public final class InMemorySessionRepository
     final NavigableMap<SessionId, Session> byId = new TreeMap<>();
     final NavigableMap<PageCursor, SessionId> byAge = new TreeMap<>(NEWEST_FIRST);
     final Map<SessionId, List<Transition>> histories = new HashMap<>();
-    // Only for stamping "recovered_at", which a database does in its own query language.
-    private final ContextJson json = new ContextJson();
     // Under this store's lock, so that deleting or forking a session and its transcript is one step.
     private final InMemoryTranscriptRepository transcripts = new InMemoryTranscriptRepository(this);
     // Under this store's lock too, for the same reason and so that an entry is fenced in its step.
@@ -71,8 +66,9 @@ public final class InMemorySessionRepository
     // Under this store's lock too: a status change drops the session's lease in its own step.
     private final InMemoryLeases leases = new InMemoryLeases(this);
     private final InMemoryChangeLog changes = new InMemoryChangeLog(lock);
-    // Under this store's lock too: a status change out of ACTIVE cancels them in its own step.
-    private final InMemoryApprovals approvals = new InMemoryApprovals(this);
+    // Under this store's lock too: approvals, inbox and outbox go with their session's steps.
+    private final InMemoryInFlight inFlight = new InMemoryInFlight(this);
+    private final InMemoryRecovery recovery = new InMemoryRecovery(this);
 
     /** The transcripts of these sessions. */
     public InMemoryTranscriptRepository transcripts() {
@@ -86,17 +82,26 @@ public final class InMemorySessionRepository
 
     /** Every port over this store. */
     public Persistence persistence() {
-        return Persistence.of(this, transcripts, changes.feedFor(0), approvals);
+        return Persistence.of(this, transcripts, changes.feedFor(0)).withApprovals(inFlight.approvals())
+                .withMessages(inFlight.inbox(), inFlight.outbox());
+    }
+
+    /** The approvals, inbox and outbox of these sessions. */
+    InMemoryInFlight inFlight() {
+        return inFlight;
+    }
+
+    /** Drops what a deleted session owns besides itself; the caller holds the write lock. */
+    void forgetOwned(SessionId id) {
+        leases.drop(id);
+        activityLog.forget(id);
+        transcripts.forget(id);
+        inFlight.forget(id);
     }
 
     /** The change log; appended to under the write lock, in the step that makes the change. */
     InMemoryChangeLog changes() {
         return changes;
-    }
-
-    /** The approvals of these sessions. */
-    InMemoryApprovals approvals() {
-        return approvals;
     }
 
     /** The activity logs of these sessions, for the operations that archive, restore and purge them. */
@@ -205,10 +210,7 @@ public final class InMemorySessionRepository
             byId.remove(id);
             byAge.remove(key(current));
             histories.remove(id);
-            leases.drop(id);
-            activityLog.forget(id);
-            transcripts.forget(id);
-            approvals.forget(id);
+            forgetOwned(id);
         } finally {
             lock.writeLock().unlock();
         }
@@ -227,32 +229,7 @@ public final class InMemorySessionRepository
 
     @Override
     public List<Transition> recoverAbandoned(Clock clock, Duration grace, Actor actor) {
-        lock.writeLock().lock();
-        try {
-            Instant now = clock.instant(); // read under the lock: the step decides with the time it runs at
-            Instant unownedBefore = now.minus(grace);
-            List<Transition> recovered = new ArrayList<>();
-            for (Session s : List.copyOf(byId.values())) {
-                if (s.status() != SessionStatus.ACTIVE) {
-                    continue;
-                }
-                Lease lease = leases.current(s.id());
-                boolean abandoned = lease == null ? !s.updatedAt().isAfter(unownedBefore) : !lease.isLiveAt(now);
-                if (abandoned) {
-                    String stamped = json.withField(s.context(), Session.RECOVERED_AT,
-                            now.truncatedTo(ChronoUnit.MICROS).toString());
-                    Instant at = now.isAfter(s.updatedAt()) ? now : s.updatedAt();
-                    Session paused = new Session(s.id(), s.projectPath(), s.threadId(), SessionStatus.PAUSED, stamped,
-                            s.createdAt(), at, s.version() + 1, s.forkedFrom(), s.pinned());
-                    byId.put(s.id(), paused);
-                    WriteContext write = new WriteContext(now, actor, Transition.CRASH_RECOVERY, Optional.empty());
-                    recovered.add(recordStatusChange(s, paused, write));
-                }
-            }
-            return recovered;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        return underWriteLock(() -> recovery.recoverAbandoned(clock, grace, actor));
     }
 
     // ---- leases: kept by the InMemoryLeases, under this store's lock ----
@@ -370,11 +347,11 @@ public final class InMemorySessionRepository
     }
 
     /** The history entry and lease rule of a status change; returns the entry, or null when none. */
-    private Transition recordStatusChange(Session before, Session after, WriteContext write) {
+    Transition recordStatusChange(Session before, Session after, WriteContext write) {
         if (after.status() != SessionStatus.ACTIVE) {
             leases.drop(after.id());
             if (before.status() == SessionStatus.ACTIVE) {
-                approvals.cancelPending(after.id(), write.actor(), write.at());
+                inFlight.leftActive(after.id(), write.actor(), write.at());
             }
         }
         if (before.status() == after.status()) {

@@ -5,7 +5,9 @@ import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.ApprovalRepository;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
+import io.claudesignal.sessions.application.port.out.InboxRepository;
 import io.claudesignal.sessions.application.port.out.LeaseRepository;
+import io.claudesignal.sessions.application.port.out.OutboxRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.StorageAdapter;
@@ -52,8 +54,10 @@ public final class InMemoryStorage {
             this.origin = origin;
             this.persistence = new Persistence(guard(SessionRepository.class, data), guard(LeaseRepository.class, data),
                     guard(ActivityRepository.class, data), guard(TranscriptRepository.class, data.transcripts()),
-                    guard(ChangeFeed.class, data.changes().feedFor(origin)),
-                    guard(ApprovalRepository.class, data.approvals()));
+                    guard(ChangeFeed.class, data.changes().feedFor(origin)))
+                    .withApprovals(guard(ApprovalRepository.class, data.inFlight().approvals()))
+                    .withMessages(guard(InboxRepository.class, data.inFlight().inbox()),
+                            guard(OutboxRepository.class, data.inFlight().outbox()));
             this.diagnostics = guard(StorageDiagnostics.class, data);
             this.operations = guard(StoreOperations.class, new InMemoryOperations(data));
         }

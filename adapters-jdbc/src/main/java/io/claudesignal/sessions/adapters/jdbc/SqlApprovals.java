@@ -85,7 +85,7 @@ public final class SqlApprovals implements ApprovalRepository {
                         PrerenderedStatement.db(a.expiresAt, approval.expiresAt()), request)) {
                     insert.executeUpdate();
                 }
-                changes.record(ctx, Change.Entry.approval(sessionId, Change.Kind.APPROVAL_REQUESTED, seq, write));
+                changes.record(ctx, Change.Entry.of(sessionId, Change.Kind.APPROVAL_REQUESTED, seq, write));
                 return new Requested(approval, true);
             } catch (SQLException e) {
                 throw new DataAccessException("requesting an approval", e);
@@ -119,7 +119,7 @@ public final class SqlApprovals implements ApprovalRepository {
             if (rows == 0) {
                 throw new IllegalStateException("approval " + id + " changed under its session's lock");
             }
-            changes.record(ctx, Change.Entry.approval(sessionId, Change.Kind.APPROVAL_DECIDED, stored.seq(), write));
+            changes.record(ctx, Change.Entry.of(sessionId, Change.Kind.APPROVAL_DECIDED, stored.seq(), write));
             return new Decided(decided, true);
         });
     }

@@ -70,7 +70,7 @@ public final class SqlSessions implements SessionRepository {
 
     /** The sessions, leases, activity-log and approvals ports over this database, with the adapter's transcript port. */
     public final Persistence persistence(TranscriptRepository transcripts) {
-        return new Persistence(this, leasePort, activityPort, transcripts, changes, approvalPort);
+        return new Persistence(this, leasePort, activityPort, transcripts, changes).withApprovals(approvalPort);
     }
 
     @Override
@@ -277,6 +277,7 @@ public final class SqlSessions implements SessionRepository {
                             .where(leases.sessionId.eq(sessions.id).and(leases.expiresAt.le(now))))));
             List<UUID> recovered = rules.dialect().pauseAbandoned(ctx, sessions, abandoned, now).stream().sorted()
                     .toList();
+            SqlInbox.requeueTaken(ctx, rules.tables()); // in this transaction: see SqlInbox
             if (recovered.isEmpty()) {
                 return List.of();
             }

@@ -6,7 +6,9 @@ import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Approval;
 import io.claudesignal.sessions.domain.ApprovalId;
 import io.claudesignal.sessions.domain.ForkOrigin;
+import io.claudesignal.sessions.domain.InboxMessage;
 import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.Reply;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
@@ -49,6 +51,8 @@ public final class SqlTables {
 
     public final Changes changes;
     public final Approvals approvals;
+    public final InboxMessages inbox;
+    public final OutboxReplies outbox;
 
     public SqlTables(SqlDialect dialect) {
         this(dialect.schema());
@@ -67,6 +71,8 @@ public final class SqlTables {
         transcriptItems = new TranscriptItems();
         changes = new Changes();
         approvals = new Approvals();
+        inbox = new InboxMessages();
+        outbox = new OutboxReplies();
     }
 
     private Table<?> table(String name) {
@@ -308,6 +314,49 @@ public final class SqlTables {
 
         private static SessionStatus status(String name) {
             return name == null ? null : SessionStatus.valueOf(name);
+        }
+    }
+
+    /** {@code inbox_messages}: each session's messages from the person, by (session, seq); the message last. */
+    public final class InboxMessages {
+        public final Table<?> table = table("inbox_messages");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<Long> seq = bigint(table, "seq");
+        public final Field<String> key = text(table, "message_key");
+        public final Field<String> state = text(table, "state");
+        public final Field<Instant> receivedAt = instant(table, "received_at");
+        public final Field<String> message = text(table, "message");
+        public final List<Field<?>> all = List.of(sessionId, seq, key, state, receivedAt, message);
+        /** {@code inboxes}: per session, the last number handed out and how many messages are unhandled. */
+        public final Table<?> counters = table("inboxes");
+        public final Field<UUID> counterSession = uuid(counters, "session_id");
+        public final Field<Long> lastSeq = bigint(counters, "last_seq");
+        public final Field<Long> unhandled = bigint(counters, "unhandled");
+
+        public InboxMessage toMessage(Record r) {
+            return new InboxMessage(new SessionId(r.get(sessionId)), r.get(seq), r.get(message), r.get(key),
+                    InboxMessage.State.valueOf(r.get(state)), r.get(receivedAt));
+        }
+    }
+
+    /** {@code outbox_replies}: the replies to send, by store-wide number; the reply last. */
+    public final class OutboxReplies {
+        public final Table<?> table = table("outbox_replies");
+        public final Field<Long> id = bigint(table, "reply_id");
+        public final Field<UUID> sessionId = uuid(table, "session_id");
+        public final Field<String> key = text(table, "reply_key");
+        public final Field<String> state = text(table, "state");
+        public final Field<Long> attempts = bigint(table, "attempts");
+        public final Field<Instant> dueAt = instant(table, "due_at");
+        public final Field<String> lastError = text(table, "last_error");
+        public final Field<Instant> queuedAt = instant(table, "queued_at");
+        public final Field<String> reply = text(table, "reply");
+        public final List<Field<?>> all = List.of(id, sessionId, key, state, attempts, dueAt, lastError, queuedAt, reply);
+
+        public Reply toReply(Record r) {
+            return new Reply(r.get(id), new SessionId(r.get(sessionId)), r.get(reply), r.get(key),
+                    Reply.State.valueOf(r.get(state)), Math.toIntExact(r.get(attempts)), r.get(dueAt),
+                    Optional.ofNullable(r.get(lastError)), r.get(queuedAt));
         }
     }
 }

@@ -3,7 +3,9 @@ package io.claudesignal.sessions.adapters.postgres;
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.adapters.jdbc.SqlChangeLog;
 import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
+import io.claudesignal.sessions.adapters.jdbc.SqlInbox;
 import io.claudesignal.sessions.adapters.jdbc.SqlOperations;
+import io.claudesignal.sessions.adapters.jdbc.SqlOutbox;
 import io.claudesignal.sessions.adapters.jdbc.SqlRules;
 import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
 import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
@@ -55,6 +57,8 @@ public final class PostgresStorage implements StorageAdapter {
     private final PostgresDatabase db;
     private final SqlSessions repository;
     private final SqlTranscripts transcripts;
+    private final SqlInbox inbox;
+    private final SqlOutbox outbox;
     private final PostgresSchema diagnostics;
     private final SqlOperations operations;
     private final SqlDaemonNames daemonNames;
@@ -65,7 +69,10 @@ public final class PostgresStorage implements StorageAdapter {
         this.daemonNames = new SqlDaemonNames(new PostgresNameLocks(db));
         SqlChangeLog changes = new SqlChangeLog(db, dialect, () -> new PostgresWatch(db));
         this.repository = new SqlSessions(db, dialect, daemonNames, changes);
-        this.transcripts = new SqlTranscripts(db, new SqlRules(dialect), changes);
+        SqlRules rules = new SqlRules(dialect);
+        this.transcripts = new SqlTranscripts(db, rules, changes);
+        this.inbox = new SqlInbox(db, rules, changes);
+        this.outbox = new SqlOutbox(db, rules, changes);
         this.diagnostics = new PostgresSchema(db);
         this.operations = new SqlOperations(db, dialect, PostgresDialect::refuseBackup);
     }
@@ -123,7 +130,7 @@ public final class PostgresStorage implements StorageAdapter {
     /** The sessions, leases, activity-log and transcript ports, all over this database. */
     @Override
     public Persistence persistence() {
-        return repository.persistence(transcripts);
+        return repository.persistence(transcripts).withMessages(inbox, outbox);
     }
 
     @Override

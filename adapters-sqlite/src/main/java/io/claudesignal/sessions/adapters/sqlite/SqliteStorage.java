@@ -3,7 +3,9 @@ package io.claudesignal.sessions.adapters.sqlite;
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
 import io.claudesignal.sessions.adapters.jdbc.SqlChangeLog;
 import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
+import io.claudesignal.sessions.adapters.jdbc.SqlInbox;
 import io.claudesignal.sessions.adapters.jdbc.SqlOperations;
+import io.claudesignal.sessions.adapters.jdbc.SqlOutbox;
 import io.claudesignal.sessions.adapters.jdbc.SqlRules;
 import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
 import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
@@ -38,6 +40,8 @@ public final class SqliteStorage implements StorageAdapter {
     private final SqliteDatabase db;
     private final SqlSessions repository;
     private final SqlTranscripts transcripts;
+    private final SqlInbox inbox;
+    private final SqlOutbox outbox;
     private final SqliteDiagnostics diagnostics;
     private final SqlOperations operations;
     private final SqlDaemonNames daemonNames;
@@ -48,7 +52,10 @@ public final class SqliteStorage implements StorageAdapter {
         this.daemonNames = new SqlDaemonNames(new DaemonNameLocks(db.file()));
         SqlChangeLog changes = new SqlChangeLog(db, dialect, () -> new SqliteWatch(db, connections));
         this.repository = new SqlSessions(db, dialect, daemonNames, changes);
-        this.transcripts = new SqlTranscripts(db, new SqlRules(dialect), changes);
+        SqlRules rules = new SqlRules(dialect);
+        this.transcripts = new SqlTranscripts(db, rules, changes);
+        this.inbox = new SqlInbox(db, rules, changes);
+        this.outbox = new SqlOutbox(db, rules, changes);
         this.diagnostics = new SqliteDiagnostics(db, settings);
         this.operations = new SqlOperations(db, dialect, new SqliteFiles(db, settings));
     }
@@ -105,7 +112,7 @@ public final class SqliteStorage implements StorageAdapter {
     /** The sessions, leases, activity-log and transcript ports, all over this file. */
     @Override
     public Persistence persistence() {
-        return repository.persistence(transcripts);
+        return repository.persistence(transcripts).withMessages(inbox, outbox);
     }
 
     @Override

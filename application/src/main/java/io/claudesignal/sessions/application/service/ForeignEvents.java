@@ -4,6 +4,8 @@ import io.claudesignal.sessions.application.port.in.SessionEvent;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.ApprovalRepository;
 import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.InboxRepository;
+import io.claudesignal.sessions.application.port.out.OutboxRepository;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
@@ -32,6 +34,8 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
     private final ApprovalRepository approvals;
     private final Clock clock;
     private final Function<SessionId, Optional<Lease>> runEnded;
+    private final InboxRepository inbox;
+    private final OutboxRepository outbox;
 
     /**
      * @param runEnded told when another actor moved a session out of ACTIVE (the store dropped any
@@ -44,6 +48,8 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
         this.approvals = persistence.approvals();
         this.clock = clock;
         this.runEnded = runEnded;
+        this.inbox = persistence.inbox();
+        this.outbox = persistence.outbox();
     }
 
     @Override
@@ -66,6 +72,10 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
                         .<SessionEvent>map(a -> new SessionEvent.ApprovalRequested(a, c.actor())).stream().toList();
                 case APPROVAL_DECIDED -> approvals.findBySeq(id, c.ref(), clock)
                         .<SessionEvent>map(a -> new SessionEvent.ApprovalDecided(a, c.actor())).stream().toList();
+                case MESSAGE_RECEIVED -> inbox.find(id, c.ref())
+                        .<SessionEvent>map(m -> new SessionEvent.MessageReceived(m, c.actor())).stream().toList();
+                case REPLY_QUEUED -> outbox.find(c.ref())
+                        .<SessionEvent>map(r -> new SessionEvent.ReplyQueued(r, c.actor())).stream().toList();
             };
         } catch (SessionNotFoundException deleted) {
             return List.of();

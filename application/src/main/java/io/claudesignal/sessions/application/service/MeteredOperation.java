@@ -1,7 +1,9 @@
 package io.claudesignal.sessions.application.service;
 
 import io.claudesignal.sessions.application.port.in.Approvals;
+import io.claudesignal.sessions.application.port.in.Inbox;
 import io.claudesignal.sessions.application.port.in.Leases;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Maintenance;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Transcripts;
@@ -61,6 +63,19 @@ public enum MeteredOperation {
     ALL_APPROVALS(Approvals.class, "all", "all_approvals"),
     RECENT_APPROVALS(Approvals.class, "recent", "recent_approvals"),
     RESOLVE_APPROVAL(Approvals.class, "resolve", "resolve_approval"),
+    RECEIVE(Inbox.class, "receive", "receive"),
+    NEXT(Inbox.class, "next", "next"),
+    DONE(Inbox.class, "done", "done"),
+    MESSAGE(Inbox.class, "find", "message"),
+    MESSAGES(Inbox.class, "list", "messages"),
+
+    ENQUEUE(Outbox.class, "enqueue", "enqueue"),
+    CLAIM_REPLIES(Outbox.class, "claim", "claim_replies"),
+    SENT(Outbox.class, "sent", "sent"),
+    FAILED(Outbox.class, "failed", "failed"),
+    RETRY(Outbox.class, "retry", "retry"),
+    REPLY(Outbox.class, "find", "reply"),
+    REPLIES(Outbox.class, "list", "replies"),
 
     CHECK(Maintenance.class, "check", "check"),
     SIZES(Maintenance.class, "sizes", "sizes"),

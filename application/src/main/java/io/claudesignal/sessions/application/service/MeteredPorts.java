@@ -8,6 +8,7 @@ import io.claudesignal.sessions.domain.DaemonRequiredException;
 import io.claudesignal.sessions.domain.DaemonRunningException;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.IllegalTransitionException;
+import io.claudesignal.sessions.domain.InboxFullException;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.LeaseLostException;
@@ -47,7 +48,8 @@ public final class MeteredPorts {
             DuplicateSessionException.class, "duplicate_session",
             DaemonRequiredException.class, "daemon_required",
             DaemonRunningException.class, "daemon_running",
-            ApprovalConflictException.class, "approval_decided");
+            ApprovalConflictException.class, "approval_decided",
+            InboxFullException.class, "inbox_full");
 
     private MeteredPorts() {
     }

@@ -10,6 +10,8 @@ import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.port.in.Subscription;
+import io.claudesignal.sessions.application.port.in.Inbox;
+import io.claudesignal.sessions.application.port.in.Outbox;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ActivityRepository;
 import io.claudesignal.sessions.application.port.out.ContextJson;
@@ -58,6 +60,8 @@ public final class SessionService implements Sessions, AutoCloseable {
     private final ActivityRepository activityLog;
     private final TranscriptService transcripts;
     private final ApprovalService approvals;
+    private final InboxService inbox;
+    private final OutboxService outbox;
     private final Clock clock;
     private final SessionIdGenerator ids;
     private final ContextJson json;
@@ -76,6 +80,8 @@ public final class SessionService implements Sessions, AutoCloseable {
         this.keeper = handle.leases();
         this.transcripts = new TranscriptService(handle, persistence.transcripts(), json);
         this.approvals = new ApprovalService(handle, persistence.approvals(), json);
+        this.inbox = new InboxService(handle, persistence.inbox(), json);
+        this.outbox = new OutboxService(handle, persistence.outbox(), json);
     }
 
     /** A handle for the command-line tool, with the default settings. */
@@ -101,6 +107,16 @@ public final class SessionService implements Sessions, AutoCloseable {
     /** The approvals, through this handle: a request fenced by its leases, both told to its listeners. */
     public Approvals approvals() {
         return approvals;
+    }
+
+    /** The sessions' messages from the person, through this handle: fenced by its leases, told to its listeners. */
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    /** The replies to send, through this handle (docs/messages.md). */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** The leases this handle claims, which fence its writes (of sessions and of transcripts). */

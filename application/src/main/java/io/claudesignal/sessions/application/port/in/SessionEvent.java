@@ -3,7 +3,9 @@ package io.claudesignal.sessions.application.port.in;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.InboxMessage;
 import io.claudesignal.sessions.domain.Lease;
+import io.claudesignal.sessions.domain.Reply;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.TranscriptItem;
@@ -105,6 +107,22 @@ public sealed interface SessionEvent {
         @Override
         public SessionId sessionId() {
             return session.id();
+        }
+    }
+
+    /** A message from the person was stored in the session's inbox (a duplicate of one stored is not told). */
+    record MessageReceived(InboxMessage message, Actor actor) implements SessionEvent {
+        @Override
+        public SessionId sessionId() {
+            return message.sessionId();
+        }
+    }
+
+    /** A reply was stored in the outbox, due now (a duplicate of one stored is not told). */
+    record ReplyQueued(Reply reply, Actor actor) implements SessionEvent {
+        @Override
+        public SessionId sessionId() {
+            return reply.sessionId();
         }
     }
 

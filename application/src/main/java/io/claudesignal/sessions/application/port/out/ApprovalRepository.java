@@ -91,8 +91,8 @@ public interface ApprovalRepository {
         }
     }
 
-    /** A store that keeps no approvals (test doubles of the other ports): every call is refused. */
-    static ApprovalRepository unsupported() {
-        return UnsupportedApprovals.INSTANCE;
+    /** The port of a store that keeps no approvals: every call is refused. */
+    static ApprovalRepository unavailable() {
+        return Unavailable.proxy(ApprovalRepository.class, "approvals");
     }
 }

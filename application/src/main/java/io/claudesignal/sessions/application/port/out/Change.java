@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param reason   for {@link Kind#TRANSITIONED} and {@link Kind#RECOVERED}, the history's reason
  * @param ref      for {@link Kind#ACTIVITY_APPENDED}, the activity's seq; for {@link Kind#TRANSCRIPT_CHANGED},
  *                 the number of the newest item appended (0 when none was); for {@link Kind#APPROVAL_REQUESTED}
- *                 and {@link Kind#APPROVAL_DECIDED}, the approval's number in its session
+ *                 and {@link Kind#APPROVAL_DECIDED}, the approval's number in its session; for
+ *                 {@link Kind#MESSAGE_RECEIVED}, the message's seq; for {@link Kind#REPLY_QUEUED}, the reply's id
  * @param appended for {@link Kind#TRANSCRIPT_CHANGED}, how many items were appended
  * @param removed  for {@link Kind#TRANSCRIPT_CHANGED}, how many items were removed
  */
@@ -44,6 +45,10 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
         APPROVAL_REQUESTED,
         /** An approval was decided (approved or rejected); {@code ref} is its number in the session. */
         APPROVAL_DECIDED,
+        /** A message from the person was stored in the session's inbox; {@code ref} is its seq. */
+        MESSAGE_RECEIVED,
+        /** A reply was stored in the outbox; {@code ref} is its id. */
+        REPLY_QUEUED,
         /** A crash recovery made the session PAUSED; {@code from}, {@code to} and {@code reason} are set as for a transition. */
         RECOVERED
     }
@@ -90,9 +95,13 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
                     newestAppended, appended, removed);
         }
 
-        /** An approval's change: {@code kind} is {@link Kind#APPROVAL_REQUESTED} or {@link Kind#APPROVAL_DECIDED}. */
-        public static Entry approval(SessionId id, Kind kind, long approvalSeq, WriteContext write) {
-            return new Entry(id, kind, write.actor(), write.at(), write.writeId(), null, null, null, approvalSeq, 0, 0);
+        /**
+         * A change that names one row by its number: an approval ({@link Kind#APPROVAL_REQUESTED},
+         * {@link Kind#APPROVAL_DECIDED}; {@code ref} its number in the session), a message stored in the
+         * inbox ({@link Kind#MESSAGE_RECEIVED}; its seq) or a reply in the outbox ({@link Kind#REPLY_QUEUED}; its id).
+         */
+        public static Entry of(SessionId id, Kind kind, long ref, WriteContext write) {
+            return new Entry(id, kind, write.actor(), write.at(), write.writeId(), null, null, null, ref, 0, 0);
         }
 
         /** The change as read back: a transition whose reason is a crash recovery is a {@link Kind#RECOVERED}. */

@@ -1,7 +1,6 @@
 package io.claudesignal.sessions.application.port.out;
 
 import java.time.Duration;
-import java.util.function.IntSupplier;
 
 /**
  * What the store tells an operator's metrics: the application and the adapters report here, and an
@@ -59,10 +58,26 @@ public interface StoreMetrics {
     }
 
     /**
-     * Called once, when a store is assembled: {@code pending} counts every session's approvals that wait
-     * for a decision now (one query of the store each time it is asked; it may throw once the store is
-     * closed). A registry reads it when it is scraped, not on every write.
+     * Once, when a store is assembled: how to read its queues' depths (the approvals waiting for a
+     * decision, the inbox and the outbox) when the metrics are read. Each reading asks the store (one
+     * query); it returns {@code NaN} rather than throwing once the store is closed or failing. A
+     * registry reads them when it is scraped, not on every write.
      */
-    default void pendingApprovals(IntSupplier pending) {
+    default void queues(QueueDepths depths) {
+    }
+
+    /** The queues' depths, read on demand. */
+    interface QueueDepths {
+        /** Approvals that wait for a decision now, in every session. */
+        double pendingApprovals();
+
+        /** Messages waiting in every session's inbox, not yet taken. */
+        double waitingMessages();
+
+        /** Replies not yet sent and not dead (pending or claimed). */
+        double unsentReplies();
+
+        /** Replies out of attempts, kept until someone retries them. */
+        double deadReplies();
     }
 }

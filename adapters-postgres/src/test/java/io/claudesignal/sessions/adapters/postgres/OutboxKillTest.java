@@ -1,0 +1,187 @@
+package io.claudesignal.sessions.adapters.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
+import io.claudesignal.sessions.application.service.SessionService;
+import io.claudesignal.sessions.domain.Reply;
+import io.claudesignal.sessions.domain.SessionId;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two sender processes ({@link OutboxSenderProcess}) work through one outbox on PostgreSQL at once,
+ * and one of them is SIGKILLed at a random moment, again and again, and started again. Afterwards
+ * every reply is sent; a reply was delivered more than once only when a killed sender had delivered it
+ * without recording it sent (so two live senders never held one reply at once); and the key travelled
+ * with every delivery. Nothing is timed. {@code -Dmessages.kills=N} (default 6), {@code -Dmessages.seed=S}.
+ */
+@ExtendWith(PostgresServer.class)
+class OutboxKillTest {
+
+    private static final int SESSIONS = 8;
+    private static final int REPLIES_EACH = 8;
+
+    private final List<String> schemas = new ArrayList<>();
+    private final int kills = Integer.getInteger("messages.kills", 6);
+    private final long seed = Long.getLong("messages.seed", System.nanoTime());
+    private final Random random = new Random(seed);
+
+    @AfterEach
+    void dropTheSchema() throws Exception {
+        for (String schema : schemas) {
+            PostgresServer.dropSchema(schema);
+        }
+    }
+
+    /** A sender process and every complete line it printed. */
+    private static final class Sender {
+        final Process process;
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final Thread reader;
+
+        Sender(String schema) throws Exception {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    OutboxSenderProcess.class.getName(), PostgresServer.url(), schema)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        if (line.endsWith(" .")) { // a line the kill cut short is no report
+                            lines.add(line);
+                        }
+                    }
+                } catch (Exception e) {
+                    lines.add("READ-FAILED " + e);
+                }
+            });
+            reader.start();
+        }
+
+        boolean delivered() {
+            return lines.stream().anyMatch(l -> l.startsWith("DELIVER"));
+        }
+
+        /** SIGKILL through the handle (destroyForcibly on the Process would close our end of its pipe first). */
+        void kill() throws Exception {
+            process.toHandle().destroyForcibly();
+            finish();
+        }
+
+        void finish() throws Exception {
+            assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the sender ended").isTrue();
+            reader.join(TimeUnit.MINUTES.toMillis(1));
+        }
+    }
+
+    @Test
+    void twoSendersOneKilledAgainAndAgainSendEveryReplyDuplicatesOnlyWhereOneDied() throws Exception {
+        System.out.println("outbox kill (PostgreSQL): seed " + seed + ", " + kills + " kills");
+        String schema = PostgresServer.freshSchema();
+        schemas.add(schema);
+        Set<Long> all = new HashSet<>();
+        try (PostgresStorage storage = PostgresStorage.open(PostgresServer.url(),
+                PostgresSettings.defaults().withSchema(schema).withMaxPoolSize(2))) {
+            SessionService cli = new SessionService(storage.persistence(), Clock.systemUTC(),
+                    SessionIdGenerator.random(), new ContextJson());
+            List<SessionId> ids = new ArrayList<>();
+            for (int s = 0; s < SESSIONS; s++) {
+                ids.add(cli.create("/home/ana/code/webapp", "+1555000000" + s).id());
+            }
+            for (int i = 0; i < REPLIES_EACH; i++) {
+                for (int s = 0; s < SESSIONS; s++) {
+                    all.add(cli.outbox().enqueue(ids.get(s), "{\"text\":\"reply " + i + "\"}", "reply-" + s + "-" + i).id());
+                }
+            }
+            cli.close();
+        }
+
+        List<Sender> finished = new ArrayList<>();
+        Set<Long> diedHolding = new HashSet<>();
+        Sender steady = new Sender(schema);
+        Sender victim = new Sender(schema);
+        for (int k = 0; k < kills; k++) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!victim.delivered() && victim.process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(random.nextInt(40));
+            victim.kill();
+            diedHolding.addAll(unrecorded(victim.lines));
+            finished.add(victim);
+            if (victim.lines.contains("EMPTY .")) {
+                break; // it ended on its own first: nothing left to kill
+            }
+            victim = new Sender(schema);
+        }
+        victim.finish();
+        steady.finish();
+        finished.add(victim);
+        finished.add(steady);
+
+        Map<Long, Integer> deliveries = new HashMap<>();
+        for (Sender s : finished) {
+            assertThat(s.lines).noneMatch(l -> l.startsWith("READ-FAILED"));
+            for (String line : s.lines) {
+                String[] f = line.split(" ");
+                if (f[0].equals("DELIVER")) {
+                    deliveries.merge(Long.parseLong(f[1]), 1, Integer::sum);
+                    assertThat(f[2]).as("the key travels with the reply").startsWith("reply-");
+                }
+            }
+        }
+        System.out.println("outbox kill (PostgreSQL): " + diedHolding.size()
+                + " replies delivered by a killed sender before it recorded them sent; seed " + seed);
+        try (PostgresStorage storage = PostgresStorage.open(PostgresServer.url(),
+                PostgresSettings.defaults().withSchema(schema).withMaxPoolSize(2))) {
+            SessionService cli = new SessionService(storage.persistence(), Clock.systemUTC(),
+                    SessionIdGenerator.random(), new ContextJson());
+            assertThat(cli.outbox().list(Optional.empty(), false, 1000)).as("nothing unsent, seed " + seed).isEmpty();
+            for (long id : all) {
+                assertThat(cli.outbox().find(id).map(Reply::state)).contains(Reply.State.SENT);
+            }
+            cli.close();
+        }
+        assertThat(deliveries.keySet()).as("every reply delivered, seed " + seed).isEqualTo(all);
+        deliveries.forEach((id, times) -> {
+            if (times > 1) {
+                assertThat(diedHolding).as("reply " + id + " delivered " + times + " times, seed " + seed).contains(id);
+            }
+        });
+    }
+
+    /** The replies a sender delivered without recording them sent. */
+    private static Set<Long> unrecorded(List<String> lines) {
+        Set<Long> open = new HashSet<>();
+        synchronized (lines) {
+            for (String line : lines) {
+                String[] f = line.split(" ");
+                if (f[0].equals("DELIVER")) {
+                    open.add(Long.parseLong(f[1]));
+                } else if (f[0].equals("SENT")) {
+                    open.remove(Long.parseLong(f[1]));
+                }
+            }
+        }
+        return open;
+    }
+}
