@@ -9,7 +9,7 @@ import java.time.Instant;
  * outbox (issue 24). Kept under the sessions' lock like every part of this store, so that the
  * session's own steps carry them: a status change out of ACTIVE cancels its pending approvals, a
  * recovery puts taken messages back to waiting, and a deleted or purged session takes them along.
- * Every method here runs with the caller holding the write lock.
+ * The three steps below run with the caller holding the write lock.
  */
 final class InMemoryInFlight {
 
