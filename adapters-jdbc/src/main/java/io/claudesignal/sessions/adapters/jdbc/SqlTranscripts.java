@@ -3,18 +3,24 @@ package io.claudesignal.sessions.adapters.jdbc;
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.NewTranscriptItem;
 import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.TranscriptCompaction;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 
 /**
  * The transcript port on any SQL database, each write one transaction of {@link SqlTransactions}.
@@ -77,7 +83,7 @@ public final class SqlTranscripts implements TranscriptRepository {
                         insert.executeUpdate();
                     }
                 } else {
-                    insertMany(ctx, uuid, key, appended);
+                    insertMany(ctx, uuid, appended);
                 }
                 changes.record(ctx, Change.Entry.transcript(id, appended.get(appended.size() - 1).seq(),
                         appended.size(), 0, write));
@@ -88,13 +94,83 @@ public final class SqlTranscripts implements TranscriptRepository {
         });
     }
 
-    /** Multi-row INSERTs, in chunks that stay under the database's limit of bound parameters. */
-    private void insertMany(DSLContext ctx, UUID session, Optional<String> key, List<TranscriptItem> appended) {
+    @Override
+    public Appended appendAbsent(SessionId id, List<NewTranscriptItem> batch, WriteContext write) {
+        return db.write(ctx -> {
+            rules.lockExisting(ctx, id);
+            write.stamp(); // once the session is held: see WriteContext
+            rules.admit(ctx, id, write);
+            // Under the session's lock (or the single writer), so no other append can add a key between
+            // this read and the inserts.
+            Set<String> held = heldKeys(ctx, id, batch);
+            List<NewTranscriptItem> absent = batch.stream()
+                    .filter(item -> item.key().isEmpty() || !held.contains(item.key().get())).toList();
+            if (absent.isEmpty()) {
+                return new Appended(List.of(), false);
+            }
+            try {
+                long last = bump(rules.hot(ctx), ctx, rules.hot(ctx).id(id), absent.size());
+                List<TranscriptItem> appended = new ArrayList<>(absent.size());
+                long seq = last - absent.size();
+                for (NewTranscriptItem item : absent) {
+                    appended.add(new TranscriptItem(id, ++seq, item.json(), item.key(), write.at()));
+                }
+                insertMany(ctx, id.value(), appended);
+                changes.record(ctx, Change.Entry.transcript(id, last, appended.size(), 0, write));
+                return new Appended(appended, true);
+            } catch (SQLException e) {
+                throw new DataAccessException("appending to a transcript", e);
+            }
+        });
+    }
+
+    /** Which of the batch's keys the session holds: one indexed IN per chunk of keys. */
+    private Set<String> heldKeys(DSLContext ctx, SessionId id, List<NewTranscriptItem> batch) {
+        List<String> keys = batch.stream().flatMap(item -> item.key().stream()).toList();
+        Set<String> held = new HashSet<>();
+        for (int from = 0; from < keys.size(); from += ROWS_PER_INSERT) {
+            held.addAll(ctx.select(items.key).from(items.table)
+                    .where(items.sessionId.eq(id.value())
+                            .and(items.key.in(keys.subList(from, Math.min(from + ROWS_PER_INSERT, keys.size())))))
+                    .fetch(items.key));
+        }
+        return held;
+    }
+
+    @Override
+    public TranscriptCompaction compact(SessionId id, long throughSeq, String summaryJson, WriteContext write) {
+        return db.write(ctx -> {
+            rules.lockExisting(ctx, id);
+            write.stamp(); // once the session is held: see WriteContext
+            rules.admit(ctx, id, write);
+            Long newest = ctx.select(DSL.max(items.seq)).from(items.table)
+                    .where(items.sessionId.eq(id.value())).fetchOne(0, Long.class);
+            if (newest == null || throughSeq > newest) {
+                throw new InvalidInputException("throughSeq", "is past the newest item of " + id + " ("
+                        + (newest == null ? 0 : newest) + "), was " + throughSeq);
+            }
+            // Where the database can (SQLite's secure_delete), the removed rows' bytes are overwritten.
+            long removed = ctx.deleteFrom(items.table)
+                    .where(items.sessionId.eq(id.value()).and(items.seq.le(throughSeq))).execute();
+            if (removed == 0) {
+                throw new InvalidInputException("throughSeq", "no item of " + id + " is numbered " + throughSeq
+                        + " or below: they were compacted or cleared already");
+            }
+            // The summary takes the number of the last item it replaces, which the delete just freed.
+            TranscriptItem summary = new TranscriptItem(id, throughSeq, summaryJson, Optional.empty(), write.at());
+            insertMany(ctx, id.value(), List.of(summary));
+            changes.record(ctx, Change.Entry.transcript(id, throughSeq, 1, removed, write));
+            return new TranscriptCompaction(summary, removed);
+        });
+    }
+
+    /** Multi-row INSERTs, each item with its key, in chunks under the database's limit of bound parameters. */
+    private void insertMany(DSLContext ctx, UUID session, List<TranscriptItem> appended) {
         for (int from = 0; from < appended.size(); from += ROWS_PER_INSERT) {
             var insert = ctx.insertInto(items.table, items.sessionId, items.seq, items.key, items.appendedAt,
                     items.item);
             for (TranscriptItem item : appended.subList(from, Math.min(from + ROWS_PER_INSERT, appended.size()))) {
-                insert = insert.values(session, item.seq(), key.orElse(null), item.at(), item.json());
+                insert = insert.values(session, item.seq(), item.key().orElse(null), item.at(), item.json());
             }
             insert.execute();
         }
