@@ -93,14 +93,19 @@ final class TranscriptBatches {
             try (TranscriptLines lines = stdin ? TranscriptLines.open("-", cli().io().in(), Optional.of(CLAUDE_CODE_KEY))
                     : TranscriptLines.file(path, Optional.of(CLAUDE_CODE_KEY));
                     ProgressDisplay.Shown progress = cli().progress().start("importing")) {
-                for (List<TranscriptLines.Line> chunk = lines.next(IMPORT_CHUNK, Long.MAX_VALUE); !chunk.isEmpty();
-                        chunk = lines.next(IMPORT_CHUNK, Long.MAX_VALUE)) {
+                while (true) {
+                    List<TranscriptLines.Line> chunk = List.of();
                     AppendReport report;
+                    String note = appended + skipped == 0 ? "; nothing was imported"
+                            : "; the lines before it were imported (run it again once fixed: they are skipped)";
                     try {
+                        chunk = lines.next(IMPORT_CHUNK, Long.MAX_VALUE);
+                        if (chunk.isEmpty()) {
+                            break;
+                        }
                         report = transcripts.appendBatch(session, chunk.stream().map(TranscriptLines.Line::item).toList());
                     } catch (InvalidInputException refused) {
-                        throw TranscriptLines.atLine(refused, chunk, appended + skipped == 0 ? "; nothing was imported"
-                                : "; the lines before it were imported (run it again once fixed: they are skipped)");
+                        throw TranscriptLines.withNote(TranscriptLines.atLine(refused, chunk, ""), note);
                     }
                     appended += report.appended().size();
                     skipped += report.skipped();

@@ -149,6 +149,15 @@ final class TranscriptLines implements AutoCloseable {
         return new InvalidInputException("line " + lines.get(index).number(), m.group(2) + after);
     }
 
+    /** A refusal that names a line, with {@code note} (what became of the lines before it) added. */
+    static InvalidInputException withNote(InvalidInputException refused, String note) {
+        String prefix = refused.field() + ": ";
+        if (!refused.field().startsWith("line ") || !refused.getMessage().startsWith(prefix)) {
+            return refused;
+        }
+        return new InvalidInputException(refused.field(), refused.getMessage().substring(prefix.length()) + note);
+    }
+
     @Override
     public void close() {
         try {

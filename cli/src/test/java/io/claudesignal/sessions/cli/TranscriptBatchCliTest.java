@@ -125,9 +125,21 @@ class TranscriptBatchCliTest {
         assertThat(report.get("skipped").asLong()).isEqualTo(1);
         assertThat(cli.run("transcript", "export", id).succeeds().out()).isEqualTo(a + "\n" + b + "\n");
         Path bad = file("bad.jsonl", "{\"uuid\":\"u3\"}\nnot json\n");
-        assertThat(cli.run("transcript", "import", id, bad.toString()).failsReadably(5).err()).contains("line 2");
+        assertThat(cli.run("transcript", "import", id, bad.toString()).failsReadably(5).err())
+                .contains("line 2", "nothing was imported");
         cli.run("transcript", "import", id, dir.resolve("missing.jsonl").toString()).failsReadably(5);
         assertThat(count(id)).isEqualTo(2);
+    }
+
+    @Test
+    void aBadLineInALaterChunkSaysTheLinesBeforeItStay() throws Exception {
+        String id = cli.create(PROJECT, THREAD);
+        String text = IntStream.range(0, 1_500).mapToObj(n -> n == 1_200 ? "{\"uuid\":\"u\",\"a\":1,\"a\":2}"
+                : "{\"uuid\":\"u-" + n + "\"}").collect(Collectors.joining("\n", "", "\n"));
+        Path session = file("late.jsonl", text);
+        assertThat(cli.run("transcript", "import", id, session.toString()).failsReadably(5).err())
+                .contains("line 1201", "the lines before it were imported");
+        assertThat(count(id)).isEqualTo(TranscriptBatches.IMPORT_CHUNK);
     }
 
     @Test

@@ -33,7 +33,11 @@ import org.junit.jupiter.api.Test;
 public abstract class CompactionKit extends TranscriptFixture {
 
     private static final String SUMMARY = "{\"role\":\"system\",\"content\":\"summary of the turns so far\"}";
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /**
+     * Generous: on PostgreSQL a change is read once every older transaction on the server has ended
+     * (docs/events.md), and other programs' tests share the server.
+     */
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
 
     private Session withItems(int n) {
         Session s = newSession();
