@@ -173,6 +173,33 @@ public abstract class CompactionKit extends TranscriptFixture {
     }
 
     @Test
+    void anotherHandleHearsEachOfTwoCompactionsInOrderTheFirstSummaryAsItStillIs() throws Exception {
+        Session s = withItems(6);
+        List<SessionEvent> there = new CopyOnWriteArrayList<>();
+        SessionService other = service(openSecondHandle(), SessionIdGenerator.random(), Actor.daemon("listener"));
+        try {
+            other.subscribe(there::add);
+            transcripts.compact(s.id(), 4, SUMMARY);
+            TranscriptCompaction second = transcripts.compact(s.id(), 5, SUMMARY);
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (there.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300); // anything wrongly told twice would be here by now
+            assertThat(there).hasSize(2);
+            SessionEvent.TranscriptCompacted first = (SessionEvent.TranscriptCompacted) there.get(0);
+            assertThat(first.throughSeq()).isEqualTo(4);
+            assertThat(first.removed()).isEqualTo(4);
+            // Built when read: the first summary, or nothing when the second compaction had replaced it.
+            first.summary().ifPresent(summary -> assertThat(summary.seq()).isEqualTo(4));
+            assertThat(there.get(1)).isEqualTo(new SessionEvent.TranscriptCompacted(s.id(), 5,
+                    Optional.of(second.summary()), 2, Actor.CLI));
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void aReaderPagingWhileAnotherHandleAppendsAndCompactsNeverRereadsNorMisses() throws Exception {
         Session s = withItems(5);
         Transcripts writer = secondTranscripts();
