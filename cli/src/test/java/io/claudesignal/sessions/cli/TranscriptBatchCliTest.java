@@ -153,6 +153,22 @@ class TranscriptBatchCliTest {
     }
 
     @Test
+    void oneItemTakesItsKeyFromItsField() {
+        String id = cli.create(PROJECT, THREAD);
+        JsonNode first = cli.run("--json", "transcript", "append", id, turn("m1", "hi"), "--key-field", "id").succeeds().json();
+        assertThat(first.get("key").asText()).isEqualTo("m1");
+        JsonNode again = cli.run("--json", "transcript", "append", id, turn("m1", "other"), "--key-field", "id")
+                .succeeds().json();
+        assertThat(again).isEqualTo(first);
+        JsonNode keyless = cli.run("--json", "transcript", "append", id, "{\"role\":\"user\"}", "--key-field", "id")
+                .succeeds().json();
+        assertThat(keyless.get("key").isNull()).isTrue();
+        cli.run("transcript", "append", id, "{\"id\":[1]}", "--key-field", "id").failsReadably(5);
+        cli.run("transcript", "append", id, "{}", "--key-field", "id", "--key", "k").failsWith(2);
+        assertThat(count(id)).isEqualTo(2);
+    }
+
+    @Test
     void tailZeroIsAnEmptyList() {
         String id = cli.create(PROJECT, THREAD);
         cli.run("transcript", "append", id, "{}").succeeds();
