@@ -134,6 +134,7 @@ public final class BenchReport {
             case "bareUpdate" -> "jdbc-bare-update";
             case "insertSelect" -> "jdbc-insert-select";
             case "alone" -> "library alone";
+            case "singleAppends" -> "100 single appends";
             default -> "jdbc-" + base.side();
         };
     }
@@ -170,6 +171,9 @@ public final class BenchReport {
         }
         if ((w.equals("pgAppend") || w.equals("pgTail")) && ours.threads() == 1) {
             return 0.8; // issue 14's, one caller
+        }
+        if (w.equals("appendBatch100") && baseline.equals("singleAppends")) {
+            return 20.0; // issue 25: a batch of 100 at least 20 times cheaper per item
         }
         if (w.equals("pgTwoDaemons") && baseline.equals("alone")) {
             return 0.8; // daemon B's writes with daemon A on a 50 ms link, against B alone

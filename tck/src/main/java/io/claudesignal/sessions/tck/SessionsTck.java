@@ -133,4 +133,7 @@ public abstract class SessionsTck {
     @Nested class ExportImport extends ExportImportKit {}
     @Nested class WriteTime extends WriteTimeKit {}
     @Nested class ChangeFeed extends ChangeFeedKit {}
+    @Nested class NamedSessions extends NamedSessionsKit {}
+    @Nested class Batches extends BatchKit {}
+    @Nested class Compaction extends CompactionKit {}
 }

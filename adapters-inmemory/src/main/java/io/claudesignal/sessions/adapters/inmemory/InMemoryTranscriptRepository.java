@@ -4,9 +4,11 @@ import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.NewTranscriptItem;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
+import io.claudesignal.sessions.domain.TranscriptCompaction;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.util.ArrayList;
@@ -62,6 +64,57 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
             }
             sessions.changes().record(Change.Entry.transcript(id, t.lastSeq, appended.size(), 0, write));
             return new Appended(appended, true);
+        });
+    }
+
+    @Override
+    public Appended appendAbsent(SessionId id, List<NewTranscriptItem> batch, WriteContext write) {
+        return write(() -> {
+            sessions.existing(id);
+            sessions.admit(id, write);
+            Transcript t = transcripts.computeIfAbsent(id, k -> new Transcript());
+            List<TranscriptItem> appended = new ArrayList<>(batch.size());
+            for (NewTranscriptItem next : batch) {
+                if (next.key().isPresent() && t.byKey.containsKey(next.key().get())) {
+                    continue;
+                }
+                TranscriptItem item = new TranscriptItem(id, t.lastSeq + 1, next.json(), next.key(), write.at());
+                t.lastSeq = item.seq();
+                t.items.put(item.seq(), item);
+                next.key().ifPresent(k -> t.byKey.put(k, item));
+                appended.add(item);
+            }
+            if (appended.isEmpty()) {
+                return new Appended(List.of(), false);
+            }
+            sessions.changes().record(Change.Entry.transcript(id, t.lastSeq, appended.size(), 0, write));
+            return new Appended(appended, true);
+        });
+    }
+
+    @Override
+    public TranscriptCompaction compact(SessionId id, long throughSeq, String summaryJson, WriteContext write) {
+        return write(() -> {
+            sessions.existing(id);
+            sessions.admit(id, write);
+            Transcript t = transcripts.get(id);
+            long newest = t == null || t.items.isEmpty() ? 0 : t.items.lastKey();
+            if (throughSeq > newest) {
+                throw new InvalidInputException("throughSeq", "is past the newest item of " + id + " (" + newest
+                        + "), was " + throughSeq);
+            }
+            NavigableMap<Long, TranscriptItem> replaced = t.items.headMap(throughSeq, true);
+            if (replaced.isEmpty()) {
+                throw new InvalidInputException("throughSeq", "no item of " + id + " is numbered " + throughSeq
+                        + " or below: they were compacted or cleared already");
+            }
+            long removed = replaced.size();
+            replaced.values().forEach(item -> item.key().ifPresent(t.byKey::remove));
+            replaced.clear();
+            TranscriptItem summary = new TranscriptItem(id, throughSeq, summaryJson, Optional.empty(), write.at());
+            t.items.put(throughSeq, summary);
+            sessions.changes().record(Change.Entry.transcript(id, throughSeq, 1, removed, write));
+            return new TranscriptCompaction(summary, removed);
         });
     }
 

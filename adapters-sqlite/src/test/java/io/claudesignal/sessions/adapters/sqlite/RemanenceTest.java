@@ -91,6 +91,30 @@ class RemanenceTest {
     }
 
     @Test
+    void compactedTranscriptItemsAreInNoFileAfterACheckpoint() throws Exception {
+        Path db = dir.resolve("sessions.db");
+        String compacted = "COMPACTED-" + UUID.randomUUID();
+        String kept = "KEPT-" + UUID.randomUUID();
+        try (SqliteStorage storage = SqliteStorage.open(db)) {
+            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
+                    SessionIdGenerator.random(), new ContextJson());
+            Session s = sessions.create("/home/ana/kept", "+15551234567");
+            for (int i = 0; i < 20; i++) {
+                sessions.transcripts().append(s.id(), "{\"filler\":\"" + "f".repeat(3000) + "\"}");
+            }
+            sessions.transcripts().append(s.id(), "{\"content\":\"" + (compacted + " ").repeat(200) + "\"}", compacted);
+            long through = sessions.transcripts().append(s.id(), "{\"content\":\"" + compacted + "\"}").seq();
+            sessions.transcripts().append(s.id(), "{\"content\":\"" + kept + "\"}");
+            assertThat(filesContaining(compacted)).isNotEmpty();
+
+            sessions.transcripts().compact(s.id(), through, "{\"content\":\"a summary\"}");
+            checkpointTruncate(db);
+            assertThat(filesContaining(compacted)).as("the compacted items and their keys").isEmpty();
+            assertThat(filesContaining(kept)).as("the item after the compacted ones").isNotEmpty();
+        }
+    }
+
+    @Test
     void controlWithoutSecureDeleteTheScanFindsTheDeletedBytes() throws Exception {
         Path db = dir.resolve("plain.db");
         String marker = "PLAIN-" + UUID.randomUUID();

@@ -55,6 +55,9 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
                         c.appended() == 0 ? List.of()
                                 : transcripts.after(id, c.ref() - c.appended(), Math.toIntExact(c.appended())),
                         c.removed(), c.actor()));
+                case TRANSCRIPT_COMPACTED -> List.of(new SessionEvent.TranscriptCompacted(id, c.ref(),
+                        transcripts.after(id, c.ref() - 1, 1).stream().filter(i -> i.seq() == c.ref()).findFirst(),
+                        c.removed(), c.actor()));
             };
         } catch (SessionNotFoundException deleted) {
             return List.of();

@@ -47,6 +47,8 @@ public enum MeteredOperation {
 
     APPEND(Transcripts.class, "append", "append"),
     APPEND_ALL(Transcripts.class, "appendAll", "append_all"),
+    APPEND_BATCH(Transcripts.class, "appendBatch", "append_batch"),
+    COMPACT(Transcripts.class, "compact", "compact"),
     TAIL(Transcripts.class, "tail", "tail"),
     AFTER(Transcripts.class, "after", "after"),
     POP_LAST(Transcripts.class, "popLast", "pop_last"),
