@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
 import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.SearchRequest;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.SessionId;
@@ -36,6 +37,7 @@ public final class SqlTranscripts implements TranscriptRepository {
     private final SqlTables.TranscriptItems items;
 
     private final SqlChangeLog changes;
+    private final SqlSearch search;
 
     public SqlTranscripts(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -43,6 +45,7 @@ public final class SqlTranscripts implements TranscriptRepository {
         this.rules = rules;
         this.counters = rules.tables().transcripts;
         this.items = rules.tables().transcriptItems;
+        this.search = new SqlSearch(db, rules);
     }
 
     @Override
@@ -186,6 +189,11 @@ public final class SqlTranscripts implements TranscriptRepository {
             }
             return count;
         });
+    }
+
+    @Override
+    public List<SearchRequest.Hit> search(SearchRequest request) {
+        return search.search(request);
     }
 
     private List<TranscriptItem> ofExistingSession(DSLContext ctx, SessionId id, List<TranscriptItem> rows) {

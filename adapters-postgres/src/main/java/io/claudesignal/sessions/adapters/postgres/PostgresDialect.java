@@ -2,6 +2,7 @@ package io.claudesignal.sessions.adapters.postgres;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlDialect;
 import io.claudesignal.sessions.adapters.jdbc.SqlTables;
+import io.claudesignal.sessions.adapters.jdbc.TextSearch;
 import io.claudesignal.sessions.adapters.jdbc.WriteLocks;
 import io.claudesignal.sessions.adapters.postgres.jooq.DefaultSchema;
 import io.claudesignal.sessions.application.port.out.ContextJson;
@@ -38,6 +39,7 @@ final class PostgresDialect implements SqlDialect {
     private static final ContextJson CONTEXT_JSON = new ContextJson();
 
     private final boolean leaseTimeFromServer;
+    private final TextSearch search = new PostgresTextSearch(DefaultSchema.DEFAULT_SCHEMA);
 
     private PostgresDialect(boolean leaseTimeFromServer) {
         this.leaseTimeFromServer = leaseTimeFromServer;
@@ -64,6 +66,11 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public Schema schema() {
         return DefaultSchema.DEFAULT_SCHEMA;
+    }
+
+    @Override
+    public TextSearch textSearch() {
+        return search;
     }
 
     @Override
