@@ -135,15 +135,17 @@ final class SearchCommand extends CliCommand {
     }
 
     /** {@code 4c59adf8  #12  2026-11-30T04:00:00Z  …the login bug…}, the words highlighted when in colour. */
+    static String line(TranscriptMatch m, Style style) {
+        String snippet = style.colour() ? m.snippet().marked("\u001b[1;33m", "\u001b[0m") : m.snippet().text();
+        return style.cyan(HumanOutput.shortId(m.sessionId())) + "  #" + m.seq() + "  "
+                + style.dim(m.at().truncatedTo(ChronoUnit.SECONDS).toString()) + "  " + snippet;
+    }
+
     static void print(PrintStream out, TranscriptMatches page, Style style, java.util.function.UnaryOperator<String> next) {
         if (page.matches().isEmpty()) {
             out.print("no matches\n");
         }
-        for (TranscriptMatch m : page.matches()) {
-            String snippet = style.colour() ? m.snippet().marked("\u001b[1;33m", "\u001b[0m") : m.snippet().text();
-            out.print(style.cyan(HumanOutput.shortId(m.sessionId())) + "  #" + m.seq() + "  "
-                    + style.dim(m.at().truncatedTo(ChronoUnit.SECONDS).toString()) + "  " + snippet + "\n");
-        }
+        page.matches().forEach(m -> out.print(line(m, style) + "\n"));
         page.nextCursor().ifPresent(c -> out.print(style.dim("more: " + next.apply(c)) + "\n"));
     }
 }
