@@ -77,7 +77,12 @@ final class SchemaGuard {
                         StoreFiles.makeOwnerOnly(file);
                         migrate(new Connections(file, settings), false);
                     }
-                    case OLDER -> migrate(new Connections(file, settings), false);
+                    case OLDER -> {
+                        // Some migrations rewrite what is stored (V11 indexes every transcript): keep
+                        // the file as it was beside it first, as for an upgrade of the reference's.
+                        backup(file, settings);
+                        migrate(new Connections(file, settings), false);
+                    }
                     case REFERENCE -> upgradeReference(file, settings);
                 }
             } catch (FlywayException e) {
