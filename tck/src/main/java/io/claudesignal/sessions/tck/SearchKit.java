@@ -86,6 +86,14 @@ public abstract class SearchKit extends TranscriptFixture {
     }
 
     @Test
+    void itemsWithEscapesAnywhereAreAppendedAndFound() {
+        Session s = newSession();
+        TranscriptItem nul = transcripts.append(s.id(), "{\"content\": \"nul\\u0000zebra \\\\u0000x \\\"quoted\\\" tab\\tend\"}");
+        assertThat(found(TranscriptQuery.of("zebra"))).containsExactly(where(nul));
+        assertThat(found(TranscriptQuery.of("u0000x quoted end"))).containsExactly(where(nul));
+    }
+
+    @Test
     void cursorsPageThroughEveryMatchOnceWhileItemsAreAppended() {
         List<Session> all = List.of(newSession(), newSession(), newSession());
         List<String> expected = new ArrayList<>();
