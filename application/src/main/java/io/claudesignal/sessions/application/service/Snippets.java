@@ -34,10 +34,14 @@ final class Snippets {
             }
         });
         int from = all.isEmpty() ? 0 : wordStart(line, Math.max(0, all.get(0).start() - LEAD));
+        while (from < line.length() && line.charAt(from) == ' ') { // marks count from here: no leading space
+            from++;
+        }
         int to = Math.min(line.length(), from + Snippet.MAX_CHARS);
         if (to < line.length()) {
             int space = line.lastIndexOf(' ', to);
-            to = space > from + Snippet.MAX_CHARS / 2 ? space : unsplit(line, to);
+            int keep = Math.max(from + Snippet.MAX_CHARS / 2, all.isEmpty() ? 0 : all.get(0).end()); // the first match stays
+            to = space >= keep ? space : unsplit(line, to);
         }
         String prefix = from > 0 ? CUT : "";
         int shift = prefix.length() - from;
@@ -47,7 +51,7 @@ final class Snippets {
                 marks.add(new Mark(mark.start() + shift, mark.end() + shift));
             }
         }
-        return new Snippet(prefix + line.substring(from, to).strip() + (to < line.length() ? CUT : ""), marks);
+        return new Snippet(prefix + line.substring(from, to).stripTrailing() + (to < line.length() ? CUT : ""), marks);
     }
 
     /** Whitespace and control characters as single spaces, so that a snippet is one line and cannot steer a terminal. */
@@ -71,13 +75,14 @@ final class Snippets {
         return end > 0 && line.charAt(end - 1) == ' ' ? line.substring(0, end - 1) : line.toString();
     }
 
-    /** The start of the word at or after {@code at} when {@code at} falls inside one (a snippet starts on a word). */
+    /** {@code at}, or the end of the word it falls inside (a snippet starts on a word boundary). */
     private static int wordStart(String line, int at) {
-        if (at == 0 || !SearchText.isWordChar(line.codePointBefore(at))) {
-            return at;
+        int i = at;
+        while (i > 0 && i < line.length() && SearchText.isWordChar(line.codePointBefore(i))
+                && SearchText.isWordChar(line.codePointAt(i))) {
+            i += Character.charCount(line.codePointAt(i));
         }
-        int space = line.indexOf(' ', at);
-        return space < 0 ? unsplit(line, at) : space + 1;
+        return i;
     }
 
     private static int unsplit(String line, int at) {
