@@ -59,4 +59,22 @@ class SearchUpgradeTest {
                     .extracting(m -> m.sessionId() + "/" + m.seq()).first().isEqualTo(A + "/3");
         }
     }
+
+    /** A tsvector holds at most 1 MB: an item of 1 MiB of distinct words is still appended, its start found. */
+    @Test
+    void anItemOfTheLargestSizeOfDistinctWordsIsAppendedAndItsStartFound() {
+        try (PostgresStorage storage = PostgresStorage.open(PostgresServer.url(),
+                PostgresSettings.defaults().withSchema(schema).withMaxPoolSize(2))) {
+            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
+                    SessionIdGenerator.random(), new ContextJson());
+            SessionId id = sessions.create("/p", "t").id();
+            StringBuilder text = new StringBuilder("{\"content\": \"");
+            for (int n = 0; text.length() < 1024 * 1024 - 64; n++) {
+                text.append("w").append(Integer.toString(n, 36)).append(' ');
+            }
+            String item = text.append("\"}").toString();
+            assertThat(sessions.transcripts().append(id, item).seq()).isEqualTo(1);
+            assertThat(sessions.transcripts().search(TranscriptQuery.of("w0 w1z")).matches()).hasSize(1);
+        }
+    }
 }
