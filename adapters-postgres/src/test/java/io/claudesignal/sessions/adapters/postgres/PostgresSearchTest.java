@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A schema of version 6 (before search) holds transcripts: the migration indexes them, in its own
- * transaction, positions following the items' times, so that they are found newest first.
+ * Search on PostgreSQL beyond the TCK: the transcripts of a schema of version 6 (before search) are
+ * indexed by the migration, in its transaction, positions following the items' times, so that they
+ * are found newest first; and an item of the largest size is appended whatever its words.
  */
 @ExtendWith(PostgresServer.class)
-class SearchUpgradeTest {
+class PostgresSearchTest {
 
     private static final String A = "4c59adf8-6832-4cfa-92f4-4ee146654006";
     private static final String B = "5d6abe09-7943-4dfb-a305-5ff257765117";
