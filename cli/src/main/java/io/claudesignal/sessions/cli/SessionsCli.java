@@ -82,6 +82,7 @@ public final class SessionsCli implements Callable<Integer> {
             ActivitiesCommand.class,
             CatchUpCommand.class,
             TranscriptCommand.class,
+            SearchCommand.class,
             ForkCommand.class,
             PinCommand.Pin.class,
             PinCommand.Unpin.class,

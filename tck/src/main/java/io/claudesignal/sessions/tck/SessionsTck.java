@@ -127,6 +127,7 @@ public abstract class SessionsTck {
     @Nested class ActivityLog extends ActivityLogKit {}
     @Nested class Listeners extends ListenersKit {}
     @Nested class Transcript extends TranscriptKit {}
+    @Nested class Search extends SearchKit {}
     @Nested class Fork extends ForkKit {}
     @Nested class ShortIds extends ShortIdsKit {}
     @Nested class Operations extends OperationsKit {}

@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.inmemory;
 
+import io.claudesignal.sessions.application.port.out.SearchRequest;
+import io.claudesignal.sessions.application.port.out.SearchText;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.WriteContext;
@@ -13,12 +15,13 @@ import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -33,9 +36,35 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
 
     /** One session's items, their keys, and the last number handed out (which pops do not take back). */
     static final class Transcript {
-        final NavigableMap<Long, TranscriptItem> items = new TreeMap<>();
+        final Items items = new Items();
         final Map<String, TranscriptItem> byKey = new HashMap<>();
         long lastSeq;
+    }
+
+    /** Where search positions come from: rising, across every store in this JVM. */
+    private static final AtomicLong POSITIONS = new AtomicLong();
+
+    /**
+     * A session's items by number, each given a search position when it is put (by an append, a fork's
+     * copy, any other insert), as a database's index is kept by the database: no writer has to remember it.
+     */
+    static final class Items extends TreeMap<Long, TranscriptItem> {
+        private final Map<Long, Long> positions = new HashMap<>();
+
+        @Override
+        public TranscriptItem put(Long seq, TranscriptItem item) {
+            positions.put(seq, POSITIONS.incrementAndGet());
+            return super.put(seq, item);
+        }
+
+        @Override
+        public void putAll(Map<? extends Long, ? extends TranscriptItem> items) {
+            items.forEach(this::put); // not TreeMap's bulk copy, which would skip put
+        }
+
+        long position(long seq) {
+            return positions.getOrDefault(seq, 0L);
+        }
     }
 
     InMemoryTranscriptRepository(InMemorySessionRepository sessions) {
@@ -191,6 +220,36 @@ public final class InMemoryTranscriptRepository implements TranscriptRepository 
             sessions.existing(id);
             Transcript t = transcripts.get(id);
             return t == null ? 0L : (long) t.items.size();
+        });
+    }
+
+    /** A scan of every item's text: memory holds no index, and needs none at the sizes it serves. */
+    @Override
+    public List<SearchRequest.Hit> search(SearchRequest request) {
+        return read(() -> {
+            request.sessionId().ifPresent(sessions::existing);
+            List<SearchRequest.Hit> hits = new ArrayList<>();
+            for (Map.Entry<SessionId, Transcript> entry : transcripts.entrySet()) {
+                if (request.sessionId().isPresent() && !request.sessionId().get().equals(entry.getKey())) {
+                    continue;
+                }
+                Session session = sessions.byId.get(entry.getKey());
+                if (session == null || !request.statuses().isEmpty() && !request.statuses().contains(session.status())) {
+                    continue;
+                }
+                Items items = entry.getValue().items;
+                for (TranscriptItem item : items.values()) {
+                    long position = items.position(item.seq());
+                    if (request.before().map(b -> position < b).orElse(true)
+                            && request.since().map(s -> !item.at().isBefore(s)).orElse(true)
+                            && request.until().map(u -> item.at().isBefore(u)).orElse(true)
+                            && SearchText.holdsAll(SearchText.of(item.json()), request.words())) {
+                        hits.add(new SearchRequest.Hit(item, position));
+                    }
+                }
+            }
+            hits.sort(Comparator.comparingLong(SearchRequest.Hit::position).reversed());
+            return List.copyOf(hits.subList(0, Math.min(request.limit(), hits.size())));
         });
     }
 

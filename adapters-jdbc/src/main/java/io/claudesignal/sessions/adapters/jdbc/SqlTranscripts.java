@@ -1,6 +1,7 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
 import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.SearchRequest;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.InvalidInputException;
@@ -41,6 +42,7 @@ public final class SqlTranscripts implements TranscriptRepository {
     private final SqlTables.TranscriptItems items;
 
     private final SqlChangeLog changes;
+    private final SqlSearch search;
 
     public SqlTranscripts(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -48,6 +50,7 @@ public final class SqlTranscripts implements TranscriptRepository {
         this.rules = rules;
         this.counters = rules.tables().transcripts;
         this.items = rules.tables().transcriptItems;
+        this.search = new SqlSearch(db, rules);
     }
 
     @Override
@@ -276,6 +279,11 @@ public final class SqlTranscripts implements TranscriptRepository {
             }
             return count;
         });
+    }
+
+    @Override
+    public List<SearchRequest.Hit> search(SearchRequest request) {
+        return search.search(request);
     }
 
     private List<TranscriptItem> ofExistingSession(DSLContext ctx, SessionId id, List<TranscriptItem> rows) {

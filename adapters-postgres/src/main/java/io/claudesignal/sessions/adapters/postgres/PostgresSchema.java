@@ -22,7 +22,7 @@ import org.jooq.impl.DSL;
 final class PostgresSchema implements StorageDiagnostics {
 
     /** The schema version this code writes: the highest migration in db/migration/postgres. */
-    static final long VERSION = 6;
+    static final long VERSION = 9;
     private static final String HISTORY_TABLE = "flyway_schema_history";
 
     private final PostgresDatabase db;

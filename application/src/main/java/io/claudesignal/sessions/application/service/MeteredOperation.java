@@ -54,6 +54,7 @@ public enum MeteredOperation {
     POP_LAST(Transcripts.class, "popLast", "pop_last"),
     CLEAR(Transcripts.class, "clear", "clear"),
     COUNT(Transcripts.class, "count", "count"),
+    SEARCH(Transcripts.class, "search", "search"),
 
     CHECK(Maintenance.class, "check", "check"),
     SIZES(Maintenance.class, "sizes", "sizes"),

@@ -2,8 +2,13 @@ package io.claudesignal.sessions.application.service;
 
 import io.claudesignal.sessions.application.port.in.AppendReport;
 import io.claudesignal.sessions.application.port.in.SessionEvent;
+import io.claudesignal.sessions.application.port.in.TranscriptMatch;
+import io.claudesignal.sessions.application.port.in.TranscriptMatches;
+import io.claudesignal.sessions.application.port.in.TranscriptQuery;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.application.port.out.SearchRequest;
+import io.claudesignal.sessions.application.port.out.SearchText;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.NewTranscriptItem;
@@ -158,6 +163,28 @@ final class TranscriptService implements Transcripts {
     @Override
     public long count(SessionId id) {
         return store.count(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public TranscriptMatches search(TranscriptQuery query) {
+        Objects.requireNonNull(query, "query");
+        Optional<Long> before = query.cursor().map(SearchRequest::position);
+        List<String> words = SearchText.words(query.text());
+        if (words.isEmpty()) { // nothing but punctuation: taken literally, it matches no word
+            query.sessionId().ifPresent(this::count); // an unknown session is still refused
+            return new TranscriptMatches(List.of(), Optional.empty());
+        }
+        // One more than a page, to know whether another follows without handing out an empty one.
+        List<SearchRequest.Hit> hits = store.search(new SearchRequest(words, query.sessionId(), query.statuses(),
+                query.since(), query.until(), before, query.limit() + 1));
+        List<SearchRequest.Hit> page = hits.subList(0, Math.min(query.limit(), hits.size()));
+        List<TranscriptMatch> matches = page.stream()
+                .map(hit -> new TranscriptMatch(hit.item().sessionId(), hit.item().seq(), hit.item().at(),
+                        Snippets.snippet(SearchText.of(hit.item().json()), words)))
+                .toList();
+        return new TranscriptMatches(matches, hits.size() > query.limit()
+                ? Optional.of(SearchRequest.cursor(page.get(page.size() - 1).position()))
+                : Optional.empty());
     }
 
     // Checked, not rewritten: the item is stored as the caller wrote it. Before the store is touched.

@@ -108,4 +108,16 @@ public interface Transcripts {
 
     /** How many items the session holds. */
     long count(SessionId id);
+
+    /**
+     * The items whose text (their string values, not keys or numbers) holds every word of
+     * {@code query.text()}, newest first (in the order they were stored: an item a fork copied counts
+     * as stored at the fork), a page at a time, each with a snippet that marks the words. The text is
+     * taken literally, whatever it holds (quotes, operators of a search syntax): only its words count,
+     * and a text without any word matches nothing. See docs/transcript.md.
+     *
+     * @throws InvalidInputException    for a cursor that no search returned
+     * @throws SessionNotFoundException when the query names a session that does not exist
+     */
+    TranscriptMatches search(TranscriptQuery query);
 }

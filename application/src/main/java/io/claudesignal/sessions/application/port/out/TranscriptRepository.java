@@ -93,6 +93,13 @@ public interface TranscriptRepository {
     long count(SessionId id);
 
     /**
+     * One page of a search ({@link SearchRequest}): the matching items, highest position first.
+     *
+     * @throws SessionNotFoundException when the request names a session that does not exist
+     */
+    List<SearchRequest.Hit> search(SearchRequest request);
+
+    /**
      * What an append stored: {@code items}, and whether it wrote them ({@code false} when a keyed
      * append found its key and returns the item stored earlier).
      */
