@@ -166,6 +166,20 @@ public abstract class SearchKit extends TranscriptFixture {
     }
 
     @Test
+    void aCompactionTakesItsItemsOutOfTheResultsAndPutsItsSummaryIn() {
+        Session s = newSession();
+        transcripts.append(s.id(), say("narwhal tusk one"));
+        transcripts.append(s.id(), say("narwhal tusk two"));
+        TranscriptItem kept = transcripts.append(s.id(), say("narwhal three"));
+        transcripts.compact(s.id(), 2, say("summary of the sea unicorn talk"));
+
+        assertThat(found(TranscriptQuery.of("tusk"))).as("the replaced items are gone").isEmpty();
+        assertThat(found(TranscriptQuery.of("narwhal"))).containsExactly(where(kept));
+        assertThat(found(TranscriptQuery.of("unicorn"))).as("the summary is found under its number")
+                .containsExactly(where(s.id(), 2));
+    }
+
+    @Test
     void hostileTextIsNeverAnErrorButALiteralSearchForItsWords() {
         Session s = newSession();
         TranscriptItem plain = transcripts.append(s.id(), say("login bug"));

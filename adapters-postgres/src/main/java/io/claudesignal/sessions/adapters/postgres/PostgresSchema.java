@@ -23,7 +23,7 @@ final class PostgresSchema implements StorageDiagnostics {
 
     /** The schema version this code writes: the highest migration in db/migration/postgres. */
     static final long VERSION = 9;
-    private static final String HISTORY_TABLE = "flyway_schema_history";
+    static final String HISTORY_TABLE = "flyway_schema_history";
 
     private final PostgresDatabase db;
     private final String schema;
