@@ -31,8 +31,9 @@ import picocli.CommandLine.Parameters;
         })
 final class SearchCommand extends CliCommand {
 
-    @Parameters(index = "0", paramLabel = "TEXT", description = "The words to look for.")
-    String text;
+    // Several words without quotes are one query, as a person types them: `sessions search login bug`.
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The words to look for (quotes optional).")
+    List<String> words;
 
     @Option(names = "--session", paramLabel = "ID", description = "Only this session's transcript (" + "an id or a unique prefix).")
     String session;
@@ -56,7 +57,7 @@ final class SearchCommand extends CliCommand {
 
     @Override
     ExitCode execute() {
-        TranscriptQuery query = TranscriptQuery.of(text);
+        TranscriptQuery query = TranscriptQuery.of(String.join(" ", words));
         if (session != null) {
             query = query.inSession(id(session));
         }
@@ -90,17 +91,17 @@ final class SearchCommand extends CliCommand {
 
     /** This command again, for the next page: the cursor is a position, the filters must be repeated. */
     private String nextPageCommand(String next) {
-        List<String> words = new ArrayList<>(List.of("sessions", "search", text));
+        List<String> command = new ArrayList<>(List.of("sessions", "search", String.join(" ", words)));
         if (cli.db != null) {
-            words.addAll(List.of("--db", cli.db));
+            command.addAll(List.of("--db", cli.db));
         }
-        Optional.ofNullable(session).ifPresent(s -> words.addAll(List.of("--session", s)));
-        statuses.forEach(s -> words.addAll(List.of("--status", s)));
-        Optional.ofNullable(since).ifPresent(t -> words.addAll(List.of("--since", t)));
-        Optional.ofNullable(until).ifPresent(t -> words.addAll(List.of("--until", t)));
-        Optional.ofNullable(limit).ifPresent(n -> words.addAll(List.of("--limit", n.toString())));
-        words.addAll(List.of("--cursor", next));
-        return String.join(" ", words.stream().map(ListCommand::shellQuote).toList());
+        Optional.ofNullable(session).ifPresent(s -> command.addAll(List.of("--session", s)));
+        statuses.forEach(s -> command.addAll(List.of("--status", s)));
+        Optional.ofNullable(since).ifPresent(t -> command.addAll(List.of("--since", t)));
+        Optional.ofNullable(until).ifPresent(t -> command.addAll(List.of("--until", t)));
+        Optional.ofNullable(limit).ifPresent(n -> command.addAll(List.of("--limit", n.toString())));
+        command.addAll(List.of("--cursor", next));
+        return String.join(" ", command.stream().map(ListCommand::shellQuote).toList());
     }
 
     private static Instant instant(String option, String text) {

@@ -42,6 +42,7 @@ class SearchCliTest {
         say(second, "the login page has a bug too");
         say(second, "nothing to see");
         String out = cli.run("search", "login bug").succeeds().out();
+        assertThat(cli.run("search", "login", "bug").succeeds().out()).as("words without quotes").isEqualTo(out);
         assertThat(out.lines()).hasSize(2);
         assertThat(out.lines().toList().get(0)).startsWith(second.substring(0, 8) + "  #1  ").endsWith("user the login page has a bug too");
         assertThat(out.lines().toList().get(1)).startsWith(first.substring(0, 8) + "  #1  ").endsWith("user Fix the login bug");
