@@ -68,6 +68,8 @@ public final class BenchReport {
 
     /** The least ratio of the library's create (16 callers) to the Python reference's. */
     static final double PYTHON_TARGET = 8.0;
+    /** A search in at most 50 ms. */
+    static final double SEARCH_OPS_PER_SEC = 20.0;
 
     static List<Result> read(Path file) throws IOException {
         List<Result> results = new ArrayList<>();
@@ -106,6 +108,12 @@ public final class BenchReport {
                 }
             }
         }
+        // Search has no baseline but its bound (issue 25): at most 50 ms a search, 20 a second.
+        for (Result r : results) {
+            if (r.side().equals("library") && (r.workload().equals("search") || r.workload().equals("pgSearch"))) {
+                lines.add(line(r.label(), r.threads(), r.opsPerSec(), "50 ms a search", SEARCH_OPS_PER_SEC, 1.0));
+            }
+        }
         // Size scaling: the library at its largest size against itself at its smallest.
         Map<String, List<Result>> bySize = new LinkedHashMap<>();
         for (Result r : results) {
@@ -134,6 +142,8 @@ public final class BenchReport {
             case "bareUpdate" -> "jdbc-bare-update";
             case "insertSelect" -> "jdbc-insert-select";
             case "alone" -> "library alone";
+            case "singleAppends" -> "100 single appends";
+            case "unindexed" -> "library without the search index";
             default -> "jdbc-" + base.side();
         };
     }
@@ -174,6 +184,12 @@ public final class BenchReport {
         }
         if ((w.equals("pgAppend") || w.equals("pgTail")) && ours.threads() == 1) {
             return 0.8; // issue 14's, one caller
+        }
+        if (w.equals("appendBatch100") && baseline.equals("singleAppends")) {
+            return 20.0; // issue 25: a batch of 100 at least 20 times cheaper per item
+        }
+        if ((w.equals("searchAppend") || w.equals("pgSearchAppend")) && baseline.equals("unindexed")) {
+            return 0.75; // issue 25: append with the search index at least 0.75x append without it
         }
         if (w.equals("pgTwoDaemons") && baseline.equals("alone")) {
             return 0.8; // daemon B's writes with daemon A on a 50 ms link, against B alone

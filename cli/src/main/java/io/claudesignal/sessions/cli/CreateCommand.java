@@ -1,9 +1,10 @@
 package io.claudesignal.sessions.cli;
 
+import io.claudesignal.sessions.domain.SessionId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "create", description = "Create a session (CREATED, empty context) and print it.")
+@Command(name = "create", description = "Create a session (CREATED, empty context) and print it; with --id, under an id you choose.")
 final class CreateCommand extends CliCommand {
 
     @Option(names = "--project", paramLabel = "PATH", required = true,
@@ -14,9 +15,15 @@ final class CreateCommand extends CliCommand {
             description = "The Signal thread the session talks to.")
     String thread;
 
+    @Option(names = "--id", paramLabel = "UUID",
+            description = "Create it under this id (a whole UUID). Run again with the same project and thread, "
+                    + "it prints the session made the first time; with another project or thread, exit 4.")
+    String id;
+
     @Override
     ExitCode execute() {
-        output().session(sessions().create(project, thread), true);
+        output().session(id == null ? sessions().create(project, thread)
+                : sessions().create(SessionId.parse(id), project, thread), true);
         return ExitCode.OK;
     }
 }

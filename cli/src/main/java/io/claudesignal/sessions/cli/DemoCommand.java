@@ -6,6 +6,7 @@ import io.claudesignal.sessions.application.port.in.SessionPage;
 import io.claudesignal.sessions.application.port.in.SessionQuery;
 import io.claudesignal.sessions.application.port.in.Sessions;
 import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.in.TranscriptQuery;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.bootstrap.SessionStore;
 import io.claudesignal.sessions.domain.Actor;
@@ -126,6 +127,9 @@ final class DemoCommand extends CliCommand {
         Session fork = sessions.fork(web.id(), 2);
         tell("Session " + fork.id() + " is " + status(fork) + ", with the same context and turns 1 and 2;");
         tell("the original keeps all " + transcripts.count(web.id()) + " turns. 'sessions show' names where a fork came from.");
+        tell("Weeks later, where did Claude explain the login regex? Every conversation can be searched:");
+        command("sessions search 'login regex'");
+        transcripts.search(TranscriptQuery.of("login regex")).matches().forEach(m -> tell(SearchCommand.line(m, style)));
 
         step(7, "As Claude works, the daemon logs what it does, beside the context (never inside it):");
         sessions.appendActivity(web.id(), "edit", "{\"file\": \"src/login.ts\"}");

@@ -85,6 +85,7 @@ public final class SessionsCli implements Callable<Integer> {
             ApprovalsCommand.ListApprovals.class,
             ApprovalsCommand.Approve.class,
             ApprovalsCommand.Reject.class,
+            SearchCommand.class,
             ForkCommand.class,
             InboxCommand.class,
             OutboxCommand.class,

@@ -17,7 +17,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code sessions transcript show|append|pop|clear}: a session's conversation, item by item. */
+/**
+ * {@code sessions transcript show|append|pop|clear}: a session's conversation, item by item; import,
+ * export and compact are in {@link TranscriptBatches}.
+ */
 @Command(name = "transcript", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, synopsisHeading = "Usage: ", descriptionHeading = "%n",
         commandListHeading = "%nCommands:%n",
@@ -29,7 +32,10 @@ import picocli.CommandLine.Spec;
             TranscriptCommand.Show.class,
             TranscriptCommand.Append.class,
             TranscriptCommand.Pop.class,
-            TranscriptCommand.Clear.class
+            TranscriptCommand.Clear.class,
+            TranscriptBatches.Import.class,
+            TranscriptBatches.Export.class,
+            TranscriptBatches.Compact.class
         })
 final class TranscriptCommand implements Callable<Integer> {
 
@@ -112,6 +118,11 @@ final class TranscriptCommand implements Callable<Integer> {
                 if (limit != null) {
                     throw new InvalidInputException("limit", "--tail N says how many already; use one of them");
                 }
+                if (window.tail == 0) { // every peer answers an empty list; the session must still exist
+                    transcripts().count(session);
+                    text().page(session, List.of(), Optional.empty());
+                    return ExitCode.OK;
+                }
                 requireLimit("tail", window.tail);
                 text().page(session, transcripts().tail(session, window.tail), Optional.empty());
                 return ExitCode.OK;
@@ -139,9 +150,14 @@ final class TranscriptCommand implements Callable<Integer> {
 
     @Command(name = "append", description = {
         "Append one item (a JSON object, stored exactly as given) to a session's transcript.",
-        "With --key, an item already appended with that key is printed and nothing is written."
+        "With --key, an item already appended with that key is printed and nothing is written.",
+        "With --jsonl, one item a line, all appended in one step or none (a bad line refuses the call, naming it).",
+        "Prefer @FILE or - for large items: the command line holds about 128 KiB at most."
     })
     static final class Append extends Sub {
+
+        @Spec
+        CommandSpec spec;
 
         @Parameters(index = "1", paramLabel = "JSON|@FILE",
                 description = "The item: a JSON object; @FILE reads it from a file, - or @- from standard input.")
@@ -150,11 +166,27 @@ final class TranscriptCommand implements Callable<Integer> {
         @Option(names = "--key", paramLabel = "K", description = "An idempotency key, unique in the session.")
         String key;
 
+        @Option(names = "--jsonl", description = "Items one a line (JSON Lines), appended in one step: all or none.")
+        boolean jsonl;
+
+        @Option(names = "--key-field", paramLabel = "NAME", description = "Take each item's key from its top-level "
+                + "string field NAME; items whose key the session holds are skipped and counted.")
+        String keyField;
+
         @Override
         ExitCode execute() {
+            if (key != null && (jsonl || keyField != null)) {
+                throw new ParameterException(spec.commandLine(), "--key is for one item; with --jsonl or --key-field "
+                        + "the keys come from the items");
+            }
             SessionId session = cli().resolve(id);
+            if (jsonl) {
+                TranscriptBatches.appendLines(cli(), session, item, Optional.ofNullable(keyField));
+                return ExitCode.OK;
+            }
             String json = TextArgument.read(item, "item", cli().io().in(), MAX_ITEM_BYTES);
-            TranscriptItem stored = key == null ? transcripts().append(session, json) : transcripts().append(session, json, key);
+            String k = keyField == null ? key : TranscriptBatches.keyOf(json, keyField).orElse(null);
+            TranscriptItem stored = k == null ? transcripts().append(session, json) : transcripts().append(session, json, k);
             text().item(stored);
             return ExitCode.OK;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.TranscriptCompaction;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
@@ -83,6 +84,49 @@ final class TranscriptText {
         } else {
             out.print("removed " + removed + (removed == 1 ? " item" : " items") + " from session " + id + "\n");
             out.flush();
+        }
+    }
+
+    /** {@code {"appended": n, "skipped": m, "first": seq, "last": seq}}, or a sentence. */
+    void appended(SessionId id, TranscriptBatches.Counts counts, String verb) {
+        if (style == null) {
+            ObjectNode root = JsonText.object();
+            root.put("appended", counts.appended());
+            root.put("skipped", counts.skipped());
+            putSeq(root, "first", counts.first());
+            putSeq(root, "last", counts.last());
+            print(root);
+            return;
+        }
+        String range = counts.first().map(f -> f.equals(counts.last().orElse(f)) ? " (#" + f + ")"
+                : " (#" + f + " to #" + counts.last().orElseThrow() + ")").orElse("");
+        out.print(verb + " " + counts.appended() + (counts.appended() == 1 ? " item" : " items") + range
+                + " to session " + id + (counts.skipped() > 0 ? ", skipped " + counts.skipped()
+                + " already there" : "") + "\n");
+        out.flush();
+    }
+
+    /** {@code {"id", "through", "removed", "summary": ITEM}}, or a sentence. */
+    void compacted(SessionId id, TranscriptCompaction done) {
+        if (style == null) {
+            ObjectNode root = JsonText.object();
+            root.put("id", id.toString());
+            root.put("through", done.summary().seq());
+            root.put("removed", done.removed());
+            root.set("summary", json(done.summary()));
+            print(root);
+            return;
+        }
+        out.print("replaced " + done.removed() + (done.removed() == 1 ? " item" : " items") + " by the summary "
+                + line(done.summary()) + "\n");
+        out.flush();
+    }
+
+    private static void putSeq(ObjectNode node, String field, Optional<Long> seq) {
+        if (seq.isPresent()) {
+            node.put(field, seq.get());
+        } else {
+            node.putNull(field);
         }
     }
 

@@ -127,6 +127,7 @@ public abstract class SessionsTck {
     @Nested class ActivityLog extends ActivityLogKit {}
     @Nested class Listeners extends ListenersKit {}
     @Nested class Transcript extends TranscriptKit {}
+    @Nested class Search extends SearchKit {}
     @Nested class Fork extends ForkKit {}
     @Nested class ShortIds extends ShortIdsKit {}
     @Nested class Operations extends OperationsKit {}
@@ -136,4 +137,7 @@ public abstract class SessionsTck {
     @Nested class Approvals extends ApprovalsKit {}
     @Nested class Inbox extends InboxKit {}
     @Nested class Outbox extends OutboxKit {}
+    @Nested class NamedSessions extends NamedSessionsKit {}
+    @Nested class Batches extends BatchKit {}
+    @Nested class Compaction extends CompactionKit {}
 }

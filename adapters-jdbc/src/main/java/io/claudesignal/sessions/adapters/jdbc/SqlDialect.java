@@ -23,6 +23,9 @@ public interface SqlDialect {
      */
     Schema schema();
 
+    /** How this database finds the transcript items that hold some words, from an index it keeps itself. */
+    TextSearch textSearch();
+
     /** How writers exclude each other: by row locks, or one write transaction at a time. */
     WriteLocks writeLocks();
 

@@ -1,20 +1,26 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
 import io.claudesignal.sessions.application.port.out.Change;
+import io.claudesignal.sessions.application.port.out.SearchRequest;
 import io.claudesignal.sessions.application.port.out.TranscriptRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
+import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.NewTranscriptItem;
 import io.claudesignal.sessions.domain.SessionId;
+import io.claudesignal.sessions.domain.TranscriptCompaction;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 
 /**
  * The transcript port on any SQL database, each write one transaction of {@link SqlTransactions}.
@@ -27,8 +33,8 @@ import org.jooq.exception.DataAccessException;
  */
 public final class SqlTranscripts implements TranscriptRepository {
 
-    /** Rows per INSERT: 5 parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535. */
-    private static final int ROWS_PER_INSERT = 1000;
+    /** Keys per IN list of the key lookup: far under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+    private static final int KEYS_PER_LOOKUP = 1000;
 
     private final SqlTransactions db;
     private final SqlRules rules;
@@ -36,6 +42,7 @@ public final class SqlTranscripts implements TranscriptRepository {
     private final SqlTables.TranscriptItems items;
 
     private final SqlChangeLog changes;
+    private final SqlSearch search;
 
     public SqlTranscripts(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -43,11 +50,11 @@ public final class SqlTranscripts implements TranscriptRepository {
         this.rules = rules;
         this.counters = rules.tables().transcripts;
         this.items = rules.tables().transcriptItems;
+        this.search = new SqlSearch(db, rules);
     }
 
     @Override
     public Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write) {
-        UUID uuid = id.value();
         return db.write(ctx -> {
             rules.lockExisting(ctx, id);
             write.stamp(); // once the session is held: see WriteContext
@@ -70,15 +77,7 @@ public final class SqlTranscripts implements TranscriptRepository {
                 for (String json : itemsJson) {
                     appended.add(new TranscriptItem(id, ++seq, json, key, write.at()));
                 }
-                if (appended.size() == 1) {
-                    TranscriptItem item = appended.get(0);
-                    try (PreparedStatement insert = sql.insertItem.prepare(ctx, session, item.seq(), key.orElse(null),
-                            sql.appendedAt(item.at()), item.json())) {
-                        insert.executeUpdate();
-                    }
-                } else {
-                    insertMany(ctx, uuid, key, appended);
-                }
+                insertAll(ctx, sql, session, appended);
                 changes.record(ctx, Change.Entry.transcript(id, appended.get(appended.size() - 1).seq(),
                         appended.size(), 0, write));
                 return new Appended(appended, true);
@@ -88,15 +87,109 @@ public final class SqlTranscripts implements TranscriptRepository {
         });
     }
 
-    /** Multi-row INSERTs, in chunks that stay under the database's limit of bound parameters. */
-    private void insertMany(DSLContext ctx, UUID session, Optional<String> key, List<TranscriptItem> appended) {
-        for (int from = 0; from < appended.size(); from += ROWS_PER_INSERT) {
-            var insert = ctx.insertInto(items.table, items.sessionId, items.seq, items.key, items.appendedAt,
-                    items.item);
-            for (TranscriptItem item : appended.subList(from, Math.min(from + ROWS_PER_INSERT, appended.size()))) {
-                insert = insert.values(session, item.seq(), key.orElse(null), item.at(), item.json());
+    @Override
+    public Appended appendAbsent(SessionId id, List<NewTranscriptItem> batch, WriteContext write) {
+        return db.write(ctx -> {
+            rules.lockExisting(ctx, id);
+            write.stamp(); // once the session is held: see WriteContext
+            rules.admit(ctx, id, write);
+            // Under the session's lock (or the single writer), so no other append can add a key between
+            // this read and the inserts.
+            Set<String> held = heldKeys(ctx, id, batch);
+            List<NewTranscriptItem> absent = batch.stream()
+                    .filter(item -> item.key().isEmpty() || !held.contains(item.key().get())).toList();
+            if (absent.isEmpty()) {
+                return new Appended(List.of(), false);
             }
-            insert.execute();
+            try {
+                SqlHotStatements sql = rules.hot(ctx);
+                Object session = sql.id(id);
+                long last = bump(sql, ctx, session, absent.size());
+                List<TranscriptItem> appended = new ArrayList<>(absent.size());
+                long seq = last - absent.size();
+                for (NewTranscriptItem item : absent) {
+                    appended.add(new TranscriptItem(id, ++seq, item.json(), item.key(), write.at()));
+                }
+                insertAll(ctx, sql, session, appended);
+                changes.record(ctx, Change.Entry.transcript(id, last, appended.size(), 0, write));
+                return new Appended(appended, true);
+            } catch (SQLException e) {
+                throw new DataAccessException("appending to a transcript", e);
+            }
+        });
+    }
+
+    /** Which of the batch's keys the session holds: one indexed IN per chunk of keys. */
+    private Set<String> heldKeys(DSLContext ctx, SessionId id, List<NewTranscriptItem> batch) {
+        List<String> keys = batch.stream().flatMap(item -> item.key().stream()).toList();
+        Set<String> held = new HashSet<>();
+        for (int from = 0; from < keys.size(); from += KEYS_PER_LOOKUP) {
+            held.addAll(ctx.select(items.key).from(items.table)
+                    .where(items.sessionId.eq(id.value())
+                            .and(items.key.in(keys.subList(from, Math.min(from + KEYS_PER_LOOKUP, keys.size())))))
+                    .fetch(items.key));
+        }
+        return held;
+    }
+
+    @Override
+    public TranscriptCompaction compact(SessionId id, long throughSeq, String summaryJson, WriteContext write) {
+        return db.write(ctx -> {
+            rules.lockExisting(ctx, id);
+            write.stamp(); // once the session is held: see WriteContext
+            rules.admit(ctx, id, write);
+            Long newest = ctx.select(DSL.max(items.seq)).from(items.table)
+                    .where(items.sessionId.eq(id.value())).fetchOne(0, Long.class);
+            if (newest == null || throughSeq > newest) {
+                throw new InvalidInputException("throughSeq", "is past the newest item of " + id + " ("
+                        + (newest == null ? 0 : newest) + "), was " + throughSeq);
+            }
+            // Where the database can (SQLite's secure_delete), the removed rows' bytes are overwritten.
+            long removed = ctx.deleteFrom(items.table)
+                    .where(items.sessionId.eq(id.value()).and(items.seq.le(throughSeq))).execute();
+            if (removed == 0) {
+                throw new InvalidInputException("throughSeq", "no item of " + id + " is numbered " + throughSeq
+                        + " or below: they were compacted or cleared already");
+            }
+            // The summary takes the number of the last item it replaces, which the delete just freed.
+            TranscriptItem summary = new TranscriptItem(id, throughSeq, summaryJson, Optional.empty(), write.at());
+            try {
+                SqlHotStatements sql = rules.hot(ctx);
+                insertAll(ctx, sql, sql.id(id), List.of(summary));
+            } catch (SQLException e) {
+                throw new DataAccessException("compacting a transcript", e);
+            }
+            changes.record(ctx, Change.Entry.transcript(id, throughSeq, 1, removed, write));
+            return new TranscriptCompaction(summary, removed);
+        });
+    }
+
+    /**
+     * The items, each with its key, by one prerendered INSERT run as a JDBC batch: no statement is
+     * rendered per call (jOOQ's rendering of a 100-row INSERT cost more than SQLite took to run it) and
+     * no batch is too large for the database's limit of bound parameters.
+     */
+    private static void insertAll(DSLContext ctx, SqlHotStatements sql, Object session, List<TranscriptItem> appended)
+            throws SQLException {
+        TranscriptItem first = appended.get(0);
+        try (PreparedStatement insert = sql.insertItem.prepare(ctx, session, first.seq(), first.key().orElse(null),
+                sql.appendedAt(first.at()), first.json())) {
+            if (appended.size() == 1) {
+                insert.executeUpdate();
+                return;
+            }
+            try {
+                insert.addBatch();
+                for (TranscriptItem item : appended.subList(1, appended.size())) {
+                    sql.insertItem.bind(insert, session, item.seq(), item.key().orElse(null), sql.appendedAt(item.at()),
+                            item.json());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            } catch (SQLException | RuntimeException e) {
+                insert.clearBatch(); // the statement may go back to the connection's cache: nothing of this batch stays
+                throw e;
+            }
         }
     }
 
@@ -186,6 +279,11 @@ public final class SqlTranscripts implements TranscriptRepository {
             }
             return count;
         });
+    }
+
+    @Override
+    public List<SearchRequest.Hit> search(SearchRequest request) {
+        return search.search(request);
     }
 
     private List<TranscriptItem> ofExistingSession(DSLContext ctx, SessionId id, List<TranscriptItem> rows) {

@@ -6,6 +6,7 @@ import io.claudesignal.sessions.adapters.jdbc.SessionLockException;
 import io.claudesignal.sessions.adapters.jdbc.SqlDialect;
 import io.claudesignal.sessions.adapters.jdbc.SqlErrors;
 import io.claudesignal.sessions.adapters.jdbc.SqlTables;
+import io.claudesignal.sessions.adapters.jdbc.TextSearch;
 import io.claudesignal.sessions.adapters.jdbc.WriteLocks;
 import io.claudesignal.sessions.adapters.postgres.jooq.DefaultSchema;
 import io.claudesignal.sessions.application.port.out.ContextJson;
@@ -65,6 +66,7 @@ final class PostgresDialect implements SqlDialect {
             Map.entry("58030", Reason.IO), Map.entry("XX", Reason.CORRUPT));
 
     private final boolean leaseTimeFromServer;
+    private final TextSearch search = new PostgresTextSearch(DefaultSchema.DEFAULT_SCHEMA);
 
     private PostgresDialect(boolean leaseTimeFromServer) {
         this.leaseTimeFromServer = leaseTimeFromServer;
@@ -78,6 +80,11 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public Schema schema() {
         return DefaultSchema.DEFAULT_SCHEMA;
+    }
+
+    @Override
+    public TextSearch textSearch() {
+        return search;
     }
 
     @Override

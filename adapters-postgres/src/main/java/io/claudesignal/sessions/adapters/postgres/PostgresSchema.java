@@ -22,8 +22,8 @@ import org.jooq.impl.DSL;
 final class PostgresSchema implements StorageDiagnostics {
 
     /** The schema version this code writes: the highest migration in db/migration/postgres. */
-    static final long VERSION = 8;
-    private static final String HISTORY_TABLE = "flyway_schema_history";
+    static final long VERSION = 9;
+    static final String HISTORY_TABLE = "flyway_schema_history";
 
     private final PostgresDatabase db;
     private final String schema;

@@ -34,7 +34,7 @@ final class SchemaGuard {
     /** {@code PRAGMA application_id} of our files: 0x43534553, "CSES". */
     static final int APPLICATION_ID = 0x43534553;
     /** The schema version this code writes: the number of the newest migration. */
-    static final int SCHEMA_VERSION = 10;
+    static final int SCHEMA_VERSION = 11;
     static final String MIGRATIONS = "classpath:db/migration/sqlite";
 
     private static final Set<String> REFERENCE_COLUMNS =
@@ -77,7 +77,12 @@ final class SchemaGuard {
                         StoreFiles.makeOwnerOnly(file);
                         migrate(new Connections(file, settings), false);
                     }
-                    case OLDER -> migrate(new Connections(file, settings), false);
+                    case OLDER -> {
+                        // Some migrations rewrite what is stored (V11 indexes every transcript): keep
+                        // the file as it was beside it first, as for an upgrade of the reference's.
+                        backup(file, settings);
+                        migrate(new Connections(file, settings), false);
+                    }
                     case REFERENCE -> upgradeReference(file, settings);
                 }
             } catch (FlywayException e) {

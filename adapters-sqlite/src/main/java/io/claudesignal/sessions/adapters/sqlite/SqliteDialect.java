@@ -2,6 +2,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.SqlDialect;
 import io.claudesignal.sessions.adapters.jdbc.SqlTables;
+import io.claudesignal.sessions.adapters.jdbc.TextSearch;
 import io.claudesignal.sessions.adapters.jdbc.WriteLocks;
 import io.claudesignal.sessions.adapters.sqlite.jooq.DefaultSchema;
 import io.claudesignal.sessions.domain.Session;
@@ -23,6 +24,8 @@ final class SqliteDialect implements SqlDialect {
 
     static final SqliteDialect INSTANCE = new SqliteDialect();
 
+    private final TextSearch search = new SqliteTextSearch(DefaultSchema.DEFAULT_SCHEMA);
+
     private SqliteDialect() {
     }
 
@@ -30,6 +33,11 @@ final class SqliteDialect implements SqlDialect {
     @Override
     public Schema schema() {
         return DefaultSchema.DEFAULT_SCHEMA;
+    }
+
+    @Override
+    public TextSearch textSearch() {
+        return search;
     }
 
     @Override

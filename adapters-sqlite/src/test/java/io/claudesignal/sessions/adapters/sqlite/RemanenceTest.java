@@ -2,6 +2,7 @@ package io.claudesignal.sessions.adapters.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudesignal.sessions.application.port.in.TranscriptQuery;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
@@ -87,6 +88,64 @@ class RemanenceTest {
             assertThat(filesContaining(popped)).as("a popped item and its key").isEmpty();
             assertThat(filesContaining(cleared)).as("a cleared item and its key").isEmpty();
             assertThat(filesContaining(deleted)).as("the items of a deleted session").isEmpty();
+        }
+    }
+
+    /**
+     * The search index (FTS5) keeps words, not text: each word here is one token, starting with a letter
+     * no other indexed word starts with, so that FTS5's prefix compression cannot hide it from the scan.
+     */
+    @Test
+    void theIndexedWordsOfRemovedItemsAreInNoFileAfterACheckpoint() throws Exception {
+        Path db = dir.resolve("sessions.db");
+        String suffix = UUID.randomUUID().toString().replace("-", "").replaceAll("[0-9]", "k");
+        String popped = "wpopped" + suffix;
+        String cleared = "xcleared" + suffix;
+        String deleted = "ydeleted" + suffix;
+        try (SqliteStorage storage = SqliteStorage.open(db)) {
+            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
+                    SessionIdGenerator.random(), new ContextJson());
+            Session kept = sessions.create("/home/ana/kept", "+15551234567");
+            Session doomed = sessions.create("/home/ana/secret", "+15551234567");
+            sessions.transcripts().append(kept.id(), "{\"content\":\"" + cleared + "\"}");
+            sessions.transcripts().append(kept.id(), "{\"content\":\"" + popped + "\"}");
+            sessions.transcripts().append(doomed.id(), "{\"content\":\"" + deleted + "\"}");
+            for (String word : List.of(popped, cleared, deleted)) {
+                assertThat(sessions.transcripts().search(TranscriptQuery.of(word)).matches()).hasSize(1);
+            }
+
+            sessions.transcripts().popLast(kept.id());
+            sessions.transcripts().clear(kept.id());
+            sessions.terminate(doomed.id());
+            sessions.delete(doomed.id());
+            checkpointTruncate(db);
+            assertThat(filesContaining(popped)).as("a popped item's words").isEmpty();
+            assertThat(filesContaining(cleared)).as("a cleared item's words").isEmpty();
+            assertThat(filesContaining(deleted)).as("the words of a deleted session's items").isEmpty();
+        }
+    }
+
+    @Test
+    void compactedTranscriptItemsAreInNoFileAfterACheckpoint() throws Exception {
+        Path db = dir.resolve("sessions.db");
+        String compacted = "COMPACTED-" + UUID.randomUUID();
+        String kept = "KEPT-" + UUID.randomUUID();
+        try (SqliteStorage storage = SqliteStorage.open(db)) {
+            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
+                    SessionIdGenerator.random(), new ContextJson());
+            Session s = sessions.create("/home/ana/kept", "+15551234567");
+            for (int i = 0; i < 20; i++) {
+                sessions.transcripts().append(s.id(), "{\"filler\":\"" + "f".repeat(3000) + "\"}");
+            }
+            sessions.transcripts().append(s.id(), "{\"content\":\"" + (compacted + " ").repeat(200) + "\"}", compacted);
+            long through = sessions.transcripts().append(s.id(), "{\"content\":\"" + compacted + "\"}").seq();
+            sessions.transcripts().append(s.id(), "{\"content\":\"" + kept + "\"}");
+            assertThat(filesContaining(compacted)).isNotEmpty();
+
+            sessions.transcripts().compact(s.id(), through, "{\"content\":\"a summary\"}");
+            checkpointTruncate(db);
+            assertThat(filesContaining(compacted)).as("the compacted items and their keys").isEmpty();
+            assertThat(filesContaining(kept)).as("the item after the compacted ones").isNotEmpty();
         }
     }
 

@@ -3,6 +3,8 @@ package io.claudesignal.sessions.adapters.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudesignal.sessions.tck.TestClock;
+import io.claudesignal.sessions.application.port.in.TranscriptMatch;
+import io.claudesignal.sessions.application.port.in.TranscriptQuery;
 import io.claudesignal.sessions.application.port.in.Transcripts;
 import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.port.out.ContextJson;
@@ -77,6 +79,14 @@ class TranscriptMultiProcessTest {
             List<TranscriptItem> stored = transcripts.after(session.id(), 0, PROCESSES * ITEMS + 1);
             assertThat(stored).extracting(TranscriptItem::seq).containsExactlyElementsOf(expected);
             assertThat(stored).allSatisfy(item -> assertThat(item.json()).contains(item.key().orElseThrow()));
+            // The search index changed in each append's transaction, whichever process made it.
+            for (int i = 0; i < PROCESSES; i++) {
+                String worker = "w" + i;
+                assertThat(transcripts.search(TranscriptQuery.of(worker).withLimit(TranscriptQuery.MAX_LIMIT)).matches())
+                        .extracting(TranscriptMatch::seq).hasSize(ITEMS).doesNotHaveDuplicates()
+                        .containsExactlyInAnyOrderElementsOf(stored.stream()
+                                .filter(item -> item.key().orElseThrow().startsWith(worker + "-")).map(TranscriptItem::seq).toList());
+            }
         }
     }
 }

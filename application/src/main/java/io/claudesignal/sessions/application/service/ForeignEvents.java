@@ -76,6 +76,9 @@ final class ForeignEvents implements Function<Change, List<SessionEvent>> {
                         .<SessionEvent>map(m -> new SessionEvent.MessageReceived(m, c.actor())).stream().toList();
                 case REPLY_QUEUED -> outbox.find(c.ref())
                         .<SessionEvent>map(r -> new SessionEvent.ReplyQueued(r, c.actor())).stream().toList();
+                case TRANSCRIPT_COMPACTED -> List.of(new SessionEvent.TranscriptCompacted(id, c.ref(),
+                        transcripts.after(id, c.ref() - 1, 1).stream().filter(i -> i.seq() == c.ref()).findFirst(),
+                        c.removed(), c.actor()));
             };
         } catch (SessionNotFoundException deleted) {
             return List.of();

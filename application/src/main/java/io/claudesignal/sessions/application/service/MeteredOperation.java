@@ -50,11 +50,14 @@ public enum MeteredOperation {
 
     APPEND(Transcripts.class, "append", "append"),
     APPEND_ALL(Transcripts.class, "appendAll", "append_all"),
+    APPEND_BATCH(Transcripts.class, "appendBatch", "append_batch"),
+    COMPACT(Transcripts.class, "compact", "compact"),
     TAIL(Transcripts.class, "tail", "tail"),
     AFTER(Transcripts.class, "after", "after"),
     POP_LAST(Transcripts.class, "popLast", "pop_last"),
     CLEAR(Transcripts.class, "clear", "clear"),
     COUNT(Transcripts.class, "count", "count"),
+    SEARCH(Transcripts.class, "search", "search"),
 
     REQUEST_APPROVAL(Approvals.class, "request", "request_approval"),
     DECIDE_APPROVAL(Approvals.class, "decide", "decide_approval"),

@@ -23,6 +23,7 @@ import io.claudesignal.sessions.application.port.out.SessionRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.CatchUp;
+import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.IdPrefix;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
@@ -132,6 +133,43 @@ public final class SessionService implements Sessions, AutoCloseable {
             repository.insert(session, w);
             return session;
         }, created -> List.of(new SessionEvent.Created(created, config.actor())));
+    }
+
+    /** Attempts of a named create whose session is deleted between its insert and its read. */
+    private static final int NAMED_CREATE_ATTEMPTS = 3;
+
+    @Override
+    public Session create(SessionId id, String projectPath, String threadId) {
+        Objects.requireNonNull(id, "id");
+        if (id.equals(SessionEvent.Resync.EVERY_SESSION)) {
+            throw new InvalidInputException("id", "the nil UUID is reserved; choose another id");
+        }
+        Session session = Session.create(id, projectPath, threadId, now());
+        for (int attempt = 1; ; attempt++) {
+            WriteContext write = new WriteContext(session.createdAt(), config.actor(), Transition.USER, Optional.empty());
+            try {
+                // The insert is the check: "insert if absent" in the store, so of two racing creates
+                // exactly one writes and the other finds what it wrote.
+                return write(write, w -> {
+                    repository.insert(session, w);
+                    return session;
+                }, created -> List.of(new SessionEvent.Created(created, config.actor())));
+            } catch (DuplicateSessionException exists) {
+                Optional<Session> stored = repository.findById(id);
+                if (stored.isPresent()) {
+                    // Project and thread never change, so this comparison cannot go stale.
+                    Session found = stored.get();
+                    if (found.projectPath().equals(session.projectPath()) && found.threadId().equals(session.threadId())) {
+                        return found;
+                    }
+                    throw new DuplicateSessionException(id, "a session with id " + id
+                            + " exists already with another project or thread");
+                }
+                if (attempt == NAMED_CREATE_ATTEMPTS) {
+                    throw exists;
+                }
+            }
+        }
     }
 
     @Override

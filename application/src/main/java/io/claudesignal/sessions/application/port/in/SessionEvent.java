@@ -12,6 +12,7 @@ import io.claudesignal.sessions.domain.TranscriptItem;
 import io.claudesignal.sessions.domain.Transition;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -99,6 +100,21 @@ public sealed interface SessionEvent {
         @Override
         public SessionId sessionId() {
             return approval.sessionId();
+        }
+    }
+
+    /**
+     * The session's transcript was compacted ({@code Transcripts.compact}): {@code removed} items
+     * numbered up to {@code throughSeq} were replaced by {@code summary}, which is numbered
+     * {@code throughSeq}. For another process's compaction the summary is read when the event is
+     * built: empty when a later change already removed or replaced it (that change's event follows).
+     */
+    record TranscriptCompacted(SessionId sessionId, long throughSeq, Optional<TranscriptItem> summary, long removed,
+            Actor actor) implements SessionEvent {
+        public TranscriptCompacted {
+            Objects.requireNonNull(sessionId, "sessionId");
+            Objects.requireNonNull(summary, "summary");
+            Objects.requireNonNull(actor, "actor");
         }
     }
 

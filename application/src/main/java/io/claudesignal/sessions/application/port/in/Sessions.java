@@ -40,6 +40,20 @@ public interface Sessions {
      */
     Session create(String projectPath, String threadId);
 
+    /**
+     * Creates a session under an id the caller chose (an SDK's session id, a Signal conversation's
+     * own id), idempotently: when a session with that id exists with the same project and thread, it
+     * is returned as it is now and nothing is written, so a create retried after a timeout or a crash
+     * makes one session, also when the two race. Otherwise as {@link #create(String, String)}. An id
+     * whose session was deleted may be used again.
+     *
+     * @throws io.claudesignal.sessions.domain.DuplicateSessionException (a {@link ConflictException})
+     *         when a session with that id exists with another project or thread; nothing is written
+     * @throws InvalidInputException as {@link #create(String, String)}, and for the nil UUID, which
+     *         {@link SessionEvent.Resync#EVERY_SESSION} stands for
+     */
+    Session create(SessionId id, String projectPath, String threadId);
+
     /** The session with this id, with its context, if there is one. */
     Optional<Session> find(SessionId id);
 

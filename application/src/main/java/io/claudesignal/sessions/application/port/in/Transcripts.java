@@ -1,8 +1,10 @@
 package io.claudesignal.sessions.application.port.in;
 
 import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.NewTranscriptItem;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.TranscriptCompaction;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +52,36 @@ public interface Transcripts {
     List<TranscriptItem> appendAll(SessionId id, List<String> itemsJson);
 
     /**
+     * Appends a batch in one atomic step, each item with its own idempotency key or none: the items
+     * whose key the session already holds (or that repeat a key earlier in the batch) are skipped and
+     * counted, the others are appended in the batch's order with consecutive numbers, all or none.
+     * Two batches racing on one session never interleave.
+     *
+     * @throws InvalidInputException when any item or key is refused (then none is written); its
+     *                               {@link InvalidInputException#field()} is {@code items[i]}, the
+     *                               refused item's index from 0
+     */
+    AppendReport appendBatch(SessionId id, List<NewTranscriptItem> items);
+
+    /**
+     * Compaction: replaces the items numbered 1 to {@code throughSeq} by one summary item, in one
+     * atomic step fenced like every write. The summary takes the number {@code throughSeq} (the
+     * number of the last item it replaces, which no other item holds), so reading from the start
+     * gives the summary, then the items after {@code throughSeq} with their numbers; a reader paging
+     * with {@link #after} that had read past {@code throughSeq} never sees it, one that had not sees
+     * it next, and no reader sees an item twice or misses a later one. The replaced items' bytes are
+     * overwritten as for {@link #clear}, and their keys are free again. Compacting again through a
+     * later number replaces the earlier summary too; repeating the same compaction replaces the
+     * summary by the new one.
+     *
+     * @param summaryJson one JSON object within the item limit, stored byte for byte, without a key
+     * @throws InvalidInputException when the summary is refused, or when no item is numbered
+     *                               {@code throughSeq} or below, or {@code throughSeq} is past the
+     *                               newest item
+     */
+    TranscriptCompaction compact(SessionId id, long throughSeq, String summaryJson);
+
+    /**
      * The newest {@code limit} items, oldest first.
      *
      * @throws InvalidInputException when {@code limit} is not positive
@@ -76,4 +108,16 @@ public interface Transcripts {
 
     /** How many items the session holds. */
     long count(SessionId id);
+
+    /**
+     * The items whose text (their string values, not keys or numbers) holds every word of
+     * {@code query.text()}, newest first (in the order they were stored: an item a fork copied counts
+     * as stored at the fork), a page at a time, each with a snippet that marks the words. The text is
+     * taken literally, whatever it holds (quotes, operators of a search syntax): only its words count,
+     * and a text without any word matches nothing. See docs/transcript.md.
+     *
+     * @throws InvalidInputException    for a cursor that no search returned
+     * @throws SessionNotFoundException when the query names a session that does not exist
+     */
+    TranscriptMatches search(TranscriptQuery query);
 }

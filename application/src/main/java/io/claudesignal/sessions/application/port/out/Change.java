@@ -35,7 +35,7 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
     public static final int RETAINED = 10_000;
 
     /**
-     * What a change was. {@link #RECOVERED} is not stored: a crash recovery is logged as
+     * What a change was. {@link #RECOVERED} and {@link #TRANSCRIPT_COMPACTED} are not stored: a crash recovery is logged as
      * {@link #TRANSITIONED} with the reason {@link Transition#CRASH_RECOVERY}, so that the log's stored
      * kinds (and the tables' checks on them) stay as they are; it is told apart when the row is read.
      */
@@ -50,7 +50,12 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
         /** A reply was stored in the outbox; {@code ref} is its id. */
         REPLY_QUEUED,
         /** A crash recovery made the session PAUSED; {@code from}, {@code to} and {@code reason} are set as for a transition. */
-        RECOVERED
+        RECOVERED,
+        /**
+         * A compaction: stored as {@link #TRANSCRIPT_CHANGED} with 1 appended (the summary, {@code ref}
+         * its number) and at least 1 removed, which no append, pop or clear records.
+         */
+        TRANSCRIPT_COMPACTED
     }
 
     public Change {
@@ -73,6 +78,9 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
         public Entry {
             if (kind == Kind.RECOVERED) {
                 throw new IllegalArgumentException("a recovery is stored as TRANSITIONED with its reason");
+            }
+            if (kind == Kind.TRANSCRIPT_COMPACTED) {
+                throw new IllegalArgumentException("a compaction is stored as TRANSCRIPT_CHANGED");
             }
         }
 
@@ -106,7 +114,9 @@ public record Change(long seq, SessionId sessionId, Kind kind, Actor actor, Inst
 
         /** The change as read back: a transition whose reason is a crash recovery is a {@link Kind#RECOVERED}. */
         public Change at(long seq, boolean own) {
-            Kind read = kind == Kind.TRANSITIONED && Transition.CRASH_RECOVERY.equals(reason) ? Kind.RECOVERED : kind;
+            Kind read = kind == Kind.TRANSITIONED && Transition.CRASH_RECOVERY.equals(reason) ? Kind.RECOVERED
+                    : kind == Kind.TRANSCRIPT_CHANGED && appended == 1 && removed > 0 ? Kind.TRANSCRIPT_COMPACTED
+                    : kind;
             return new Change(seq, sessionId, read, actor, at, own, writeId, Optional.ofNullable(from),
                     Optional.ofNullable(to), Optional.ofNullable(reason), ref, appended, removed);
         }

@@ -1,8 +1,10 @@
 package io.claudesignal.sessions.application.port.out;
 
 import io.claudesignal.sessions.domain.LeaseLostException;
+import io.claudesignal.sessions.domain.NewTranscriptItem;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionNotFoundException;
+import io.claudesignal.sessions.domain.TranscriptCompaction;
 import io.claudesignal.sessions.domain.TranscriptItem;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +28,30 @@ public interface TranscriptRepository {
      * @throws LeaseLostException       when {@code write} is fenced and the lease no longer holds
      */
     Appended append(SessionId id, List<String> itemsJson, Optional<String> key, WriteContext write);
+
+    /**
+     * Appends, in one atomic step and with consecutive numbers, those of {@code items} (validated, with
+     * distinct keys) whose key the session does not hold yet, and every item without a key. Writes
+     * nothing, and records no change, when every item was skipped.
+     *
+     * @return the items appended ({@code written} false when none was)
+     * @throws SessionNotFoundException when there is no such session
+     * @throws LeaseLostException       when {@code write} is fenced and the lease no longer holds
+     */
+    Appended appendAbsent(SessionId id, List<NewTranscriptItem> items, WriteContext write);
+
+    /**
+     * Replaces the items numbered up to {@code throughSeq} by one item, {@code summaryJson} without a
+     * key, numbered {@code throughSeq}, in one atomic step (the store overwrites the removed bytes where
+     * it can); records one transcript change of 1 appended (ref {@code throughSeq}) and the removed
+     * count, which a reader of the change log tells apart from an append as a compaction.
+     *
+     * @throws io.claudesignal.sessions.domain.InvalidInputException when no item is numbered
+     *         {@code throughSeq} or below, or {@code throughSeq} is past the newest item
+     * @throws SessionNotFoundException when there is no such session
+     * @throws LeaseLostException       when {@code write} is fenced and the lease no longer holds
+     */
+    TranscriptCompaction compact(SessionId id, long throughSeq, String summaryJson, WriteContext write);
 
     /**
      * The newest {@code limit} items, oldest first.
@@ -65,6 +91,13 @@ public interface TranscriptRepository {
      * @throws SessionNotFoundException when there is no such session
      */
     long count(SessionId id);
+
+    /**
+     * One page of a search ({@link SearchRequest}): the matching items, highest position first.
+     *
+     * @throws SessionNotFoundException when the request names a session that does not exist
+     */
+    List<SearchRequest.Hit> search(SearchRequest request);
 
     /**
      * What an append stored: {@code items}, and whether it wrote them ({@code false} when a keyed
