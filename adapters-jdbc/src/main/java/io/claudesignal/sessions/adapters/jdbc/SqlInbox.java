@@ -11,11 +11,16 @@ import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
-import org.jooq.Record2;
+import org.jooq.Field;
+import org.jooq.Param;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -32,6 +37,7 @@ public final class SqlInbox implements InboxRepository {
     private final SqlRules rules;
     private final SqlChangeLog changes;
     private final SqlTables.InboxMessages inbox;
+    private volatile Hot hot;
 
     public SqlInbox(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -44,32 +50,40 @@ public final class SqlInbox implements InboxRepository {
     public Received receive(SessionId id, String json, String key, int limit, WriteContext write) {
         return db.write(ctx -> {
             hold(ctx, id, write);
-            Optional<InboxMessage> known = ctx.select(inbox.all).from(inbox.table)
-                    .where(inbox.sessionId.eq(id.value()).and(inbox.key.eq(key)))
-                    .fetchOptional(inbox::toMessage);
-            if (known.isPresent()) {
-                return new Received(known.get(), false);
+            // Statements rendered once (see SqlHotStatements): rendering them per call cost more than SQLite
+            // took to run them.
+            Hot sql = hot(ctx);
+            Object session = PrerenderedStatement.db(inbox.sessionId, id.value());
+            try {
+                // One statement numbers the message, checks the bound and that the key is new: the counter
+                // moves only when both hold, and returns the new number (one seek each, however full).
+                long seq;
+                try (PreparedStatement bump = sql.bump.prepare(ctx, session, (long) limit, key);
+                     ResultSet row = bump.executeQuery()) {
+                    seq = row.next() ? row.getLong(1) : 0;
+                }
+                if (seq == 0) { // a known key, a full inbox, or the session's first message
+                    Optional<InboxMessage> known = sql.one(sql.byKey, ctx, session, key);
+                    if (known.isPresent()) {
+                        return new Received(known.get(), false);
+                    }
+                    try (PreparedStatement start = sql.start.prepare(ctx, session)) {
+                        if (start.executeUpdate() == 0) { // the counter is there: the inbox is full
+                            throw new InboxFullException(id, limit);
+                        }
+                    }
+                    seq = 1;
+                }
+                InboxMessage message = new InboxMessage(id, seq, json, key, State.WAITING, write.at());
+                try (PreparedStatement insert = sql.insert.prepare(ctx, session, seq, key,
+                        PrerenderedStatement.db(inbox.receivedAt, message.receivedAt()), json)) {
+                    insert.executeUpdate();
+                }
+                changes.record(ctx, Change.Entry.of(id, Change.Kind.MESSAGE_RECEIVED, seq, write));
+                return new Received(message, true);
+            } catch (SQLException e) {
+                throw new DataAccessException("receiving a message", e);
             }
-            // The counter row: numbering and the bound are one seek, however full the inbox is.
-            Record2<Long, Long> counter = ctx.select(inbox.lastSeq, inbox.unhandled).from(inbox.counters)
-                    .where(inbox.counterSession.eq(id.value())).fetchOne();
-            if (counter != null && counter.value2() >= limit) {
-                throw new InboxFullException(id, limit);
-            }
-            long seq = (counter == null ? 0 : counter.value1()) + 1;
-            if (counter == null) {
-                ctx.insertInto(inbox.counters, inbox.counterSession, inbox.lastSeq, inbox.unhandled)
-                        .values(id.value(), seq, 1L).execute();
-            } else {
-                ctx.update(inbox.counters).set(inbox.lastSeq, seq).set(inbox.unhandled, inbox.unhandled.plus(1))
-                        .where(inbox.counterSession.eq(id.value())).execute();
-            }
-            InboxMessage message = new InboxMessage(id, seq, json, key, State.WAITING, write.at());
-            ctx.insertInto(inbox.table, inbox.sessionId, inbox.seq, inbox.key, inbox.state, inbox.receivedAt, inbox.message)
-                    .values(id.value(), seq, key, State.WAITING.name(), message.receivedAt(), json)
-                    .execute();
-            changes.record(ctx, Change.Entry.of(id, Change.Kind.MESSAGE_RECEIVED, seq, write));
-            return new Received(message, true);
         });
     }
 
@@ -161,5 +175,65 @@ public final class SqlInbox implements InboxRepository {
         rules.lockExisting(ctx, id);
         write.stamp(); // once the session is held: see WriteContext
         rules.admit(ctx, id, write);
+    }
+
+    private Hot hot(DSLContext ctx) {
+        Hot sql = hot;
+        if (sql == null) {
+            // Rendering twice in a race is harmless: both render the same text.
+            sql = new Hot(DSL.using(ctx.dialect(), ctx.settings()));
+            hot = sql;
+        }
+        return sql;
+    }
+
+    private static <T> Param<T> p(String name, Field<T> like) {
+        return DSL.param(name, like.getDataType());
+    }
+
+    /** The receive's statements, rendered once for this database ({@link PrerenderedStatement}). */
+    private final class Hot {
+        final PrerenderedStatement bump;
+        final PrerenderedStatement start;
+        final PrerenderedStatement byKey;
+        final PrerenderedStatement insert;
+
+        Hot(DSLContext render) {
+            bump = PrerenderedStatement.render(render.update(inbox.counters)
+                    .set(inbox.lastSeq, inbox.lastSeq.plus(DSL.inline(1L)))
+                    .set(inbox.unhandled, inbox.unhandled.plus(DSL.inline(1L)))
+                    .where(inbox.counterSession.eq(p("id", inbox.counterSession))
+                            .and(inbox.unhandled.lt(p("limit", inbox.unhandled)))
+                            .and(DSL.notExists(DSL.selectOne().from(inbox.table)
+                                    .where(inbox.sessionId.eq(p("id", inbox.sessionId))
+                                            .and(inbox.key.eq(p("key", inbox.key)))))))
+                    .returning(inbox.lastSeq), "id", "limit", "key");
+            // The first message of a session: its counter starts at 1 (a counter already there means a full inbox).
+            start = PrerenderedStatement.render(render.insertInto(inbox.counters)
+                    .set(inbox.counterSession, p("id", inbox.counterSession))
+                    .set(inbox.lastSeq, DSL.inline(1L))
+                    .set(inbox.unhandled, DSL.inline(1L))
+                    .onConflict(inbox.counterSession).doNothing(), "id");
+            byKey = PrerenderedStatement.render(render.select(inbox.all).from(inbox.table)
+                    .where(inbox.sessionId.eq(p("id", inbox.sessionId)).and(inbox.key.eq(p("key", inbox.key)))),
+                    "id", "key");
+            insert = PrerenderedStatement.render(render.insertInto(inbox.table, inbox.sessionId, inbox.seq, inbox.key,
+                            inbox.state, inbox.receivedAt, inbox.message)
+                    .values(p("id", inbox.sessionId), p("seq", inbox.seq), p("key", inbox.key),
+                            DSL.inline(State.WAITING.name()), p("at", inbox.receivedAt), p("message", inbox.message)),
+                    "id", "seq", "key", "at", "message");
+        }
+
+        /** Runs {@code sql}, which yields at most one whole row ({@code inbox.all}, in its order). */
+        Optional<InboxMessage> one(PrerenderedStatement sql, DSLContext ctx, Object... values) throws SQLException {
+            try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet r = statement.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new InboxMessage(new SessionId(PrerenderedStatement.read(r, 1, inbox.sessionId)),
+                        r.getLong(2), r.getString(6), r.getString(3), State.valueOf(r.getString(4)),
+                        PrerenderedStatement.read(r, 5, inbox.receivedAt)));
+            }
+        }
     }
 }

@@ -7,6 +7,9 @@ import io.claudesignal.sessions.domain.Reply;
 import io.claudesignal.sessions.domain.Reply.State;
 import io.claudesignal.sessions.domain.ReplyNotFoundException;
 import io.claudesignal.sessions.domain.SessionId;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +20,9 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Param;
 import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -37,6 +42,7 @@ public final class SqlOutbox implements OutboxRepository {
     private final SqlRules rules;
     private final SqlChangeLog changes;
     private final SqlTables.OutboxReplies outbox;
+    private volatile Hot hot;
 
     public SqlOutbox(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -51,22 +57,43 @@ public final class SqlOutbox implements OutboxRepository {
             rules.lockExisting(ctx, id);
             write.stamp(); // once the session is held: see WriteContext
             rules.admit(ctx, id, write);
-            Optional<Reply> known = ctx.select(outbox.all).from(outbox.table)
-                    .where(outbox.sessionId.eq(id.value()).and(outbox.key.eq(key)))
-                    .fetchOptional(outbox::toReply);
-            if (known.isPresent()) {
-                return new Enqueued(known.get(), false);
-            }
             // Due by the clock a claim compares with: the database's where lease time comes from it.
             Instant due = rules.dialect().leaseClock(ctx).orElse(write.at());
-            long replyId = ctx.insertInto(outbox.table, outbox.sessionId, outbox.key, outbox.state, outbox.attempts,
-                            outbox.dueAt, outbox.queuedAt, outbox.reply)
-                    .values(id.value(), key, State.PENDING.name(), 0L, due, write.at(), json)
-                    .returningResult(outbox.id)
-                    .fetchOne().value1();
-            changes.record(ctx, Change.Entry.of(id, Change.Kind.REPLY_QUEUED, replyId, write));
-            return new Enqueued(new Reply(replyId, id, json, key, State.PENDING, 0, due, Optional.empty(), write.at()),
-                    true);
+            // Statements rendered once (see SqlHotStatements): rendering them per call cost more than SQLite
+            // took to run them.
+            Hot sql = hot(ctx);
+            Object session = PrerenderedStatement.db(outbox.sessionId, id.value());
+            try {
+                // One statement checks the key and inserts: a known key inserts nothing and returns no row.
+                long replyId = 0;
+                try (PreparedStatement insert = sql.insert.prepare(ctx, session, key,
+                        PrerenderedStatement.db(outbox.dueAt, due), PrerenderedStatement.db(outbox.queuedAt, write.at()),
+                        json)) {
+                    if (insert.execute()) { // the number returned by the insert (RETURNING)
+                        try (ResultSet row = insert.getResultSet()) {
+                            replyId = row.next() ? row.getLong(1) : 0;
+                        }
+                    } else if (insert.getUpdateCount() > 0) {
+                        // Where jOOQ leaves RETURNING to the driver (SQLite): the number through the key's unique
+                        // index, index-only (the rowid is in it).
+                        try (PreparedStatement last = sql.idByKey.prepare(ctx, session, key);
+                             ResultSet row = last.executeQuery()) {
+                            row.next();
+                            replyId = row.getLong(1);
+                        }
+                    }
+                }
+                if (replyId == 0) {
+                    Reply known = sql.one(sql.byKey, ctx, session, key).orElseThrow(() -> new IllegalStateException(
+                            "reply " + key + " of session " + id + " neither inserted nor found"));
+                    return new Enqueued(known, false);
+                }
+                changes.record(ctx, Change.Entry.of(id, Change.Kind.REPLY_QUEUED, replyId, write));
+                return new Enqueued(new Reply(replyId, id, json, key, State.PENDING, 0, due, Optional.empty(),
+                        write.at()), true);
+            } catch (SQLException e) {
+                throw new DataAccessException("enqueueing a reply", e);
+            }
         });
     }
 
@@ -176,5 +203,55 @@ public final class SqlOutbox implements OutboxRepository {
     private Reply existing(DSLContext ctx, long replyId) {
         return ctx.select(outbox.all).from(outbox.table).where(outbox.id.eq(replyId))
                 .fetchOptional(outbox::toReply).orElseThrow(() -> new ReplyNotFoundException(replyId));
+    }
+
+    private Hot hot(DSLContext ctx) {
+        Hot sql = hot;
+        if (sql == null) {
+            // Rendering twice in a race is harmless: both render the same text.
+            sql = new Hot(DSL.using(ctx.dialect(), ctx.settings()));
+            hot = sql;
+        }
+        return sql;
+    }
+
+    private static <T> Param<T> p(String name, Field<T> like) {
+        return DSL.param(name, like.getDataType());
+    }
+
+    /** The enqueue's statements, rendered once for this database ({@link PrerenderedStatement}). */
+    private final class Hot {
+        final PrerenderedStatement insert;
+        final PrerenderedStatement byKey;
+        final PrerenderedStatement idByKey;
+
+        Hot(DSLContext render) {
+            // Insert if the key is new in the session (its unique constraint), returning the reply's number.
+            insert = PrerenderedStatement.render(render.insertInto(outbox.table, outbox.sessionId, outbox.key,
+                            outbox.state, outbox.attempts, outbox.dueAt, outbox.queuedAt, outbox.reply)
+                    .values(p("id", outbox.sessionId), p("key", outbox.key), DSL.inline(State.PENDING.name()),
+                            DSL.inline(0L), p("due", outbox.dueAt), p("at", outbox.queuedAt), p("reply", outbox.reply))
+                    .onConflict(outbox.sessionId, outbox.key).doNothing()
+                    .returningResult(outbox.id), "id", "key", "due", "at", "reply");
+            idByKey = PrerenderedStatement.render(render.select(outbox.id).from(outbox.table)
+                    .where(outbox.sessionId.eq(p("id", outbox.sessionId)).and(outbox.key.eq(p("key", outbox.key)))),
+                    "id", "key");
+            byKey = PrerenderedStatement.render(render.select(outbox.all).from(outbox.table)
+                    .where(outbox.sessionId.eq(p("id", outbox.sessionId)).and(outbox.key.eq(p("key", outbox.key)))),
+                    "id", "key");
+        }
+
+        /** Runs {@code sql}, which yields at most one whole row ({@code outbox.all}, in its order). */
+        Optional<Reply> one(PrerenderedStatement sql, DSLContext ctx, Object... values) throws SQLException {
+            try (PreparedStatement statement = sql.prepare(ctx, values); ResultSet r = statement.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Reply(r.getLong(1), new SessionId(PrerenderedStatement.read(r, 2, outbox.sessionId)),
+                        r.getString(9), r.getString(3), State.valueOf(r.getString(4)), Math.toIntExact(r.getLong(5)),
+                        PrerenderedStatement.read(r, 6, outbox.dueAt), Optional.ofNullable(r.getString(7)),
+                        PrerenderedStatement.read(r, 8, outbox.queuedAt)));
+            }
+        }
     }
 }
