@@ -288,6 +288,7 @@ public abstract class ExportImportKit extends Kit {
         refused.put(good.replace("\"request\":\"{}\"", "\"request\":\"[1]\""), "approvals.request");
         refused.put(good.replace("\"state\":\"PENDING\",\"requestedBy\"", "\"state\":\"LATER\",\"requestedBy\""),
                 "approvals.state");
+        refused.put(good.replace("\"note\":null", "\"note\":\"a\\u0001b\""), "approvals.note");
         refused.put(good.replace("\"seq\":1,\"key\":\"k1\"", "\"seq\":3,\"key\":\"k1\""), "inbox.seq");
         refused.put(good.replace("\"message\":\"{}\"", "\"message\":\"{\""), "inbox.message");
         refused.put(good.replace("\"attempts\":0", "\"attempts\":1001"), "outbox.attempts");
@@ -305,6 +306,8 @@ public abstract class ExportImportKit extends Kit {
                     .isInstanceOfSatisfying(ImportLineException.class, e -> {
                         assertThat(e.line()).isEqualTo(2);
                         assertThat(e.field()).contains(bad.getValue());
+                        assertThat(e.getMessage()).startsWith("line 2: " + bad.getValue() + ": ")
+                                .doesNotContain(": key: ", ": note: ");
                     });
             assertThat(maintenance().sizes().sessions()).as("nothing of it written").isEqualTo(sessionsBefore);
         }

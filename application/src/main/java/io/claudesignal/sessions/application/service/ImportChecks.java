@@ -82,7 +82,11 @@ final class ImportChecks {
                 throw new InvalidInputException("approvals.expiresAt", "must be within " + Approval.MAX_TIMEOUT.toDays()
                         + " days after requestedAt");
             }
-            a.note().ifPresent(Approval::validateNote);
+            try {
+                a.note().ifPresent(Approval::validateNote);
+            } catch (InvalidInputException e) {
+                throw InFlightLines.renamed("approvals.note", e);
+            }
             boolean decided = a.decidedAt().isPresent();
             boolean shaped = switch (a.state()) {
                 case PENDING -> !decided && a.decidedBy().isEmpty() && a.note().isEmpty();
@@ -135,7 +139,7 @@ final class ImportChecks {
         try {
             TranscriptItem.validateKey(key);
         } catch (InvalidInputException e) {
-            throw new InvalidInputException(field, e.getMessage());
+            throw InFlightLines.renamed(field, e);
         }
         if (!seen.add(key)) {
             throw new InvalidInputException(field, "\"" + key + "\" used twice");

@@ -76,6 +76,13 @@ final class InFlightLines {
         g.writeEndArray();
     }
 
+    /** The domain's refusal, naming the line's field rather than the domain's own name for it. */
+    static InvalidInputException renamed(String field, InvalidInputException e) {
+        String prefix = e.field() + ": ";
+        String reason = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+        return new InvalidInputException(field, reason);
+    }
+
     private static void optional(JsonGenerator g, String name, Optional<String> value) throws IOException {
         g.writeFieldName(name);
         if (value.isPresent()) {
@@ -219,7 +226,9 @@ final class InFlightLines {
         private static <T> T parse(String field, java.util.function.Supplier<T> value) {
             try {
                 return value.get();
-            } catch (IllegalArgumentException | InvalidInputException e) {
+            } catch (InvalidInputException e) {
+                throw renamed(field, e);
+            } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(field, e.getMessage());
             }
         }
