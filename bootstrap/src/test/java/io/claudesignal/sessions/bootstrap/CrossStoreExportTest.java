@@ -7,6 +7,10 @@ import io.claudesignal.sessions.adapters.postgres.PostgresSettings;
 import io.claudesignal.sessions.application.port.in.ExportRequest;
 import io.claudesignal.sessions.application.port.in.ImportReport;
 import io.claudesignal.sessions.application.port.in.Progress;
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.Reply;
+import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.tck.HostileContent;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -15,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -22,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An export moves between all three stores byte for byte: SQLite -> PostgreSQL -> in memory -> SQLite,
- * over the hostile content of the TCK (multi-line and 1 MiB items, a transcript over 5 MB). The
+ * over the hostile content of the TCK (multi-line and 1 MiB items, a transcript over 5 MB) and a
+ * session's approvals, inbox and outbox. The
  * PostgreSQL server is the one of {@code SESSIONS_TEST_POSTGRES_URL}, else the local one; without one
  * the test is skipped (and fails under {@code CI=true}).
  */
@@ -37,9 +43,14 @@ class CrossStoreExportTest {
         String first;
         try (SessionStore sqlite = SessionStore.openSqlite(dir.resolve("first.db"))) {
             HostileContent.fill(sqlite.sessions(), sqlite.transcripts());
+            inFlight(sqlite);
             first = export(sqlite);
         }
         assertThat(first.length()).isGreaterThan(5_000_000);
+        // Nothing is left taken or claimed, so every store writes the line it read (docs/export-format.md).
+        assertThat(first).contains("\"approvals\":[{").contains("\"inbox\":[{").contains("\"outbox\":[{")
+                .contains("\"state\":\"APPROVED\"").contains("\"state\":\"DONE\"").contains("\"state\":\"SENT\"")
+                .contains("\"lastError\":\"bounced\"");
         try {
             String fromPostgres;
             try (SessionStore postgres = SessionStore.openPostgres(url, PostgresSettings.defaults().withSchema(schema))) {
@@ -57,6 +68,28 @@ class CrossStoreExportTest {
         try (SessionStore sqlite = SessionStore.openSqlite(dir.resolve("last.db"))) {
             assertThat(importAndExport(sqlite, fromMemory)).as("in memory -> SQLite").isEqualTo(first);
         }
+    }
+
+    /**
+     * A session with something of each in flight: approvals decided and pending (their requests
+     * pretty-printed, with a number the text keeps), messages handled and waiting, replies sent, failed
+     * and waiting; so that the test also shows the timestamps and texts of each cross both SQL dialects.
+     */
+    private static void inFlight(SessionStore store) {
+        SessionId id = store.sessions().activate(store.sessions().create("/home/ana/code/webapp", "+15551234567").id()).id();
+        Approval approved = store.approvals().request(id, "{\n  \"tool\": \"Bash\",\n  \"n\": 1.50\n}\n", "tool-1");
+        store.approvals().decide(approved.id(), Approval.Decision.APPROVE, Actor.CLI, "yes,\tgo");
+        store.approvals().request(id, "{\"tool\": \"Edit\"}", "tool-2", Duration.ofDays(3));
+        store.inbox().receive(id, "{\"text\": \"caf\\u00e9 -0.0\"}", "m-1");
+        store.inbox().receive(id, "{\"text\": \"second\"}", "m-2");
+        store.inbox().done(id, store.inbox().next(id).orElseThrow().seq());
+        Reply sent = store.outbox().enqueue(id, "{\"text\": \"one\"}", "r-1");
+        store.outbox().enqueue(id, "{\"text\": \"two\"}", "r-2");
+        store.outbox().enqueue(id, "{\"text\": \"three\"}", "r-3");
+        assertThat(store.outbox().claim(1, Duration.ofSeconds(30))).extracting(Reply::key).containsExactly("r-1");
+        store.outbox().sent(sent.id());
+        Reply failing = store.outbox().claim(1, Duration.ofSeconds(30)).get(0);
+        store.outbox().failed(failing.id(), "bounced");
     }
 
     private static String importAndExport(SessionStore store, String lines) {

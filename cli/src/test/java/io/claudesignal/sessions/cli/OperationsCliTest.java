@@ -96,7 +96,7 @@ class OperationsCliTest {
         assertThat(summary.get("transcriptItems").asLong()).isEqualTo(1);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         String exported = Files.readString(file);
-        assertThat(exported.lines()).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("{\"format\":\"claude-signal-sessions/2\""));
+        assertThat(exported.lines()).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("{\"format\":\"claude-signal-sessions/3\""));
         assertThat(exported).contains("\"item\":\"{ \\\"role\\\": \\\"user\\\", \\\"n\\\": 1.50 }\"");
         run("export", "-o", file.toString()).failsReadably(5);
         assertThat(run("export").succeeds().out()).as("to stdout, the same lines").isEqualTo(exported);

@@ -17,6 +17,10 @@ import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
 import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.InboxMessage;
+import io.claudesignal.sessions.domain.Reply;
+import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionStatus;
 import io.claudesignal.sessions.domain.SessionSummary;
@@ -26,6 +30,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,13 +115,13 @@ public abstract class ExportImportKit extends Kit {
                 + "\"item\":{\"role\":\"user\",\"text\":\"hi  there\", \"n\": 1.50}}]}}\n";
         assertThat(maintenance().importFrom(new StringReader(v1), Progress.NONE).imported()).isEqualTo(1);
         String v2 = export();
-        assertThat(v2).startsWith("{\"format\":\"claude-signal-sessions/2\"")
+        assertThat(v2).startsWith("{\"format\":\"claude-signal-sessions/3\"")
                 .contains("\"context\":\"{ \\\"n\\\": 1.50 }\"")
                 .contains("\"details\":\"{\\\"f\\\":-0.0}\"")
                 .contains("\"item\":\"{\\\"role\\\":\\\"user\\\",\\\"text\\\":\\\"hi  there\\\", \\\"n\\\": 1.50}\"");
         // A version-1 line with a string where it had objects, or the reverse, is refused.
         assertThatThrownBy(() -> maintenance().importFrom(new StringReader(
-                v2.replace("claude-signal-sessions/2", "claude-signal-sessions/1")), Progress.NONE))
+                v2.replace("claude-signal-sessions/3", "claude-signal-sessions/1")), Progress.NONE))
                 .isInstanceOf(ImportLineException.class);
     }
 
@@ -162,6 +167,161 @@ public abstract class ExportImportKit extends Kit {
         // The fork whose parent is here and the terminated session, unchanged, import.
         assertThat(maintenance().importFrom(new StringReader(forkLine + terminated), Progress.NONE).imported())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void approvalsMessagesAndRepliesComeBackAndTheStoreGoesOnWithThem() {
+        SessionService cli = cli();
+        Session s = cli.activate(cli.create("/home/ana/code/webapp", "+15551234567").id());
+        String ask = "{\"tool\": \"Bash\",\n \"n\": 1.50, \"s\": \"caf\\u00e9\"}\n";
+        Approval approved = cli.approvals().request(s.id(), ask, "t1");
+        cli.approvals().decide(approved.id(), Approval.Decision.APPROVE, Actor.CLI, "fine\nby me");
+        Approval rejected = cli.approvals().request(s.id(), "{\"tool\":\"rm\"}", "t2");
+        cli.approvals().decide(rejected.id(), Approval.Decision.REJECT, Actor.CLI);
+        Approval pending = cli.approvals().request(s.id(), "{\"tool\":\"Edit\"}", "t3", Duration.ofDays(2));
+        for (int i = 1; i <= 3; i++) {
+            cli.inbox().receive(s.id(), "{ \"text\": \"m" + i + "\" }", "k" + i);
+        }
+        cli.inbox().done(s.id(), cli.inbox().next(s.id()).orElseThrow().seq());
+        assertThat(cli.inbox().next(s.id()).orElseThrow().seq()).as("left taken").isEqualTo(2);
+        Reply sent = cli.outbox().enqueue(s.id(), "{\"r\": 1}", "r1");
+        cli.outbox().enqueue(s.id(), "{\"r\": 2}", "r2");
+        cli.outbox().enqueue(s.id(), "{\"r\": 3}", "r3");
+        assertThat(cli.outbox().claim(10, LEASE)).extracting(Reply::key).containsExactly("r1");
+        cli.outbox().sent(sent.id());
+        assertThat(cli.outbox().claim(10, LEASE)).extracting(Reply::key).containsExactly("r2");
+        cli.outbox().failed(cli.outbox().list(Optional.of(s.id()), false, 10).get(0).id(), "timed out");
+        // A second session: a reply left claimed; a third: an approval its termination cancelled.
+        Session other = cli.activate(cli.create("/home/ana/code/api", "+15551234567").id());
+        cli.outbox().enqueue(other.id(), "{\"q\": 1}", "q1");
+        assertThat(cli.outbox().claim(10, LEASE)).extracting(Reply::key).containsExactly("q1");
+        Session ended = cli.activate(cli.create("/srv/x", "t").id());
+        cli.approvals().request(ended.id(), "{}", "c1");
+        cli.terminate(ended.id());
+        Map<Session, List<Approval>> approvalsBefore = new java.util.LinkedHashMap<>();
+        for (Session x : List.of(s, other, ended)) {
+            approvalsBefore.put(x, cli.approvals().all(x.id()));
+        }
+        List<InboxMessage> inboxBefore = cli.inbox().list(s.id(), true, 100);
+
+        String exported = export();
+        assertThat(exported.lines()).hasSize(3).allSatisfy(l -> assertThat(l).startsWith("{\"format\":\"claude-signal-sessions/3\""));
+        assertThat(exported).contains("\"request\":" + quoted(ask)).contains("\"note\":\"fine\\nby me\"")
+                .contains("\"state\":\"TAKEN\"").contains("\"state\":\"CLAIMED\"").contains("\"lastError\":\"timed out\"")
+                .contains("\"state\":\"CANCELLED\"");
+        emptyTheStore();
+        ImportReport report = maintenance().importFrom(new StringReader(exported), Progress.NONE);
+        assertThat(report.imported()).isEqualTo(3);
+
+        // What a daemon or sender of the exported store held, nobody here holds: waiting, due again.
+        String released = export();
+        assertThat(released).isEqualTo(exported.replace("\"state\":\"TAKEN\"", "\"state\":\"WAITING\"")
+                .replaceFirst("\"state\":\"CLAIMED\",\"attempts\":0,\"dueAt\":\"[^\"]+\",\"lastError\":null,"
+                        + "\"queuedAt\":\"([^\"]+)\"", "\"state\":\"PENDING\",\"attempts\":0,\"dueAt\":\"$1\","
+                        + "\"lastError\":null,\"queuedAt\":\"$1\""));
+        assertThat(maintenance().importFrom(new StringReader(released), Progress.NONE).unchanged()).isEqualTo(3);
+        for (Map.Entry<Session, List<Approval>> e : approvalsBefore.entrySet()) {
+            assertThat(cli.approvals().all(e.getKey().id())).as("approvals, ids and all").isEqualTo(e.getValue());
+        }
+        assertThat(cli.inbox().list(s.id(), true, 100)).isEqualTo(inboxBefore.stream()
+                .map(m -> m.state() == InboxMessage.State.TAKEN ? m.withState(InboxMessage.State.WAITING) : m).toList());
+
+        // The store goes on: numbering continues after the imported ones, keys are still known.
+        assertThat(cli.approvals().decide(pending.id(), Approval.Decision.APPROVE, Actor.CLI).state())
+                .isEqualTo(Approval.State.APPROVED);
+        assertThat(cli.approvals().request(s.id(), "{}", "t1").id()).isEqualTo(approved.id());
+        assertThat(cli.approvals().request(s.id(), "{}", "t4").seq()).isEqualTo(4);
+        assertThat(cli.inbox().next(s.id()).orElseThrow().seq()).as("the message taken before").isEqualTo(2);
+        assertThat(cli.inbox().receive(s.id(), "{}", "k1").seq()).isEqualTo(1);
+        assertThat(cli.inbox().receive(s.id(), "{}", "k4").seq()).isEqualTo(4);
+        List<Reply> claimed = cli.outbox().claim(10, LEASE);
+        assertThat(claimed).extracting(Reply::key).as("q1 due again; r3 behind r2's backoff").contains("q1")
+                .doesNotContain("r1", "r3");
+        Reply q1 = claimed.stream().filter(r -> r.key().equals("q1")).findFirst().orElseThrow();
+        assertThat(cli.outbox().sent(q1.id()).state()).isEqualTo(Reply.State.SENT);
+        assertThat(cli.outbox().enqueue(s.id(), "{}", "r1").state()).as("its key known").isEqualTo(Reply.State.SENT);
+        Reply r4 = cli.outbox().enqueue(s.id(), "{}", "r4");
+        assertThat(cli.outbox().list(Optional.empty(), false, 10)).extracting(Reply::key).containsExactly("r2", "r3", "r4");
+        assertThat(r4.id()).isGreaterThan(q1.id());
+    }
+
+    @Test
+    void aLineOfTheSecondVersionImportsWithNothingInFlight() {
+        String v2 = "{\"format\":\"claude-signal-sessions/2\",\"id\":\"33474483-b8da-4fdd-afe9-787b9e3f4e1c\","
+                + "\"projectPath\":\"/tmp/p\",\"threadId\":\"t1\",\"status\":\"ACTIVE\","
+                + "\"createdAt\":\"2026-11-30T05:20:45.389701Z\",\"updatedAt\":\"2026-11-30T05:20:58.383397Z\","
+                + "\"version\":2,\"pinned\":false,\"forkedFrom\":null,\"context\":\"{}\","
+                + "\"history\":[{\"from\":\"CREATED\",\"to\":\"ACTIVE\",\"at\":\"2026-11-30T05:20:58.383397Z\","
+                + "\"reason\":\"user\",\"actor\":\"cli\"}],"
+                + "\"activities\":{\"lastSeq\":0,\"acknowledgedSeq\":0,\"entries\":[]},"
+                + "\"transcript\":{\"lastSeq\":0,\"items\":[]}}";
+        assertThatThrownBy(() -> maintenance().importFrom(new StringReader(
+                v2.replace("}}", "},\"approvals\":[],\"inbox\":[],\"outbox\":[]}")), Progress.NONE))
+                .as("version 2 had no approvals").isInstanceOf(ImportLineException.class);
+        assertThatThrownBy(() -> maintenance().importFrom(new StringReader(
+                v2.replace("/2", "/3").replace("}}", "},\"approvals\":[],\"inbox\":[]}")), Progress.NONE))
+                .as("version 3 has them all").isInstanceOf(ImportLineException.class);
+        assertThat(maintenance().importFrom(new StringReader(v2 + "\n"), Progress.NONE).imported()).isEqualTo(1);
+        String v3 = export();
+        assertThat(v3).isEqualTo(v2.replace("/2", "/3").replace("}}", "},\"approvals\":[],\"inbox\":[],\"outbox\":[]}")
+                + "\n");
+        SessionService cli = cli();
+        SessionId id = SessionId.parse("33474483-b8da-4fdd-afe9-787b9e3f4e1c");
+        assertThat(cli.approvals().request(id, "{}", "a").seq()).isEqualTo(1);
+        assertThat(cli.inbox().receive(id, "{}", "m").seq()).isEqualTo(1);
+        assertThat(cli.outbox().enqueue(id, "{}", "r").state()).isEqualTo(Reply.State.PENDING);
+    }
+
+    @Test
+    void inFlightRowsTheApiCouldNotHaveWrittenAreRefusedNamingTheirField() {
+        SessionService cli = cli();
+        Session s = cli.activate(cli.create("/home/ana/code/webapp", "+15551234567").id());
+        Approval a = cli.approvals().request(s.id(), "{}", "t1");
+        cli.inbox().receive(s.id(), "{}", "k1");
+        cli.outbox().enqueue(s.id(), "{}", "r1");
+        String good = line(s);
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(good.replace("\"seq\":1,\"key\":\"t1\"", "\"seq\":2,\"key\":\"t1\""), "approvals.seq");
+        refused.put(good.replace("\"key\":\"t1\"", "\"key\":\"\""), "approvals.key");
+        refused.put(good.replace("\"state\":\"PENDING\",\"requestedBy\"", "\"state\":\"APPROVED\",\"requestedBy\""),
+                "approvals.state");
+        refused.put(good.replace("\"request\":\"{}\"", "\"request\":\"[1]\""), "approvals.request");
+        refused.put(good.replace("\"state\":\"PENDING\",\"requestedBy\"", "\"state\":\"LATER\",\"requestedBy\""),
+                "approvals.state");
+        refused.put(good.replace("\"note\":null", "\"note\":\"a\\u0001b\""), "approvals.note");
+        refused.put(good.replace("\"seq\":1,\"key\":\"k1\"", "\"seq\":3,\"key\":\"k1\""), "inbox.seq");
+        refused.put(good.replace("\"message\":\"{}\"", "\"message\":\"{\""), "inbox.message");
+        refused.put(good.replace("\"attempts\":0", "\"attempts\":1001"), "outbox.attempts");
+        refused.put(good.replace("\"lastError\":null", "\"lastError\":\" two\\nlines\""), "outbox.lastError");
+        refused.put(good.replace("\"outbox\":[{", "\"outbox\":[{\"key\":\"r1\",\"state\":\"SENT\",\"attempts\":0,"
+                + "\"dueAt\":\"2026-11-30T05:20:58.383397Z\",\"lastError\":null,\"queuedAt\":\"2026-11-30T05:20:58.383397Z\","
+                + "\"reply\":\"{}\"},{"), "outbox.key");
+        // Another session holding the approval's id: only the store can tell, in the import's transaction.
+        refused.put(good.replace(s.id().toString(), SessionId.random().toString()), "approvals.id");
+        long sessionsBefore = maintenance().sizes().sessions();
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            assertThat(bad.getKey()).as("the test changed the line").isNotEqualTo(good);
+            assertThatThrownBy(() -> maintenance().importFrom(new StringReader("\n" + bad.getKey()), Progress.NONE))
+                    .as(bad.getValue() + ": " + bad.getKey())
+                    .isInstanceOfSatisfying(ImportLineException.class, e -> {
+                        assertThat(e.line()).isEqualTo(2);
+                        assertThat(e.field()).contains(bad.getValue());
+                        assertThat(e.getMessage()).startsWith("line 2: " + bad.getValue() + ": ")
+                                .doesNotContain(": key: ", ": note: ");
+                    });
+            assertThat(maintenance().sizes().sessions()).as("nothing of it written").isEqualTo(sessionsBefore);
+        }
+        assertThat(cli.approvals().find(a.id()).orElseThrow().sessionId()).isEqualTo(s.id());
+    }
+
+    private static String quoted(String text) {
+        StringWriter out = new StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+            g.writeString(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     private String line(Session s) {

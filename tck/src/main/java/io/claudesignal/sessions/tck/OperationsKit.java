@@ -193,7 +193,7 @@ public abstract class OperationsKit extends Kit {
     void aLineOfAnotherFormatOrWithBadValuesIsRefusedWithItsNumber() {
         String good = richStoreExport().lines().findFirst().orElseThrow();
         emptyTheStore();
-        for (String bad : List.of("not json", "[]", good.replace("claude-signal-sessions/2", "claude-signal-sessions/99"),
+        for (String bad : List.of("not json", "[]", good.replace("claude-signal-sessions/3", "claude-signal-sessions/99"),
                 good.replaceFirst("\"context\":\".*?\",\"history\"", "\"context\":\"[1]\",\"history\""),
                 good.replace("\"status\":\"", "\"status\":\"X"), good.replace("\"pinned\":", "\"extra\":1,\"pinned\":"))) {
             assertThatThrownBy(() -> maintenance().importFrom(new StringReader("\n" + bad + "\n"), Progress.NONE))

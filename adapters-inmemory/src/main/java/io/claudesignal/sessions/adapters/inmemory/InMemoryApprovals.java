@@ -148,6 +148,25 @@ final class InMemoryApprovals implements ApprovalRepository {
         }
     }
 
+    /** The session's approvals by number, as stored (an export's); the caller holds the lock. */
+    List<Approval> stored(SessionId sessionId) {
+        return bySession.getOrDefault(sessionId, new TreeMap<>()).values().stream().map(byId::get).toList();
+    }
+
+    /** Whether an approval holds this id, in any session; the caller holds the lock. */
+    boolean holds(ApprovalId id) {
+        return byId.containsKey(id);
+    }
+
+    /** An import's: the approvals of a session just restored, as they were; the caller holds the write lock. */
+    void restore(SessionId sessionId, List<Approval> approvals) {
+        for (Approval a : approvals) {
+            byId.put(a.id(), a);
+            bySession.computeIfAbsent(sessionId, k -> new TreeMap<>()).put(a.seq(), a.id());
+            byKey.computeIfAbsent(sessionId, k -> new HashMap<>()).put(a.key(), a.id());
+        }
+    }
+
     /** Drops a deleted session's approvals; the caller holds the write lock. */
     void forget(SessionId sessionId) {
         NavigableMap<Long, ApprovalId> numbered = bySession.remove(sessionId);

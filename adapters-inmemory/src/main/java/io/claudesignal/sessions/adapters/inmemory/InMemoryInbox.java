@@ -140,6 +140,27 @@ final class InMemoryInbox implements InboxRepository {
         });
     }
 
+    /** The session's messages by number (an export's); the caller holds the lock. */
+    List<InboxMessage> stored(SessionId id) {
+        Messages m = inboxes.get(id);
+        return m == null ? List.of() : List.copyOf(m.bySeq.values());
+    }
+
+    /** An import's: the messages of a session just restored, as they were; the caller holds the write lock. */
+    void restore(SessionId id, List<InboxMessage> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        Messages m = inboxes.computeIfAbsent(id, k -> new Messages());
+        for (InboxMessage message : messages) {
+            m.bySeq.put(message.seq(), message);
+            m.byKey.put(message.key(), message.seq());
+            if (message.state() != State.DONE) {
+                m.unhandled++;
+            }
+        }
+    }
+
     /** Drops a deleted session's messages; the caller holds the write lock. */
     void forget(SessionId id) {
         inboxes.remove(id);

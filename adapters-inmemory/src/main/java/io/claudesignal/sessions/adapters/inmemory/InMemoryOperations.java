@@ -5,6 +5,8 @@ import io.claudesignal.sessions.domain.StorageException.Reason;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
+import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.SessionId;
 import io.claudesignal.sessions.domain.SessionStatus;
@@ -80,10 +82,12 @@ final class InMemoryOperations implements StoreOperations {
                 return Optional.empty();
             }
             InMemoryActivityLog.Log log = data.activityLog().logs.get(id);
+            InMemoryInFlight inFlight = data.inFlight();
             InMemoryTranscriptRepository.Transcript transcript = data.transcripts().transcripts.get(id);
             return Optional.of(new SessionArchive(s, data.histories.getOrDefault(id, List.of()),
                     log == null ? 0 : log.lastSeq, log == null ? 0 : log.acknowledgedSeq,
-                    log == null ? List.of() : List.copyOf(log.entries), transcript == null ? 0 : transcript.lastSeq));
+                    log == null ? List.of() : List.copyOf(log.entries), transcript == null ? 0 : transcript.lastSeq,
+                    inFlight.approvals().stored(id), inFlight.inbox().stored(id), inFlight.outbox().stored(id)));
         });
     }
 
@@ -93,6 +97,13 @@ final class InMemoryOperations implements StoreOperations {
         write(() -> {
             if (data.byId.containsKey(s.id())) {
                 throw new DuplicateSessionException(s.id());
+            }
+            // Checked before anything is written: the step writes all of the session or nothing.
+            InMemoryInFlight inFlight = data.inFlight();
+            for (Approval a : archive.approvals()) {
+                if (inFlight.approvals().holds(a.id())) {
+                    throw new InvalidInputException("approvals.id", a.id() + " is the id of an approval in this store already");
+                }
             }
             data.byId.put(s.id(), s);
             data.byAge.put(InMemorySessionRepository.key(s), s.id());
@@ -115,6 +126,9 @@ final class InMemoryOperations implements StoreOperations {
                 }
                 data.transcripts().transcripts.put(s.id(), transcript);
             }
+            inFlight.approvals().restore(s.id(), archive.approvals());
+            inFlight.inbox().restore(s.id(), archive.inbox());
+            inFlight.outbox().restore(s.id(), archive.outbox());
             return null;
         });
     }

@@ -140,6 +140,22 @@ final class InMemoryOutbox implements OutboxRepository {
         });
     }
 
+    /** The session's replies in enqueue order (an export's); the caller holds the lock. */
+    List<Reply> stored(SessionId id) {
+        return replies.values().stream().filter(r -> r.sessionId().equals(id)).toList();
+    }
+
+    /** An import's: the replies of a session just restored, numbered anew in their order; the caller holds the write lock. */
+    void restore(SessionId id, List<Reply> restored) {
+        Map<String, Long> known = keys.computeIfAbsent(id, k -> new HashMap<>());
+        for (Reply r : restored) {
+            Reply numbered = new Reply(++lastId, id, r.json(), r.key(), r.state(), r.attempts(), r.dueAt(), r.lastError(),
+                    r.queuedAt());
+            replies.put(numbered.id(), numbered);
+            known.put(r.key(), numbered.id());
+        }
+    }
+
     /** Drops a deleted session's replies; the caller holds the write lock. */
     void forget(SessionId id) {
         replies.values().removeIf(r -> r.sessionId().equals(id));

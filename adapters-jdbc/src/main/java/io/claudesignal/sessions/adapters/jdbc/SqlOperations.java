@@ -66,6 +66,7 @@ public final class SqlOperations implements StoreOperations {
     private final SqlTables.Activities activities;
     private final SqlTables.Transcripts transcripts;
     private final SqlTables.TranscriptItems transcriptItems;
+    private final SqlInFlightArchive inFlight;
 
     public SqlOperations(SqlTransactions db, SqlDialect dialect, Files files) {
         this.rules = new SqlRules(dialect);
@@ -79,6 +80,7 @@ public final class SqlOperations implements StoreOperations {
         this.activities = tables.activities;
         this.transcripts = tables.transcripts;
         this.transcriptItems = tables.transcriptItems;
+        this.inFlight = new SqlInFlightArchive(tables);
     }
 
     @Override
@@ -158,7 +160,7 @@ public final class SqlOperations implements StoreOperations {
                 .fetchOptional(transcripts.lastSeq).orElse(0L);
         return Optional.of(new SessionArchive(session.get(), history,
                 counters == null ? 0 : counters.value1(), counters == null ? 0 : counters.value2(), logged,
-                transcriptLast));
+                transcriptLast, inFlight.approvals(ctx, id), inFlight.inbox(ctx, id), inFlight.outbox(ctx, id)));
     }
 
     @Override
@@ -203,6 +205,7 @@ public final class SqlOperations implements StoreOperations {
                     rows.execute();
                 }
             }
+            inFlight.restore(ctx, uuid, archive.approvals(), archive.inbox(), archive.outbox());
             return null;
         });
     }

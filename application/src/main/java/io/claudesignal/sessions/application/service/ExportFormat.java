@@ -27,13 +27,16 @@ import java.util.List;
  * always the same bytes. Contexts, activity details and transcript items are the exact text stored,
  * each embedded as a JSON string: stored text may hold line breaks (an item appended from a
  * pretty-printed file), which as raw JSON would split the line. Lines of {@value #FORMAT_1}, which
- * embedded them as raw JSON objects, are still read.
+ * embedded them as raw JSON objects, and of {@value #FORMAT_2}, which carried no approvals, inbox or
+ * outbox, are still read.
  */
 final class ExportFormat {
 
-    static final String FORMAT = "claude-signal-sessions/2";
-    /** The first version: the same fields, with context, details and item as raw JSON objects. */
+    static final String FORMAT = "claude-signal-sessions/3";
+    /** The first version: the fields of version 2, with context, details and item as raw JSON objects. */
     static final String FORMAT_1 = "claude-signal-sessions/1";
+    /** The second: without the approvals, inbox and outbox, which version 3 added. */
+    static final String FORMAT_2 = "claude-signal-sessions/2";
 
     private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSX")
             .withZone(ZoneOffset.UTC);
@@ -138,6 +141,8 @@ final class ExportFormat {
             }
             g.writeEndArray();
             g.writeEndObject();
+            // After the transcript: it streams, these were read with the session in its snapshot.
+            InFlightLines.write(g, archive);
             g.writeEndObject();
         }
         out.write('\n');

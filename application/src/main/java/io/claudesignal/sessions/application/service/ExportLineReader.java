@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.domain.Activity;
 import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.InboxMessage;
+import io.claudesignal.sessions.domain.Reply;
 import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
@@ -20,7 +23,8 @@ import java.util.Optional;
 
 /**
  * A strict reader of one line of {@link ExportFormat}: every field required, in any order, unknown
- * fields refused. Reads both versions: the stored JSON values (context, details, items) are strings in
+ * fields refused. Reads the three versions (version 3's approvals, inbox and outbox through
+ * {@link InFlightLines.Reader}; versions 1 and 2 have none of them): the stored JSON values (context, details, items) are strings in
  * the current one and raw objects in version 1; since {@code format} may come last, the shape is
  * checked against it once the whole line is read.
  */
@@ -54,6 +58,7 @@ final class ExportLineReader {
         List<String[]> activityRows = null;
         Long transcriptLast = null;
         List<Object[]> itemRows = null;
+        InFlightLines.Reader inFlight = new InFlightLines.Reader(p, this);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken value = p.nextToken();
@@ -79,12 +84,24 @@ final class ExportLineReader {
                     transcriptLast = transcript(value, rows);
                     itemRows = rows;
                 }
+                case "approvals" -> inFlight.approvals(value);
+                case "inbox" -> inFlight.inbox(value);
+                case "outbox" -> inFlight.outbox(value);
                 default -> throw new IllegalArgumentException("unknown field \"" + name + "\"");
             }
         }
-        if (!ExportFormat.FORMAT.equals(format) && !ExportFormat.FORMAT_1.equals(format)) {
+        if (!ExportFormat.FORMAT.equals(format) && !ExportFormat.FORMAT_2.equals(format)
+                && !ExportFormat.FORMAT_1.equals(format)) {
             throw new IllegalArgumentException(format == null ? "no \"format\" field"
-                    : "format \"" + format + "\" is neither " + ExportFormat.FORMAT + " nor " + ExportFormat.FORMAT_1);
+                    : "format \"" + format + "\" is none of " + ExportFormat.FORMAT + ", " + ExportFormat.FORMAT_2
+                    + " and " + ExportFormat.FORMAT_1);
+        }
+        // Version 3 has all three, the earlier ones none: what they name did not exist when they were written.
+        if (ExportFormat.FORMAT.equals(format)) {
+            inFlight.requireAll();
+        } else if (inFlight.any()) {
+            throw new IllegalArgumentException("\"approvals\", \"inbox\" and \"outbox\" are fields of "
+                    + ExportFormat.FORMAT + ", not of " + format);
         }
         boolean first = ExportFormat.FORMAT_1.equals(format);
         if (first && stringField != null) {
@@ -131,8 +148,16 @@ final class ExportLineReader {
             items.add(new TranscriptItem(sessionId, (Long) i[0], (String) i[3], Optional.ofNullable((String) i[1]),
                     instant((String) i[2])));
         }
-        return new ExportFormat.Parsed(new SessionArchive(session, history, activityCounters[0], activityCounters[1], activities,
-                transcriptLast), items);
+        List<Approval> approvals = new ArrayList<>();
+        List<InboxMessage> inbox = new ArrayList<>();
+        List<Reply> outbox = new ArrayList<>();
+        if (inFlight.any()) {
+            inFlight.approvals.forEach(row -> approvals.add(row.apply(sessionId)));
+            inFlight.inbox.forEach(row -> inbox.add(row.apply(sessionId)));
+            inFlight.outbox.forEach(row -> outbox.add(row.apply(sessionId)));
+        }
+        return new ExportFormat.Parsed(new SessionArchive(session, history, activityCounters[0], activityCounters[1],
+                activities, transcriptLast, approvals, inbox, outbox), items);
     }
 
     private List<String[]> historyRows(JsonToken value) throws IOException {
@@ -283,7 +308,7 @@ final class ExportLineReader {
      * A stored JSON value's exact text: the string's value (current version), or the exact text of the
      * object that starts at the current token (version 1).
      */
-    private String raw(JsonToken value, String name) throws IOException {
+    String raw(JsonToken value, String name) throws IOException {
         if (value == JsonToken.VALUE_STRING) {
             if (stringField == null) {
                 stringField = name;
@@ -301,13 +326,13 @@ final class ExportLineReader {
         return line.substring((int) start, (int) end);
     }
 
-    private String string(JsonToken value, String name) throws IOException {
+    String string(JsonToken value, String name) throws IOException {
         expect(value, JsonToken.VALUE_STRING, "\"" + name + "\" as a string");
         return p.getText();
     }
 
     /** A whole number from 0 to {@link ImportChecks#MAX_NUMBER}: what the API hands out. */
-    private long number(JsonToken value, String name) throws IOException {
+    long number(JsonToken value, String name) throws IOException {
         expect(value, JsonToken.VALUE_NUMBER_INT, "\"" + name + "\" as an integer");
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0
                 || p.getLongValue() > ImportChecks.MAX_NUMBER) {
@@ -323,13 +348,13 @@ final class ExportLineReader {
         return value == JsonToken.VALUE_TRUE;
     }
 
-    private static void expect(JsonToken actual, JsonToken wanted, String what) {
+    static void expect(JsonToken actual, JsonToken wanted, String what) {
         if (actual != wanted) {
             throw new IllegalArgumentException("expected " + what + (actual == null ? ", found the end" : ""));
         }
     }
 
-    private static void require(Object value, String name) {
+    static void require(Object value, String name) {
         if (value == null) {
             throw new IllegalArgumentException("no \"" + name + "\"");
         }
@@ -343,7 +368,7 @@ final class ExportLineReader {
         }
     }
 
-    private static Instant instant(String text) {
+    static Instant instant(String text) {
         try {
             return Instant.parse(text);
         } catch (RuntimeException e) {

@@ -5,6 +5,10 @@ import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreOperations;
 import io.claudesignal.sessions.domain.Activity;
+import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.ApprovalId;
+import io.claudesignal.sessions.domain.InboxMessage;
+import io.claudesignal.sessions.domain.Reply;
 import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.domain.Session;
@@ -29,6 +33,8 @@ final class ImportChecks {
      * that far from {@link Long#MAX_VALUE} can still be written to (its version and numbers go up).
      */
     static final long MAX_NUMBER = (1L << 53) - 1;
+    /** The most failed sends a reply can have counted: the most {@code MessagesConfig.replyAttempts} allows. */
+    static final long MAX_REPLY_ATTEMPTS = 1000;
 
     private final ContextJson json;
     private final StoreOperations operations;
@@ -47,6 +53,97 @@ final class ImportChecks {
         session.forkedFrom().ifPresent(origin -> fork(session.id(), origin));
         activities(archive);
         items(archive, parsed.items());
+        approvals(archive);
+        inbox(archive);
+        outbox(archive);
+    }
+
+    /**
+     * What the API leaves behind: numbered from 1 up without gaps or repeats, one key once, a request a
+     * JSON object, a deadline within the longest timeout, and the decision's fields as each state has
+     * them. PENDING only in an ACTIVE session: leaving ACTIVE cancels (or expires) them in its step.
+     */
+    private void approvals(SessionArchive archive) {
+        Set<String> keys = new HashSet<>();
+        Set<ApprovalId> ids = new HashSet<>();
+        long expected = 1;
+        for (Approval a : archive.approvals()) {
+            requireUsableId("approvals.id", new SessionId(a.id().value()));
+            if (!ids.add(a.id())) {
+                throw new InvalidInputException("approvals.id", a.id() + " used twice");
+            }
+            if (a.seq() != expected++) {
+                throw new InvalidInputException("approvals.seq", a.seq() + " where " + (expected - 1) + " was due");
+            }
+            key("approvals.key", a.key(), keys);
+            json.requireObject("approvals.request", a.request(), json.maxBytes());
+            if (a.expiresAt().isBefore(a.requestedAt())
+                    || a.expiresAt().isAfter(a.requestedAt().plus(Approval.MAX_TIMEOUT))) {
+                throw new InvalidInputException("approvals.expiresAt", "must be within " + Approval.MAX_TIMEOUT.toDays()
+                        + " days after requestedAt");
+            }
+            try {
+                a.note().ifPresent(Approval::validateNote);
+            } catch (InvalidInputException e) {
+                throw InFlightLines.renamed("approvals.note", e);
+            }
+            boolean decided = a.decidedAt().isPresent();
+            boolean shaped = switch (a.state()) {
+                case PENDING -> !decided && a.decidedBy().isEmpty() && a.note().isEmpty();
+                case APPROVED, REJECTED -> decided && a.decidedBy().isPresent();
+                case CANCELLED -> decided && a.decidedBy().isPresent() && a.note().isEmpty();
+                case EXPIRED -> a.decidedAt().equals(Optional.of(a.expiresAt())) && a.decidedBy().isEmpty()
+                        && a.note().isEmpty();
+            };
+            if (!shaped) {
+                throw new InvalidInputException("approvals.state", a.state() + " with decidedAt " + a.decidedAt()
+                        + ", decidedBy " + a.decidedBy() + " and a note " + (a.note().isPresent() ? "" : "not ") + "given");
+            }
+            if (decided && a.decidedAt().get().isBefore(a.requestedAt())) {
+                throw new InvalidInputException("approvals.decidedAt", "is before requestedAt");
+            }
+            if (a.state() == Approval.State.PENDING && archive.session().status() != SessionStatus.ACTIVE) {
+                throw new InvalidInputException("approvals.state", "PENDING in a " + archive.session().status()
+                        + " session (leaving ACTIVE cancels its pending approvals)");
+            }
+        }
+    }
+
+    /** Numbered from 1 up without gaps (messages are kept until their session goes), one key once, JSON objects. */
+    private void inbox(SessionArchive archive) {
+        Set<String> keys = new HashSet<>();
+        long expected = 1;
+        for (InboxMessage m : archive.inbox()) {
+            if (m.seq() != expected++) {
+                throw new InvalidInputException("inbox.seq", m.seq() + " where " + (expected - 1) + " was due");
+            }
+            key("inbox.key", m.key(), keys);
+            json.requireObject("inbox.message", m.json(), json.maxBytes());
+        }
+    }
+
+    /** One key once, JSON objects, an error as the outbox keeps one (a line, not blank, within its length). */
+    private void outbox(SessionArchive archive) {
+        Set<String> keys = new HashSet<>();
+        for (Reply r : archive.outbox()) {
+            key("outbox.key", r.key(), keys);
+            json.requireObject("outbox.reply", r.json(), json.maxBytes());
+            if (r.lastError().isPresent() && !Reply.errorText(r.lastError().get()).equals(r.lastError().get())) {
+                throw new InvalidInputException("outbox.lastError", "not an error as the outbox keeps one: "
+                        + "one line of at most " + Reply.MAX_ERROR_LENGTH + " characters, not blank");
+            }
+        }
+    }
+
+    private static void key(String field, String key, Set<String> seen) {
+        try {
+            TranscriptItem.validateKey(key);
+        } catch (InvalidInputException e) {
+            throw InFlightLines.renamed(field, e);
+        }
+        if (!seen.add(key)) {
+            throw new InvalidInputException(field, "\"" + key + "\" used twice");
+        }
     }
 
     /** The nil UUID stands for "every session" in a resync event; the API never hands it out. */

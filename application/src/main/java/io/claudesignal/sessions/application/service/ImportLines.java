@@ -6,6 +6,8 @@ import io.claudesignal.sessions.application.port.in.ImportLineException;
 import io.claudesignal.sessions.application.port.in.ImportReport;
 import io.claudesignal.sessions.application.port.in.Progress;
 import io.claudesignal.sessions.domain.DuplicateSessionException;
+import io.claudesignal.sessions.domain.InboxMessage;
+import io.claudesignal.sessions.domain.Reply;
 import io.claudesignal.sessions.domain.InvalidInputException;
 import io.claudesignal.sessions.application.port.out.SessionArchive;
 import io.claudesignal.sessions.application.port.out.StoreMetrics;
@@ -64,6 +66,9 @@ final class ImportLines {
                     imported++;
                     // Per session: an import refused at a later line still counts what it wrote.
                     metrics.imported(1);
+                } catch (InvalidInputException clash) {
+                    // What only the store can tell, in the restore's transaction: an approval id in use.
+                    throw new ImportLineException(lines, imported, clash.field(), clash.getMessage(), clash);
                 } catch (DuplicateSessionException exists) {
                     if (sameAsStored(parsed)) {
                         unchanged++;
@@ -87,13 +92,32 @@ final class ImportLines {
         try {
             ExportFormat.Parsed parsed = format.read(line);
             checks.check(parsed);
-            return parsed;
+            return released(parsed);
         } catch (IOException | IllegalArgumentException | SessionsException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
             // The field refused, when the check knew it: the message names it too.
             String field = e instanceof InvalidInputException invalid ? invalid.field() : null;
             throw new ImportLineException(number, imported, field, reason, e);
         }
+    }
+
+    /**
+     * The line as this store takes it: a message TAKEN by a daemon waits again, and a reply CLAIMED by a
+     * sender is PENDING and due at once (due since it was queued: the claim's end, which its due time
+     * held, belongs to a sender of the exported store). The daemon or sender that held them runs against
+     * that store, not this one: nobody here would ever finish them (a recovery does the same for a
+     * daemon that died). Done here, once, so that every store restores alike.
+     */
+    private static ExportFormat.Parsed released(ExportFormat.Parsed parsed) {
+        SessionArchive a = parsed.archive();
+        List<InboxMessage> inbox = a.inbox().stream()
+                .map(m -> m.state() == InboxMessage.State.TAKEN ? m.withState(InboxMessage.State.WAITING) : m).toList();
+        List<Reply> outbox = a.outbox().stream()
+                .map(r -> r.state() != Reply.State.CLAIMED ? r : new Reply(r.id(), r.sessionId(), r.json(), r.key(),
+                        Reply.State.PENDING, r.attempts(), r.queuedAt(), r.lastError(), r.queuedAt()))
+                .toList();
+        return new ExportFormat.Parsed(new SessionArchive(a.session(), a.history(), a.activityLastSeq(),
+                a.acknowledgedSeq(), a.activities(), a.transcriptLastSeq(), a.approvals(), inbox, outbox), parsed.items());
     }
 
     /** Whether the stored session is the line's, compared as the export writes both. */
