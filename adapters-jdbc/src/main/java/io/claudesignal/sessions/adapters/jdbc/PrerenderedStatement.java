@@ -10,13 +10,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jooq.Converter;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Param;
 import org.jooq.Query;
 import org.jooq.conf.ParamType;
+import org.jooq.impl.DSL;
 
 /**
  * A statement of a hot path (get, create, transition, append), rendered by jOOQ once and then run
@@ -104,5 +107,33 @@ public final class PrerenderedStatement {
         }
         D stored = row.getObject(index, converter.fromType());
         return stored == null ? null : converter.from(stored);
+    }
+
+    /** A named parameter typed as {@code like}, for a query to render with {@link #render}. */
+    public static <T> Param<T> param(String name, Field<T> like) {
+        return DSL.param(name, like.getDataType());
+    }
+
+    /**
+     * Statements rendered the first time a context asks for them, with that context's dialect and
+     * settings: one holder belongs to one database, so every later context renders the same text.
+     */
+    public static final class Once<T> {
+        private final Function<DSLContext, T> render;
+        private volatile T rendered;
+
+        public Once(Function<DSLContext, T> render) {
+            this.render = render;
+        }
+
+        public T get(DSLContext ctx) {
+            T done = rendered;
+            if (done == null) {
+                // Rendering twice in a race is harmless: both render the same text.
+                done = render.apply(DSL.using(ctx.dialect(), ctx.settings()));
+                rendered = done;
+            }
+            return done;
+        }
     }
 }

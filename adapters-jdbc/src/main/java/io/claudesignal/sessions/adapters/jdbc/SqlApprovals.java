@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import static io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement.param;
+
 import io.claudesignal.sessions.application.port.out.ApprovalRepository;
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.WriteContext;
@@ -23,7 +25,6 @@ import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Param;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
@@ -44,8 +45,8 @@ public final class SqlApprovals implements ApprovalRepository {
     private final SqlTables.Approvals a;
     private final SqlTables.Sessions sessions;
     /** Runs in every transition out of ACTIVE: rendered once (see SqlHotStatements for why). */
-    private volatile PrerenderedStatement cancel;
-    private volatile Hot hot;
+    private final PrerenderedStatement.Once<PrerenderedStatement> cancel;
+    private final PrerenderedStatement.Once<Hot> hot = new PrerenderedStatement.Once<>(Hot::new);
 
     public SqlApprovals(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -53,6 +54,11 @@ public final class SqlApprovals implements ApprovalRepository {
         this.changes = changes;
         this.a = rules.tables().approvals;
         this.sessions = rules.tables().sessions;
+        this.cancel = new PrerenderedStatement.Once<>(render -> PrerenderedStatement.render(
+                cancelling(render, param("at", a.decidedAt), param("by", a.decidedBy))
+                        .where(a.sessionId.eq(param("id", a.sessionId))
+                                .and(a.state.eq(DSL.inline(Approval.State.PENDING.name())))),
+                "at", "by", "id"));
     }
 
     @Override
@@ -64,7 +70,7 @@ public final class SqlApprovals implements ApprovalRepository {
             rules.admit(ctx, sessionId, write);
             Instant now = rules.leaseNow(ctx, clock);
             // Statements rendered once: rendering them per call cost more than SQLite took to run them.
-            Hot sql = hot(ctx);
+            Hot sql = hot.get(ctx);
             Object session = PrerenderedStatement.db(a.sessionId, sessionId.value());
             try {
                 Optional<Approval> known = sql.one(sql.byKey, ctx, session, key);
@@ -198,16 +204,7 @@ public final class SqlApprovals implements ApprovalRepository {
      * transaction, under its lock.
      */
     void cancelPending(DSLContext ctx, SessionId sessionId, WriteContext write) {
-        PrerenderedStatement sql = cancel;
-        if (sql == null) {
-            // Rendering twice in a race is harmless: both render the same text.
-            DSLContext render = DSL.using(ctx.dialect(), ctx.settings());
-            Field<Instant> at = p("at", a.decidedAt);
-            sql = PrerenderedStatement.render(cancelling(render, at, p("by", a.decidedBy))
-                    .where(a.sessionId.eq(p("id", a.sessionId)).and(a.state.eq(DSL.inline(Approval.State.PENDING.name())))),
-                    "at", "by", "id");
-            cancel = sql;
-        }
+        PrerenderedStatement sql = cancel.get(ctx);
         Object at = PrerenderedStatement.db(a.decidedAt, write.at());
         // The "at" parameter appears several times; PrerenderedStatement binds each occurrence by name.
         try (PreparedStatement statement = sql.prepare(ctx, at, write.actor().value(),
@@ -240,20 +237,6 @@ public final class SqlApprovals implements ApprovalRepository {
                 .set(a.decidedBy, DSL.when(expired, DSL.castNull(a.decidedBy)).otherwise(by));
     }
 
-    private static <T> Param<T> p(String name, Field<T> like) {
-        return DSL.param(name, like.getDataType());
-    }
-
-    private Hot hot(DSLContext ctx) {
-        Hot sql = hot;
-        if (sql == null) {
-            // Rendering twice in a race is harmless: both render the same text.
-            sql = new Hot(DSL.using(ctx.dialect(), ctx.settings()));
-            hot = sql;
-        }
-        return sql;
-    }
-
     /** The request's statements, rendered once for this database ({@link PrerenderedStatement}). */
     private final class Hot {
         final PrerenderedStatement byKey;
@@ -262,14 +245,14 @@ public final class SqlApprovals implements ApprovalRepository {
 
         Hot(DSLContext render) {
             byKey = PrerenderedStatement.render(render.select(a.all).from(a.table)
-                    .where(a.sessionId.eq(p("id", a.sessionId)).and(a.key.eq(p("key", a.key)))), "id", "key");
+                    .where(a.sessionId.eq(param("id", a.sessionId)).and(a.key.eq(param("key", a.key)))), "id", "key");
             newest = PrerenderedStatement.render(render.select(DSL.max(a.seq)).from(a.table)
-                    .where(a.sessionId.eq(p("id", a.sessionId))), "id");
+                    .where(a.sessionId.eq(param("id", a.sessionId))), "id");
             insert = PrerenderedStatement.render(render.insertInto(a.table, a.id, a.sessionId, a.seq, a.key, a.state,
                             a.requestedBy, a.requestedAt, a.expiresAt, a.request)
-                    .values(p("id", a.id), p("session", a.sessionId), p("seq", a.seq), p("key", a.key),
-                            DSL.inline(Approval.State.PENDING.name()), p("by", a.requestedBy),
-                            p("at", a.requestedAt), p("expires", a.expiresAt), p("request", a.request)),
+                    .values(param("id", a.id), param("session", a.sessionId), param("seq", a.seq), param("key", a.key),
+                            DSL.inline(Approval.State.PENDING.name()), param("by", a.requestedBy),
+                            param("at", a.requestedAt), param("expires", a.expiresAt), param("request", a.request)),
                     "id", "session", "seq", "key", "by", "at", "expires", "request");
         }
 

@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import static io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement.param;
+
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.ChangeFeed;
 import java.security.SecureRandom;
@@ -10,8 +12,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Param;
 import org.jooq.Record2;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -156,18 +156,18 @@ public final class SqlChangeLog implements ChangeFeed {
             // Rendering twice in a race is harmless: both render the same text.
             DSLContext render = DSL.using(ctx.dialect(), ctx.settings());
             var values = render.insertInto(t.table)
-                    .set(t.sessionId, p("session", t.sessionId))
-                    .set(t.kind, p("kind", t.kind))
-                    .set(t.actor, p("actor", t.actor))
-                    .set(t.changedAt, p("at", t.changedAt))
-                    .set(t.origin, p("origin", t.origin))
-                    .set(t.writeId, p("write", t.writeId))
-                    .set(t.fromStatus, p("from", t.fromStatus))
-                    .set(t.toStatus, p("to", t.toStatus))
-                    .set(t.reason, p("reason", t.reason))
-                    .set(t.ref, p("ref", t.ref))
-                    .set(t.appended, p("appended", t.appended))
-                    .set(t.removed, p("removed", t.removed));
+                    .set(t.sessionId, param("session", t.sessionId))
+                    .set(t.kind, param("kind", t.kind))
+                    .set(t.actor, param("actor", t.actor))
+                    .set(t.changedAt, param("at", t.changedAt))
+                    .set(t.origin, param("origin", t.origin))
+                    .set(t.writeId, param("write", t.writeId))
+                    .set(t.fromStatus, param("from", t.fromStatus))
+                    .set(t.toStatus, param("to", t.toStatus))
+                    .set(t.reason, param("reason", t.reason))
+                    .set(t.ref, param("ref", t.ref))
+                    .set(t.appended, param("appended", t.appended))
+                    .set(t.removed, param("removed", t.removed));
             if (returningXact) {
                 rendered = PrerenderedStatement.render(values.returning(t.xact), NAMES);
                 insertReturningXact = rendered;
@@ -177,10 +177,6 @@ public final class SqlChangeLog implements ChangeFeed {
             }
         }
         return rendered;
-    }
-
-    private static <T> Param<T> p(String name, Field<T> like) {
-        return DSL.param(name, like.getDataType());
     }
 
     @Override

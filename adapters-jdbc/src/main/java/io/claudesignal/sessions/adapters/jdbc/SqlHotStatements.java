@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import static io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement.param;
+
 import io.claudesignal.sessions.domain.DuplicateSessionException;
 import io.claudesignal.sessions.domain.ForkOrigin;
 import io.claudesignal.sessions.domain.Session;
@@ -21,7 +23,6 @@ import io.claudesignal.sessions.domain.SessionSummary;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Param;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -68,97 +69,86 @@ final class SqlHotStatements {
         var a = t.activities;
         var c = t.transcripts;
         i = t.transcriptItems;
-        find = PrerenderedStatement.render(render.select(s.all).from(s.table).where(s.id.eq(p("id", s.id))), "id");
+        find = PrerenderedStatement.render(render.select(s.all).from(s.table).where(s.id.eq(param("id", s.id))), "id");
         insert = PrerenderedStatement.render(render.insertInto(s.table).columns(s.all)
-                .values(p("id", s.id), p("project", s.projectPath), p("thread", s.threadId), p("status", s.status),
-                        p("created", s.createdAt), p("updated", s.updatedAt), p("version", s.version),
-                        p("context", s.context), p("parent", s.forkedFromId), p("forkSeq", s.forkedFromSeq),
-                        p("pinned", s.pinned))
+                .values(param("id", s.id), param("project", s.projectPath), param("thread", s.threadId), param("status", s.status),
+                        param("created", s.createdAt), param("updated", s.updatedAt), param("version", s.version),
+                        param("context", s.context), param("parent", s.forkedFromId), param("forkSeq", s.forkedFromSeq),
+                        param("pinned", s.pinned))
                 // Insert if absent: of two inserts racing for one id exactly one inserts it, and the other
                 // learns so without an error that would abort its transaction.
                 .onConflict(s.id).doNothing(),
                 "id", "project", "thread", "status", "created", "updated", "version", "context", "parent", "forkSeq",
                 "pinned");
-        var lockQuery = render.select(s.status).from(s.table).where(s.id.eq(p("id", s.id)));
+        var lockQuery = render.select(s.status).from(s.table).where(s.id.eq(param("id", s.id)));
         lock = PrerenderedStatement.render(rules.dialect().writeLocks().forWrite(lockQuery), "id");
         findForWrite = PrerenderedStatement.render(rules.dialect().writeLocks()
-                .forWrite(render.select(s.all).from(s.table).where(s.id.eq(p("id", s.id)))), "id");
-        exists = PrerenderedStatement.render(render.selectOne().from(s.table).where(s.id.eq(p("id", s.id))), "id");
+                .forWrite(render.select(s.all).from(s.table).where(s.id.eq(param("id", s.id)))), "id");
+        exists = PrerenderedStatement.render(render.selectOne().from(s.table).where(s.id.eq(param("id", s.id))), "id");
         compareAndSet = PrerenderedStatement.render(render.update(s.table)
-                .set(s.status, p("target", s.status))
+                .set(s.status, param("target", s.status))
                 .set(s.version, s.version.plus(DSL.inline(1L)))
-                .set(s.updatedAt, DSL.greatest(s.updatedAt, p("at", s.updatedAt)))
-                .where(s.id.eq(p("id", s.id)).and(s.status.eq(p("expected", s.status))))
+                .set(s.updatedAt, DSL.greatest(s.updatedAt, param("at", s.updatedAt)))
+                .where(s.id.eq(param("id", s.id)).and(s.status.eq(param("expected", s.status))))
                 .returning(s.all), "target", "at", "id", "expected");
-        dropLease = PrerenderedStatement.render(render.deleteFrom(l.table).where(l.sessionId.eq(p("id", l.sessionId))),
+        dropLease = PrerenderedStatement.render(render.deleteFrom(l.table).where(l.sessionId.eq(param("id", l.sessionId))),
                 "id");
         insertTransition = PrerenderedStatement.render(render.insertInto(h.table)
-                .set(h.sessionId, p("id", h.sessionId))
-                .set(h.fromStatus, p("from", h.fromStatus))
-                .set(h.toStatus, p("to", h.toStatus))
-                .set(h.changedAt, p("at", h.changedAt))
-                .set(h.reason, p("reason", h.reason))
-                .set(h.actor, p("actor", h.actor)),
+                .set(h.sessionId, param("id", h.sessionId))
+                .set(h.fromStatus, param("from", h.fromStatus))
+                .set(h.toStatus, param("to", h.toStatus))
+                .set(h.changedAt, param("at", h.changedAt))
+                .set(h.reason, param("reason", h.reason))
+                .set(h.actor, param("actor", h.actor)),
                 "id", "from", "to", "at", "reason", "actor");
         bumpLog = PrerenderedStatement.render(render.update(logs.table)
                 .set(logs.lastSeq, logs.lastSeq.plus(DSL.inline(1L)))
-                .where(logs.sessionId.eq(p("id", logs.sessionId)))
+                .where(logs.sessionId.eq(param("id", logs.sessionId)))
                 .returning(logs.lastSeq), "id");
         startLog = PrerenderedStatement.render(render.insertInto(logs.table)
-                .set(logs.sessionId, p("id", logs.sessionId))
+                .set(logs.sessionId, param("id", logs.sessionId))
                 .set(logs.lastSeq, DSL.inline(1L))
                 .set(logs.acknowledgedSeq, DSL.inline(0L)), "id");
         insertActivity = PrerenderedStatement.render(render.insertInto(a.table)
-                .set(a.sessionId, p("id", a.sessionId))
-                .set(a.seq, p("seq", a.seq))
-                .set(a.type, p("type", a.type))
-                .set(a.occurredAt, p("at", a.occurredAt))
-                .set(a.details, p("details", a.details)),
+                .set(a.sessionId, param("id", a.sessionId))
+                .set(a.seq, param("seq", a.seq))
+                .set(a.type, param("type", a.type))
+                .set(a.occurredAt, param("at", a.occurredAt))
+                .set(a.details, param("details", a.details)),
                 "id", "seq", "type", "at", "details");
         trimActivities = PrerenderedStatement.render(render.deleteFrom(a.table)
-                .where(a.sessionId.eq(p("id", a.sessionId)).and(a.seq.le(p("upto", a.seq)))), "id", "upto");
+                .where(a.sessionId.eq(param("id", a.sessionId)).and(a.seq.le(param("upto", a.seq)))), "id", "upto");
         itemByKey = PrerenderedStatement.render(render.select(i.all).from(i.table)
-                .where(i.sessionId.eq(p("id", i.sessionId)).and(i.key.eq(p("key", i.key)))), "id", "key");
+                .where(i.sessionId.eq(param("id", i.sessionId)).and(i.key.eq(param("key", i.key)))), "id", "key");
         // The counter moves by n items: one statement for an append of one item or of many.
         bumpTranscript = PrerenderedStatement.render(render.update(c.table)
-                .set(c.lastSeq, c.lastSeq.plus(p("n", c.lastSeq)))
-                .where(c.sessionId.eq(p("id", c.sessionId)))
+                .set(c.lastSeq, c.lastSeq.plus(param("n", c.lastSeq)))
+                .where(c.sessionId.eq(param("id", c.sessionId)))
                 .returning(c.lastSeq), "n", "id");
         startTranscript = PrerenderedStatement.render(render.insertInto(c.table)
-                .set(c.sessionId, p("id", c.sessionId))
-                .set(c.lastSeq, p("n", c.lastSeq)), "id", "n");
+                .set(c.sessionId, param("id", c.sessionId))
+                .set(c.lastSeq, param("n", c.lastSeq)), "id", "n");
         insertItem = PrerenderedStatement.render(render.insertInto(i.table, i.sessionId, i.seq, i.key, i.appendedAt,
                         i.item)
-                .values(p("id", i.sessionId), p("seq", i.seq), p("key", i.key), p("at", i.appendedAt),
-                        p("item", i.item)),
+                .values(param("id", i.sessionId), param("seq", i.seq), param("key", i.key), param("at", i.appendedAt),
+                        param("item", i.item)),
                 "id", "seq", "key", "at", "item");
         tail = PrerenderedStatement.render(render.select(i.all).from(i.table)
-                .where(i.sessionId.eq(p("id", i.sessionId)))
+                .where(i.sessionId.eq(param("id", i.sessionId)))
                 .orderBy(i.seq.desc())
                 .limit(DSL.param("limit", SQLDataType.INTEGER)), "id", "limit");
     }
 
-    private static <T> Param<T> p(String name, Field<T> like) {
-        return DSL.param(name, like.getDataType());
-    }
-
     /** Renders the statements once per {@link SqlRules} (one database), with the first context's dialect and settings. */
     static final class Holder {
-        private final SqlRules rules;
-        private volatile SqlHotStatements rendered;
+        private final PrerenderedStatement.Once<SqlHotStatements> rendered;
 
         Holder(SqlRules rules) {
-            this.rules = rules;
+            this.rendered = new PrerenderedStatement.Once<>(render -> new SqlHotStatements(render, rules));
         }
 
         SqlHotStatements of(DSLContext ctx) {
-            SqlHotStatements hot = rendered;
-            if (hot == null) {
-                // Rendering twice in a race is harmless: both render the same text.
-                hot = new SqlHotStatements(DSL.using(ctx.dialect(), ctx.settings()), rules);
-                rendered = hot;
-            }
-            return hot;
+            return rendered.get(ctx);
         }
     }
 
@@ -237,22 +227,22 @@ final class SqlHotStatements {
         if (shape.statuses() > 0) {
             List<Field<String>> statuses = new ArrayList<>();
             for (int n = 0; n < shape.statuses(); n++) {
-                statuses.add(p("s" + n, s.status));
+                statuses.add(param("s" + n, s.status));
                 names.add("s" + n);
             }
             where.add(s.status.in(statuses));
         }
         if (shape.project()) {
-            where.add(s.projectPath.eq(p("project", s.projectPath)));
+            where.add(s.projectPath.eq(param("project", s.projectPath)));
             names.add("project");
         }
         if (shape.thread()) {
-            where.add(s.threadId.eq(p("thread", s.threadId)));
+            where.add(s.threadId.eq(param("thread", s.threadId)));
             names.add("thread");
         }
         if (shape.after()) {
             // A row-value comparison, which the (…, created_at DESC, id DESC) indexes answer from the cursor on.
-            where.add(DSL.row(s.createdAt, s.id).lt(p("after_at", s.createdAt), p("after_id", s.id)));
+            where.add(DSL.row(s.createdAt, s.id).lt(param("after_at", s.createdAt), param("after_id", s.id)));
             names.add("after_at");
             names.add("after_id");
         }

@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import static io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement.param;
+
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.InboxRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
@@ -18,8 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Param;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
@@ -37,7 +37,7 @@ public final class SqlInbox implements InboxRepository {
     private final SqlRules rules;
     private final SqlChangeLog changes;
     private final SqlTables.InboxMessages inbox;
-    private volatile Hot hot;
+    private final PrerenderedStatement.Once<Hot> hot = new PrerenderedStatement.Once<>(Hot::new);
 
     public SqlInbox(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -52,7 +52,7 @@ public final class SqlInbox implements InboxRepository {
             hold(ctx, id, write);
             // Statements rendered once (see SqlHotStatements): rendering them per call cost more than SQLite
             // took to run them.
-            Hot sql = hot(ctx);
+            Hot sql = hot.get(ctx);
             Object session = PrerenderedStatement.db(inbox.sessionId, id.value());
             try {
                 // One statement numbers the message, checks the bound and that the key is new: the counter
@@ -177,20 +177,6 @@ public final class SqlInbox implements InboxRepository {
         rules.admit(ctx, id, write);
     }
 
-    private Hot hot(DSLContext ctx) {
-        Hot sql = hot;
-        if (sql == null) {
-            // Rendering twice in a race is harmless: both render the same text.
-            sql = new Hot(DSL.using(ctx.dialect(), ctx.settings()));
-            hot = sql;
-        }
-        return sql;
-    }
-
-    private static <T> Param<T> p(String name, Field<T> like) {
-        return DSL.param(name, like.getDataType());
-    }
-
     /** The receive's statements, rendered once for this database ({@link PrerenderedStatement}). */
     private final class Hot {
         final PrerenderedStatement bump;
@@ -202,25 +188,25 @@ public final class SqlInbox implements InboxRepository {
             bump = PrerenderedStatement.render(render.update(inbox.counters)
                     .set(inbox.lastSeq, inbox.lastSeq.plus(DSL.inline(1L)))
                     .set(inbox.unhandled, inbox.unhandled.plus(DSL.inline(1L)))
-                    .where(inbox.counterSession.eq(p("id", inbox.counterSession))
-                            .and(inbox.unhandled.lt(p("limit", inbox.unhandled)))
+                    .where(inbox.counterSession.eq(param("id", inbox.counterSession))
+                            .and(inbox.unhandled.lt(param("limit", inbox.unhandled)))
                             .and(DSL.notExists(DSL.selectOne().from(inbox.table)
-                                    .where(inbox.sessionId.eq(p("id", inbox.sessionId))
-                                            .and(inbox.key.eq(p("key", inbox.key)))))))
+                                    .where(inbox.sessionId.eq(param("id", inbox.sessionId))
+                                            .and(inbox.key.eq(param("key", inbox.key)))))))
                     .returning(inbox.lastSeq), "id", "limit", "key");
             // The first message of a session: its counter starts at 1 (a counter already there means a full inbox).
             start = PrerenderedStatement.render(render.insertInto(inbox.counters)
-                    .set(inbox.counterSession, p("id", inbox.counterSession))
+                    .set(inbox.counterSession, param("id", inbox.counterSession))
                     .set(inbox.lastSeq, DSL.inline(1L))
                     .set(inbox.unhandled, DSL.inline(1L))
                     .onConflict(inbox.counterSession).doNothing(), "id");
             byKey = PrerenderedStatement.render(render.select(inbox.all).from(inbox.table)
-                    .where(inbox.sessionId.eq(p("id", inbox.sessionId)).and(inbox.key.eq(p("key", inbox.key)))),
+                    .where(inbox.sessionId.eq(param("id", inbox.sessionId)).and(inbox.key.eq(param("key", inbox.key)))),
                     "id", "key");
             insert = PrerenderedStatement.render(render.insertInto(inbox.table, inbox.sessionId, inbox.seq, inbox.key,
                             inbox.state, inbox.receivedAt, inbox.message)
-                    .values(p("id", inbox.sessionId), p("seq", inbox.seq), p("key", inbox.key),
-                            DSL.inline(State.WAITING.name()), p("at", inbox.receivedAt), p("message", inbox.message)),
+                    .values(param("id", inbox.sessionId), param("seq", inbox.seq), param("key", inbox.key),
+                            DSL.inline(State.WAITING.name()), param("at", inbox.receivedAt), param("message", inbox.message)),
                     "id", "seq", "key", "at", "message");
         }
 

@@ -1,5 +1,7 @@
 package io.claudesignal.sessions.adapters.jdbc;
 
+import static io.claudesignal.sessions.adapters.jdbc.PrerenderedStatement.param;
+
 import io.claudesignal.sessions.application.port.out.Change;
 import io.claudesignal.sessions.application.port.out.OutboxRepository;
 import io.claudesignal.sessions.application.port.out.WriteContext;
@@ -20,7 +22,6 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Param;
 import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -42,7 +43,7 @@ public final class SqlOutbox implements OutboxRepository {
     private final SqlRules rules;
     private final SqlChangeLog changes;
     private final SqlTables.OutboxReplies outbox;
-    private volatile Hot hot;
+    private final PrerenderedStatement.Once<Hot> hot = new PrerenderedStatement.Once<>(Hot::new);
 
     public SqlOutbox(SqlTransactions db, SqlRules rules, SqlChangeLog changes) {
         this.db = db;
@@ -61,7 +62,7 @@ public final class SqlOutbox implements OutboxRepository {
             Instant due = rules.dialect().leaseClock(ctx).orElse(write.at());
             // Statements rendered once (see SqlHotStatements): rendering them per call cost more than SQLite
             // took to run them.
-            Hot sql = hot(ctx);
+            Hot sql = hot.get(ctx);
             Object session = PrerenderedStatement.db(outbox.sessionId, id.value());
             try {
                 // One statement checks the key and inserts: a known key inserts nothing and returns no row.
@@ -205,20 +206,6 @@ public final class SqlOutbox implements OutboxRepository {
                 .fetchOptional(outbox::toReply).orElseThrow(() -> new ReplyNotFoundException(replyId));
     }
 
-    private Hot hot(DSLContext ctx) {
-        Hot sql = hot;
-        if (sql == null) {
-            // Rendering twice in a race is harmless: both render the same text.
-            sql = new Hot(DSL.using(ctx.dialect(), ctx.settings()));
-            hot = sql;
-        }
-        return sql;
-    }
-
-    private static <T> Param<T> p(String name, Field<T> like) {
-        return DSL.param(name, like.getDataType());
-    }
-
     /** The enqueue's statements, rendered once for this database ({@link PrerenderedStatement}). */
     private final class Hot {
         final PrerenderedStatement insert;
@@ -229,15 +216,15 @@ public final class SqlOutbox implements OutboxRepository {
             // Insert if the key is new in the session (its unique constraint), returning the reply's number.
             insert = PrerenderedStatement.render(render.insertInto(outbox.table, outbox.sessionId, outbox.key,
                             outbox.state, outbox.attempts, outbox.dueAt, outbox.queuedAt, outbox.reply)
-                    .values(p("id", outbox.sessionId), p("key", outbox.key), DSL.inline(State.PENDING.name()),
-                            DSL.inline(0L), p("due", outbox.dueAt), p("at", outbox.queuedAt), p("reply", outbox.reply))
+                    .values(param("id", outbox.sessionId), param("key", outbox.key), DSL.inline(State.PENDING.name()),
+                            DSL.inline(0L), param("due", outbox.dueAt), param("at", outbox.queuedAt), param("reply", outbox.reply))
                     .onConflict(outbox.sessionId, outbox.key).doNothing()
                     .returningResult(outbox.id), "id", "key", "due", "at", "reply");
             idByKey = PrerenderedStatement.render(render.select(outbox.id).from(outbox.table)
-                    .where(outbox.sessionId.eq(p("id", outbox.sessionId)).and(outbox.key.eq(p("key", outbox.key)))),
+                    .where(outbox.sessionId.eq(param("id", outbox.sessionId)).and(outbox.key.eq(param("key", outbox.key)))),
                     "id", "key");
             byKey = PrerenderedStatement.render(render.select(outbox.all).from(outbox.table)
-                    .where(outbox.sessionId.eq(p("id", outbox.sessionId)).and(outbox.key.eq(p("key", outbox.key)))),
+                    .where(outbox.sessionId.eq(param("id", outbox.sessionId)).and(outbox.key.eq(param("key", outbox.key)))),
                     "id", "key");
         }
 
