@@ -3,6 +3,7 @@ package io.claudesignal.sessions.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.claudesignal.sessions.application.MessagesConfig;
 import io.claudesignal.sessions.application.SessionsConfig;
 import io.claudesignal.sessions.application.port.in.ExportRequest;
 import io.claudesignal.sessions.application.port.in.ImportLineException;
@@ -18,6 +19,7 @@ import io.claudesignal.sessions.application.service.MaintenanceService;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Actor;
 import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.ApprovalConflictException;
 import io.claudesignal.sessions.domain.InboxMessage;
 import io.claudesignal.sessions.domain.Reply;
 import io.claudesignal.sessions.domain.SessionId;
@@ -243,6 +245,49 @@ public abstract class ExportImportKit extends Kit {
         Reply r4 = cli.outbox().enqueue(s.id(), "{}", "r4");
         assertThat(cli.outbox().list(Optional.empty(), false, 10)).extracting(Reply::key).containsExactly("r2", "r3", "r4");
         assertThat(r4.id()).isGreaterThan(q1.id());
+    }
+
+    @Test
+    void aDeadReplyAndAnExpiredApprovalComeBackAsTheyRead() {
+        SessionService cli = cli();
+        Session s = cli.activate(cli.create("/home/ana/code/webapp", "+15551234567").id());
+        Reply queued = cli.outbox().enqueue(s.id(), "{\"r\": 1}", "r1");
+        for (int i = 1; i <= MessagesConfig.DEFAULT_REPLY_ATTEMPTS; i++) {
+            advance(MessagesConfig.DEFAULT_MAX_BACKOFF);
+            assertThat(cli.outbox().claim(1, LEASE)).extracting(Reply::id).containsExactly(queued.id());
+            cli.outbox().failed(queued.id(), "attempt " + i + ": 413");
+        }
+        Reply dead = cli.outbox().find(queued.id()).orElseThrow();
+        assertThat(dead.state()).isEqualTo(Reply.State.DEAD);
+        // One approval left PENDING past its deadline in an ACTIVE session; one whose session left ACTIVE after it.
+        Approval stillStored = cli.approvals().request(s.id(), "{\"tool\":\"Bash\"}", "t1", Duration.ofMinutes(10));
+        Session paused = cli.activate(cli.create("/home/ana/code/api", "+15551234567").id());
+        Approval expiredThenPaused = cli.approvals().request(paused.id(), "{}", "t2", Duration.ofMinutes(10));
+        advance(Duration.ofMinutes(11));
+        cli.pause(paused.id());
+        List<Approval> before = List.of(cli.approvals().find(stillStored.id()).orElseThrow(),
+                cli.approvals().find(expiredThenPaused.id()).orElseThrow());
+        assertThat(before).extracting(Approval::state).containsOnly(Approval.State.EXPIRED);
+
+        String exported = export();
+        assertThat(line(s)).as("stored as it was: PENDING, read as EXPIRED").contains("\"state\":\"PENDING\"")
+                .contains("\"state\":\"DEAD\",\"attempts\":" + MessagesConfig.DEFAULT_REPLY_ATTEMPTS);
+        emptyTheStore();
+        assertThat(maintenance().importFrom(new StringReader(exported), Progress.NONE).imported()).isEqualTo(2);
+        assertThat(export()).as("export -> import -> export").isEqualTo(exported);
+
+        Reply back = cli.outbox().list(Optional.of(s.id()), true, 10).get(0);
+        assertThat(back).as("state, attempts, due time, error; the id is the new store's")
+                .usingRecursiveComparison().ignoringFields("id").isEqualTo(dead);
+        assertThat(cli.outbox().claim(10, LEASE)).as("dead: sent only when retried").isEmpty();
+        assertThat(cli.outbox().retry(back.id()).attempts()).isZero();
+        assertThat(List.of(cli.approvals().find(stillStored.id()).orElseThrow(),
+                cli.approvals().find(expiredThenPaused.id()).orElseThrow())).as("state, deadline, decision")
+                .isEqualTo(before);
+        assertThat(cli.approvals().pending()).isEmpty();
+        assertThatThrownBy(() -> cli.approvals().decide(stillStored.id(), Approval.Decision.APPROVE, Actor.CLI))
+                .isInstanceOfSatisfying(ApprovalConflictException.class,
+                        e -> assertThat(e.getMessage()).contains("EXPIRED"));
     }
 
     @Test
