@@ -140,21 +140,9 @@ final class InMemoryChangeLog {
         public List<Change> through(SessionId session, long writeId) {
             lock.readLock().lock();
             try {
-                List<Row> mine = rows.stream().filter(r -> r.seq() > cursor && r.entry().sessionId().equals(session))
-                        .toList();
-                int last = -1;
-                for (int i = 0; i < mine.size(); i++) {
-                    if (mine.get(i).origin() == origin && mine.get(i).entry().writeId() == writeId) {
-                        last = i;
-                    }
-                }
-                List<Change> told = new ArrayList<>();
-                for (Row row : mine.subList(0, last + 1)) {
-                    if (ahead.add(row.seq())) {
-                        told.add(change(row));
-                    }
-                }
-                return told;
+                List<Change> mine = rows.stream().filter(r -> r.seq() > cursor && r.entry().sessionId().equals(session))
+                        .map(this::change).toList();
+                return ChangeFeed.Reader.upToWrite(mine, c -> c, writeId, c -> ahead.add(c.seq()));
             } finally {
                 lock.readLock().unlock();
             }

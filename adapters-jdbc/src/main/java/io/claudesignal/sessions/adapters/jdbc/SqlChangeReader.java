@@ -192,20 +192,7 @@ final class SqlChangeReader implements ChangeFeed.Reader {
                     .orderBy(t.seq).fetch()) {
                 rows.add(row(r));
             }
-            int last = -1;
-            for (int i = 0; i < rows.size(); i++) {
-                Change c = rows.get(i).change();
-                if (c.own() && c.writeId() == writeId) {
-                    last = i;
-                }
-            }
-            List<Change> told = new ArrayList<>();
-            for (Row row : rows.subList(0, last + 1)) {
-                if (ahead.add(row.key())) {
-                    told.add(row.change());
-                }
-            }
-            return told;
+            return ChangeFeed.Reader.upToWrite(rows, Row::change, writeId, row -> ahead.add(row.key()));
         });
     }
 

@@ -2,8 +2,11 @@ package io.claudesignal.sessions.application.port.out;
 
 import io.claudesignal.sessions.domain.SessionId;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The store's change log, read by one handle: every change made through any handle or process on the
@@ -39,6 +42,30 @@ public interface ChangeFeed {
          * count as returned ({@link #next} skips them).
          */
         List<Change> through(SessionId session, long writeId);
+
+        /**
+         * What every reader's {@link #through} returns, given {@code sessionRows} (the session's rows
+         * after its cursor, in seq order): those up to the last one of this handle's write {@code writeId}
+         * (none when it has no row there), each that {@code firstTime} accepts; {@code firstTime} records
+         * a row as returned and refuses one returned already.
+         */
+        static <R> List<Change> upToWrite(List<R> sessionRows, Function<R, Change> change, long writeId,
+                Predicate<R> firstTime) {
+            int end = 0;
+            for (int i = 0; i < sessionRows.size(); i++) {
+                Change c = change.apply(sessionRows.get(i));
+                if (c.own() && c.writeId() == writeId) {
+                    end = i + 1;
+                }
+            }
+            List<Change> told = new ArrayList<>();
+            for (R row : sessionRows.subList(0, end)) {
+                if (firstTime.test(row)) {
+                    told.add(change.apply(row));
+                }
+            }
+            return told;
+        }
 
         /** The newest position in the log now (0 when it is empty). */
         long head();
