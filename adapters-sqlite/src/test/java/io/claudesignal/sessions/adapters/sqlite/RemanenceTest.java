@@ -3,21 +3,14 @@ package io.claudesignal.sessions.adapters.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.claudesignal.sessions.application.port.in.TranscriptQuery;
-import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
-import io.claudesignal.sessions.application.port.out.ContextJson;
 import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.domain.Session;
-import io.claudesignal.sessions.tck.TestClock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +30,7 @@ class RemanenceTest {
         String deletedMarker = "DELETED-" + UUID.randomUUID();
         String removedMarker = "REMOVED-" + UUID.randomUUID();
         try (SqliteStorage storage = SqliteStorage.open(db)) {
-            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
-                    SessionIdGenerator.random(), new ContextJson());
+            SessionService sessions = Remanence.service(storage);
             for (int i = 0; i < 20; i++) {
                 sessions.mergeContext(sessions.create("/p" + i, "t").id(), "{\"filler\":\"" + "f".repeat(3000) + "\"}");
             }
@@ -48,17 +40,17 @@ class RemanenceTest {
             Session kept = sessions.create("/home/ana/kept", "+15551234567");
             sessions.mergeContext(kept.id(), "{\"token\":\"" + (removedMarker + " ").repeat(200) + "\",\"keep\":1}");
             // The markers are in the files now, at least in the WAL: the scan can see them.
-            assertThat(filesContaining(deletedMarker)).isNotEmpty();
+            assertThat(Remanence.filesContaining(dir, deletedMarker)).isNotEmpty();
 
             sessions.terminate(doomed.id());
             sessions.delete(doomed.id());
             sessions.mergeContext(kept.id(), "{\"token\":null}");
-            checkpointTruncate(db);
-            assertThat(filesContaining(deletedMarker)).as("the deleted session's context").isEmpty();
-            assertThat(filesContaining(removedMarker)).as("the value a merge removed").isEmpty();
+            Remanence.checkpointTruncate(db);
+            assertThat(Remanence.filesContaining(dir, deletedMarker)).as("the deleted session's context").isEmpty();
+            assertThat(Remanence.filesContaining(dir, removedMarker)).as("the value a merge removed").isEmpty();
         }
-        assertThat(filesContaining(deletedMarker)).isEmpty();
-        assertThat(filesContaining(removedMarker)).isEmpty();
+        assertThat(Remanence.filesContaining(dir, deletedMarker)).isEmpty();
+        assertThat(Remanence.filesContaining(dir, removedMarker)).isEmpty();
     }
 
     @Test
@@ -68,8 +60,7 @@ class RemanenceTest {
         String cleared = "CLEARED-" + UUID.randomUUID();
         String deleted = "GONE-" + UUID.randomUUID();
         try (SqliteStorage storage = SqliteStorage.open(db)) {
-            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
-                    SessionIdGenerator.random(), new ContextJson());
+            SessionService sessions = Remanence.service(storage);
             Session kept = sessions.create("/home/ana/kept", "+15551234567");
             Session doomed = sessions.create("/home/ana/secret", "+15551234567");
             for (int i = 0; i < 20; i++) {
@@ -78,16 +69,16 @@ class RemanenceTest {
             sessions.transcripts().append(kept.id(), "{\"content\":\"" + (cleared + " ").repeat(200) + "\"}", cleared);
             sessions.transcripts().append(kept.id(), "{\"content\":\"" + (popped + " ").repeat(200) + "\"}", popped);
             sessions.transcripts().append(doomed.id(), "{\"content\":\"" + (deleted + " ").repeat(200) + "\"}", deleted);
-            assertThat(filesContaining(popped)).isNotEmpty();
+            assertThat(Remanence.filesContaining(dir, popped)).isNotEmpty();
 
             sessions.transcripts().popLast(kept.id());
             sessions.transcripts().clear(kept.id());
             sessions.terminate(doomed.id());
             sessions.delete(doomed.id());
-            checkpointTruncate(db);
-            assertThat(filesContaining(popped)).as("a popped item and its key").isEmpty();
-            assertThat(filesContaining(cleared)).as("a cleared item and its key").isEmpty();
-            assertThat(filesContaining(deleted)).as("the items of a deleted session").isEmpty();
+            Remanence.checkpointTruncate(db);
+            assertThat(Remanence.filesContaining(dir, popped)).as("a popped item and its key").isEmpty();
+            assertThat(Remanence.filesContaining(dir, cleared)).as("a cleared item and its key").isEmpty();
+            assertThat(Remanence.filesContaining(dir, deleted)).as("the items of a deleted session").isEmpty();
         }
     }
 
@@ -103,8 +94,7 @@ class RemanenceTest {
         String cleared = "xcleared" + suffix;
         String deleted = "ydeleted" + suffix;
         try (SqliteStorage storage = SqliteStorage.open(db)) {
-            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
-                    SessionIdGenerator.random(), new ContextJson());
+            SessionService sessions = Remanence.service(storage);
             Session kept = sessions.create("/home/ana/kept", "+15551234567");
             Session doomed = sessions.create("/home/ana/secret", "+15551234567");
             sessions.transcripts().append(kept.id(), "{\"content\":\"" + cleared + "\"}");
@@ -118,10 +108,10 @@ class RemanenceTest {
             sessions.transcripts().clear(kept.id());
             sessions.terminate(doomed.id());
             sessions.delete(doomed.id());
-            checkpointTruncate(db);
-            assertThat(filesContaining(popped)).as("a popped item's words").isEmpty();
-            assertThat(filesContaining(cleared)).as("a cleared item's words").isEmpty();
-            assertThat(filesContaining(deleted)).as("the words of a deleted session's items").isEmpty();
+            Remanence.checkpointTruncate(db);
+            assertThat(Remanence.filesContaining(dir, popped)).as("a popped item's words").isEmpty();
+            assertThat(Remanence.filesContaining(dir, cleared)).as("a cleared item's words").isEmpty();
+            assertThat(Remanence.filesContaining(dir, deleted)).as("the words of a deleted session's items").isEmpty();
         }
     }
 
@@ -131,8 +121,7 @@ class RemanenceTest {
         String compacted = "COMPACTED-" + UUID.randomUUID();
         String kept = "KEPT-" + UUID.randomUUID();
         try (SqliteStorage storage = SqliteStorage.open(db)) {
-            SessionService sessions = new SessionService(storage.persistence(), new TestClock(),
-                    SessionIdGenerator.random(), new ContextJson());
+            SessionService sessions = Remanence.service(storage);
             Session s = sessions.create("/home/ana/kept", "+15551234567");
             for (int i = 0; i < 20; i++) {
                 sessions.transcripts().append(s.id(), "{\"filler\":\"" + "f".repeat(3000) + "\"}");
@@ -140,12 +129,12 @@ class RemanenceTest {
             sessions.transcripts().append(s.id(), "{\"content\":\"" + (compacted + " ").repeat(200) + "\"}", compacted);
             long through = sessions.transcripts().append(s.id(), "{\"content\":\"" + compacted + "\"}").seq();
             sessions.transcripts().append(s.id(), "{\"content\":\"" + kept + "\"}");
-            assertThat(filesContaining(compacted)).isNotEmpty();
+            assertThat(Remanence.filesContaining(dir, compacted)).isNotEmpty();
 
             sessions.transcripts().compact(s.id(), through, "{\"content\":\"a summary\"}");
-            checkpointTruncate(db);
-            assertThat(filesContaining(compacted)).as("the compacted items and their keys").isEmpty();
-            assertThat(filesContaining(kept)).as("the item after the compacted ones").isNotEmpty();
+            Remanence.checkpointTruncate(db);
+            assertThat(Remanence.filesContaining(dir, compacted)).as("the compacted items and their keys").isEmpty();
+            assertThat(Remanence.filesContaining(dir, kept)).as("the item after the compacted ones").isNotEmpty();
         }
     }
 
@@ -161,39 +150,6 @@ class RemanenceTest {
             s.execute("INSERT INTO t VALUES ('other')");
             s.execute("DELETE FROM t WHERE x LIKE 'PLAIN-%'");
         }
-        assertThat(filesContaining(marker)).isNotEmpty();
-    }
-
-    private static void checkpointTruncate(Path db) throws Exception {
-        try (Connection c = Ledger.open(db); Statement s = c.createStatement()) {
-            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        }
-    }
-
-    /** The files of the directory whose names contain ".db" and whose bytes contain {@code marker}. */
-    private List<String> filesContaining(String marker) throws Exception {
-        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().contains(".db")).toList()) {
-                if (indexOf(Files.readAllBytes(f), needle) >= 0) {
-                    found.add(f.getFileName().toString());
-                }
-            }
-        }
-        return found;
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        assertThat(Remanence.filesContaining(dir, marker)).isNotEmpty();
     }
 }
