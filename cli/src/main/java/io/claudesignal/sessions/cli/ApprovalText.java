@@ -16,9 +16,6 @@ import java.util.List;
  */
 final class ApprovalText {
 
-    /** Characters of what is asked a line shows. */
-    static final int SHOWN_CHARS = 80;
-
     private final PrintStream out;
     /** Null for JSON. */
     private final Style style;
@@ -70,7 +67,7 @@ final class ApprovalText {
         String state = a.state() == Approval.State.APPROVED ? style.green(a.state().name()) : style.red(a.state().name());
         out.print("approval " + a.id() + " (session " + a.sessionId() + ", #" + a.seq() + ") is " + state
                 + a.decidedBy().map(by -> " by " + by).orElse("")
-                + a.note().map(n -> ": " + TranscriptText.shorten(n, SHOWN_CHARS)).orElse("") + "\n");
+                + a.note().map(n -> ": " + TranscriptText.shorten(n, HumanOutput.SHOWN_CHARS)).orElse("") + "\n");
         out.print("   asked: " + asked(a) + "\n");
         out.flush();
     }
@@ -117,7 +114,7 @@ final class ApprovalText {
         String detail = input == null ? (request.isEmpty() ? "" : JsonText.compact(request))
                 : input.isTextual() ? input.textValue() : JsonText.compact(input);
         String text = tool == null ? detail : detail.isEmpty() ? tool : tool + ": " + detail;
-        return TranscriptText.shorten(text, SHOWN_CHARS);
+        return TranscriptText.shorten(text, HumanOutput.SHOWN_CHARS);
     }
 
     /** {@code 42s}, {@code 7m}, {@code 3h}, {@code 2d}: how long ago, as people glance at it. */

@@ -108,6 +108,9 @@ final class HumanOutput implements Output {
     /** How many characters of an id {@code list} shows people: as git's and docker's short ids. */
     static final int SHORT_ID_LENGTH = 8;
 
+    /** How many characters of a message, a reply or what an approval asks one line shows. */
+    static final int SHOWN_CHARS = 80;
+
     static String shortId(SessionId id) {
         return id.toString().substring(0, SHORT_ID_LENGTH);
     }

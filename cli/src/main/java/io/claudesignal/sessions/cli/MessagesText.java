@@ -16,8 +16,6 @@ import java.util.List;
  */
 final class MessagesText {
 
-    static final int SHOWN_CHARS = 80;
-
     private final PrintStream out;
     /** Null for JSON. */
     private final Style style;
@@ -113,10 +111,10 @@ final class MessagesText {
         for (String field : List.of("text", "content", "message")) {
             JsonNode value = node.get(field);
             if (value != null && value.isTextual()) {
-                return TranscriptText.shorten(value.textValue(), SHOWN_CHARS);
+                return TranscriptText.shorten(value.textValue(), HumanOutput.SHOWN_CHARS);
             }
         }
-        return TranscriptText.shorten(JsonText.compact(node), SHOWN_CHARS);
+        return TranscriptText.shorten(JsonText.compact(node), HumanOutput.SHOWN_CHARS);
     }
 
     private void print(JsonNode node) {
