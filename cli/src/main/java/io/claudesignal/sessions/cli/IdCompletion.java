@@ -1,16 +1,20 @@
 package io.claudesignal.sessions.cli;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * Adds session ids to picocli's generated completion script. The generator completes commands and
- * options and knows nothing of a store, so each command whose first parameter is an {@code ID} gets one
- * line in its function that asks {@code sessions __complete-ids} (with the {@code --db} of the command
- * line being completed) for the ids that start with the word under the cursor.
+ * Adds ids to picocli's generated completion script. The generator completes commands and options and
+ * knows nothing of a store, so each command whose first parameter is an id gets one line in its
+ * function that asks {@code sessions __complete-ids --of KIND} (with the {@code --db} of the command
+ * line being completed) for the ids that start with the word under the cursor: session ids for an
+ * {@code ID}, approval ids for {@code approve} and {@code reject}, reply numbers for {@code outbox retry}.
  */
 final class IdCompletion {
 
@@ -21,7 +25,8 @@ final class IdCompletion {
     // bash splits "--db=x" into "--db", "=", "x". Errors are dropped: they would garble the prompt.
     private static final String HELPER = """
 
-            # Session ids for the ID parameters: asks the store the command line names.
+            # The ids of kind $2 (sessions, approvals, replies) that start with $1: asks the store the
+            # command line names.
             function _sessions_complete_ids() {
               local db_args=() i
               for (( i=1; i<COMP_CWORD; i++ )); do
@@ -31,7 +36,7 @@ final class IdCompletion {
                   db_args=("${COMP_WORDS[i]}")
                 fi
               done
-              "${COMP_WORDS[0]}" ${db_args[@]+"${db_args[@]}"} __complete-ids -- "$1" 2>/dev/null
+              "${COMP_WORDS[0]}" ${db_args[@]+"${db_args[@]}"} __complete-ids --of "$2" -- "$1" 2>/dev/null
             }
 
             # Whether the word under the cursor is the first parameter of command $1, whose options
@@ -55,10 +60,20 @@ final class IdCompletion {
     private IdCompletion() {
     }
 
+    /** What a command's first parameter names, as {@code __complete-ids --of} takes it. */
+    enum Kind {
+        SESSIONS, APPROVALS, REPLIES;
+
+        String option() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** {@code script} (picocli's, for {@code root}) with ids completed for every ID parameter. */
     static String addTo(String script, CommandSpec root) {
         String result = script;
-        for (CommandSpec command : takingAnId(root)) {
+        for (Map.Entry<CommandSpec, Kind> taking : takingAnId(root).entrySet()) {
+            CommandSpec command = taking.getKey();
             // As picocli names the functions: "catch-up" is _picocli_sessions_catchup.
             String function = "function _picocli_" + command.qualifiedName("_").replaceAll("[^A-Za-z0-9_]", "") + "() {\n";
             int start = result.indexOf(function);
@@ -67,28 +82,38 @@ final class IdCompletion {
                 throw new IllegalStateException("picocli's completion script changed shape: no "
                         + function.strip() + " with a list of positionals");
             }
-            String ids = "    if _sessions_id_wanted \"" + command.name()
-                    + "\" \"${arg_opts}\"; then positionals=$(_sessions_complete_ids \"${curr_word}\"); fi\n";
+            String ids = "    if _sessions_id_wanted \"" + command.name() + "\" \"${arg_opts}\"; then"
+                    + " positionals=$(_sessions_complete_ids \"${curr_word}\" " + taking.getValue().option() + "); fi\n";
             at += POSITIONALS.length();
             result = result.substring(0, at) + ids + result.substring(at);
         }
         return result + HELPER;
     }
 
-    /** The commands, at any depth, whose first positional parameter is a session ID. */
-    static List<CommandSpec> takingAnId(CommandSpec root) {
-        List<CommandSpec> found = new ArrayList<>();
+    /** The commands, at any depth, whose first positional parameter is an id, and what it names. */
+    static Map<CommandSpec, Kind> takingAnId(CommandSpec root) {
+        Map<CommandSpec, Kind> found = new LinkedHashMap<>();
         for (CommandLine sub : root.subcommands().values()) {
             CommandSpec spec = sub.getCommandSpec();
-            if (found.contains(spec) || spec.usageMessage().hidden()) {
+            if (found.containsKey(spec) || spec.usageMessage().hidden()) {
                 continue;
             }
-            List<PositionalParamSpec> positionals = spec.positionalParameters();
-            if (!positionals.isEmpty() && positionals.get(0).paramLabel().equals("ID")) {
-                found.add(spec);
-            }
-            found.addAll(takingAnId(spec));
+            kindOf(spec).ifPresent(kind -> found.put(spec, kind));
+            found.putAll(takingAnId(spec));
         }
         return found;
+    }
+
+    // approve and reject label their approval id ID too: the label alone cannot tell the kinds apart.
+    private static Optional<Kind> kindOf(CommandSpec spec) {
+        if (spec.userObject() instanceof ApprovalsCommand.Decide) {
+            return Optional.of(Kind.APPROVALS);
+        }
+        if (spec.userObject() instanceof OutboxCommand.Retry) {
+            return Optional.of(Kind.REPLIES);
+        }
+        List<PositionalParamSpec> positionals = spec.positionalParameters();
+        return !positionals.isEmpty() && positionals.get(0).paramLabel().equals("ID") ? Optional.of(Kind.SESSIONS)
+                : Optional.empty();
     }
 }

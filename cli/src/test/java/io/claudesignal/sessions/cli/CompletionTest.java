@@ -2,12 +2,24 @@ package io.claudesignal.sessions.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.claudesignal.sessions.adapters.sqlite.SqliteSettings;
+import io.claudesignal.sessions.application.MessagesConfig;
+import io.claudesignal.sessions.application.SessionsConfig;
+import io.claudesignal.sessions.application.port.out.ContextJson;
+import io.claudesignal.sessions.application.port.out.SessionIdGenerator;
+import io.claudesignal.sessions.application.service.SessionService;
 import io.claudesignal.sessions.bootstrap.SessionStore;
+import io.claudesignal.sessions.domain.Actor;
+import io.claudesignal.sessions.domain.Approval;
+import io.claudesignal.sessions.domain.Reply;
+import io.claudesignal.sessions.domain.SessionId;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +46,12 @@ class CompletionTest {
             int start = script.indexOf("function _picocli_sessions_" + function + "() {");
             assertThat(start).as(function).isPositive();
             assertThat(script.substring(start, script.indexOf("\n}\n", start))).as(function).contains("_sessions_complete_ids");
+        }
+        for (String function : List.of("approve", "reject", "outbox_retry", "show")) {
+            int start = script.indexOf("function _picocli_sessions_" + function + "() {");
+            assertThat(script.substring(start, script.indexOf("\n}\n", start))).as(function)
+                    .contains("_sessions_complete_ids \"${curr_word}\" " + (function.startsWith("outbox") ? "replies"
+                            : function.equals("show") ? "sessions" : "approvals") + ")");
         }
         int create = script.indexOf("function _picocli_sessions_create() {");
         assertThat(script.substring(create, script.indexOf("\n}\n", create))).doesNotContain("_sessions_complete_ids");
@@ -71,6 +89,35 @@ class CompletionTest {
     }
 
     @Test
+    void theIdsCommandPrintsPendingApprovalsAndDeadRepliesOfWhatWasTyped() {
+        SessionService daemon = new SessionService(storage.repository.persistence(), Clock.systemUTC(),
+                SessionIdGenerator.random(), new ContextJson(), oneAttempt(SessionsConfig.cli()));
+        try {
+            SessionId s = daemon.activate(SessionId.parse(cli.create("/p/a", "t"))).id();
+            Approval pending = daemon.approvals().request(s, "{}", "t1");
+            Approval decided = daemon.approvals().request(s, "{}", "t2");
+            daemon.approvals().decide(decided.id(), Approval.Decision.APPROVE, Actor.CLI);
+            Reply dead = daemon.outbox().enqueue(s, "{}", "r1");
+            daemon.outbox().claim(1, Duration.ofMinutes(1));
+            daemon.outbox().failed(dead.id(), "refused");
+            daemon.outbox().enqueue(s, "{}", "r2");
+
+            assertThat(cli.run("__complete-ids", "--of", "approvals").succeeds().out().lines())
+                    .containsExactly(pending.id().toString());
+            String typed = pending.id().toString().substring(0, 3).toUpperCase();
+            assertThat(cli.run("__complete-ids", "--of", "approvals", "--", typed).succeeds().out().lines())
+                    .containsExactly(pending.id().toString());
+            assertThat(cli.run("__complete-ids", "--of", "replies").succeeds().out().lines())
+                    .as("the DEAD one, not the pending one").containsExactly(String.valueOf(dead.id()));
+            assertThat(cli.run("__complete-ids", "--of", "replies", "--", "x").succeeds().out()).isEmpty();
+            assertThat(cli.run("__complete-ids", "--of", "sessions").succeeds().out().lines()).containsExactly(s.toString());
+            cli.run("__complete-ids", "--of", "messages").failsReadably(5);
+        } finally {
+            daemon.close();
+        }
+    }
+
+    @Test
     void tabCompletesSessionIdsFromTheDatabaseOnTheCommandLine() throws Exception {
         Path db = dir.resolve("s.db");
         List<String> ids = new ArrayList<>();
@@ -79,13 +126,8 @@ class CompletionTest {
                 ids.add(store.sessions().create("/p/" + i, "t").id().toString());
             }
         }
-        Path script = dir.resolve("sessions.bash");
-        Files.writeString(script, cli.run("completion", "bash").succeeds().out());
-        Path sessions = dir.resolve("sessions");
-        Files.writeString(sessions, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-                + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + System.getProperty("java.class.path") + "' "
-                + SessionsCli.class.getName() + " \"$@\"\n");
-        Files.setPosixFilePermissions(sessions, PosixFilePermissions.fromString("rwx------"));
+        Path script = script();
+        Path sessions = launcher();
 
         String first = ids.get(0);
         String typed = first.substring(0, 1);
@@ -101,6 +143,48 @@ class CompletionTest {
         // Only the first parameter is an id: after it, nothing is offered.
         assertThat(complete(script, sessions.toString(), "--db", db.toString(), "transcript", "append", first, ""))
                 .doesNotContain(first);
+    }
+
+    @Test
+    void tabCompletesApprovalIdsAndReplyNumbersFromTheDatabase() throws Exception {
+        Path db = dir.resolve("s.db");
+        String approval;
+        long reply;
+        try (SessionStore store = SessionStore.openSqlite(db, SqliteSettings.defaults(), oneAttempt(SessionsConfig.cli()))) {
+            SessionId s = store.sessions().activate(store.sessions().create("/p", "t").id()).id();
+            approval = store.approvals().request(s, "{\"tool\":\"Bash\"}", "t1").id().toString();
+            reply = store.outbox().enqueue(s, "{}", "r1").id();
+            store.outbox().claim(1, Duration.ofMinutes(1));
+            store.outbox().failed(reply, "refused");
+        }
+        Path script = script();
+        String sessions = launcher().toString();
+        assertThat(complete(script, sessions, "--db", db.toString(), "approve", approval.substring(0, 2)))
+                .containsExactly(approval);
+        assertThat(complete(script, sessions, "reject", "--db=" + db, "--note", "no", "")).containsExactly(approval);
+        assertThat(complete(script, sessions, "--db", db.toString(), "outbox", "retry", ""))
+                .containsExactly(String.valueOf(reply));
+    }
+
+    private static SessionsConfig oneAttempt(SessionsConfig config) {
+        return config.withMessages(MessagesConfig.DEFAULTS.withRetries(1, Duration.ZERO, Duration.ZERO));
+    }
+
+    /** The script {@code sessions completion bash} prints, in a file. */
+    private Path script() throws Exception {
+        Path script = dir.resolve("sessions.bash");
+        Files.writeString(script, cli.run("completion", "bash").succeeds().out());
+        return script;
+    }
+
+    /** A {@code sessions} command that runs this build's CLI, as the script calls it to ask for ids. */
+    private Path launcher() throws Exception {
+        Path sessions = dir.resolve("sessions");
+        Files.writeString(sessions, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + System.getProperty("java.class.path") + "' "
+                + SessionsCli.class.getName() + " \"$@\"\n");
+        Files.setPosixFilePermissions(sessions, PosixFilePermissions.fromString("rwx------"));
+        return sessions;
     }
 
     /** What bash offers for the command line {@code words}, the last being the word under the cursor. */
