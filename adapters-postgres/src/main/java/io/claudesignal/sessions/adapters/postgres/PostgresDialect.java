@@ -15,8 +15,6 @@ import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +38,6 @@ import org.jooq.impl.SQLDataType;
  */
 final class PostgresDialect implements SqlDialect {
 
-    private static final PostgresDialect SERVER_TIME = new PostgresDialect(true);
-    private static final PostgresDialect CALLER_TIME = new PostgresDialect(false);
     /** Only to stamp recovered contexts: it keeps their text as it is (order of keys, numbers). */
     private static final ContextJson CONTEXT_JSON = new ContextJson();
     /** Transactions older than the oldest one still running, as the reading statement's snapshot sees them. */
@@ -66,14 +62,9 @@ final class PostgresDialect implements SqlDialect {
             Map.entry("58030", Reason.IO), Map.entry("XX", Reason.CORRUPT));
 
     private final boolean leaseTimeFromServer;
-    private final TextSearch search = new PostgresTextSearch(DefaultSchema.DEFAULT_SCHEMA);
 
-    private PostgresDialect(boolean leaseTimeFromServer) {
-        this.leaseTimeFromServer = leaseTimeFromServer;
-    }
-
-    static PostgresDialect of(PostgresSettings settings) {
-        return settings.leaseTimeFromServer() ? SERVER_TIME : CALLER_TIME;
+    PostgresDialect(PostgresSettings settings) {
+        this.leaseTimeFromServer = settings.leaseTimeFromServer();
     }
 
     /** Generated from the migrations by DDLDatabase, unqualified: the schema is chosen at run time. */
@@ -84,7 +75,7 @@ final class PostgresDialect implements SqlDialect {
 
     @Override
     public TextSearch textSearch() {
-        return search;
+        return PostgresTextSearch.INSTANCE;
     }
 
     @Override
@@ -161,35 +152,25 @@ final class PostgresDialect implements SqlDialect {
     }
 
     static Reason reasonFor(Throwable error) {
-        String state = sqlState(error);
-        Reason reason = REASONS.getOrDefault(state, state.length() < 2 ? null : REASONS.get(state.substring(0, 2)));
-        if (reason != null) {
-            return reason;
-        }
-        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
-                return BUSY; // the pool had no connection free within the timeout
-            }
-        }
-        return Reason.OTHER;
+        return SqlErrors.reasonFor(REASONS, error);
     }
 
     /** Which server timeout ran out, and how long it allows; every one of them rolled the transaction back. */
     private static String describeWait(PostgresSettings settings, Throwable error) {
-        String state = sqlState(error);
+        String state = SqlErrors.sqlState(error);
         String server = " (" + rootMessage(error) + ")";
         if (state.equals(LOCK_NOT_AVAILABLE)) {
             String on = "";
             for (Throwable t = error; t != null && t.getCause() != t && on.isEmpty(); t = t.getCause()) {
                 on = t instanceof SessionLockException locking ? " on session " + locking.sessionId() : on;
             }
-            return "waited " + longerThan(settings == null ? null : settings.lockTimeout()) + " for a lock" + on
+            return "waited " + longerThan(settings.lockTimeout()) + " for a lock" + on
                     + " held by another connection (lock_timeout); nothing was changed" + server;
         } else if (state.equals(QUERY_CANCELED) && rootMessage(error).contains("statement timeout")) {
-            return "a statement ran " + longerThan(settings == null ? null : settings.statementTimeout())
+            return "a statement ran " + longerThan(settings.statementTimeout())
                     + " (statement_timeout); nothing was changed" + server;
         } else if (state.equals(IDLE_IN_TRANSACTION_TIMEOUT)) {
-            return "the transaction was idle " + longerThan(settings == null ? null : settings.idleInTransactionTimeout())
+            return "the transaction was idle " + longerThan(settings.idleInTransactionTimeout())
                     + " (idle_in_transaction_session_timeout) and the server ended its connection; nothing was changed"
                     + server;
         }
@@ -197,21 +178,8 @@ final class PostgresDialect implements SqlDialect {
     }
 
     private static String longerThan(Duration timeout) {
-        if (timeout == null) {
-            return "past its timeout";
-        }
         long millis = timeout.toMillis();
         return "more than " + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms");
-    }
-
-    /** The first SQLState in the cause chain, or "" when there is none. */
-    private static String sqlState(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException e && e.getSQLState() != null) {
-                return e.getSQLState();
-            }
-        }
-        return "";
     }
 
     /** The root cause's first line, without a password a URL in it may carry. */
@@ -221,7 +189,7 @@ final class PostgresDialect implements SqlDialect {
 
     /** The server rolled the transaction back (a deadlock, a serialization failure): it may simply be run again. */
     static boolean isRetryable(Throwable error) {
-        String state = sqlState(error);
+        String state = SqlErrors.sqlState(error);
         return SERIALIZATION_FAILURE.equals(state) || DEADLOCK_DETECTED.equals(state);
     }
 }

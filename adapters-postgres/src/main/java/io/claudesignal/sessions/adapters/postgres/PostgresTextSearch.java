@@ -10,20 +10,14 @@ import org.jooq.impl.DSL;
 
 /**
  * Search through the generated {@code tsvector} column {@code transcript_items.search_words} and its
- * GIN index (migration V9); the position is the item's own column, from a sequence. The column is
- * left out of the generated code (the build's DDL parser has no text search), so it is addressed here
- * by name.
+ * GIN index (migration V9); the position is the item's own column, from a sequence. Both are
+ * addressed by name: the shared tables have no position, and the build's DDL parser has no text search.
  */
 final class PostgresTextSearch implements TextSearch {
 
+    static final PostgresTextSearch INSTANCE = new PostgresTextSearch();
     private static final Field<Object> WORDS = DSL.field(DSL.name("transcript_items", "search_words"));
-
-    private final Field<Long> position;
-
-    @SuppressWarnings("unchecked")
-    PostgresTextSearch(org.jooq.Schema generated) {
-        position = (Field<Long>) generated.getTable("transcript_items").field("position");
-    }
+    private static final Field<Long> POSITION = DSL.field(DSL.name("transcript_items", "position"), Long.class);
 
     @Override
     public Table<?> items(SqlTables tables) {
@@ -32,7 +26,7 @@ final class PostgresTextSearch implements TextSearch {
 
     @Override
     public Field<Long> position(SqlTables tables) {
-        return position;
+        return POSITION;
     }
 
     /**
