@@ -27,22 +27,25 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record2;
 import org.jooq.Schema;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
  * PostgreSQL for the shared SQL core: native {@code uuid} and {@code timestamptz}, row locks (several
  * processes and hosts write at once under READ COMMITTED), lease time and the change log's horizon from
- * the server, followers told after each commit, and a recovery that skips the rows others hold; and what
- * the server reports, by SQLState, as the library's typed errors ({@link #translate}).
+ * the server, followers told after each commit, a recovery that skips the rows others hold, and full-text
+ * search; and what the server reports, by SQLState, as the library's typed errors ({@link #translate}).
  */
-final class PostgresDialect implements SqlDialect {
+final class PostgresDialect implements SqlDialect, TextSearch {
 
     /** Only to stamp recovered contexts: it keeps their text as it is (order of keys, numbers). */
     private static final ContextJson CONTEXT_JSON = new ContextJson();
     /** Transactions older than the oldest one still running, as the reading statement's snapshot sees them. */
     private static final Field<Long> HORIZON =
             DSL.field("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", SQLDataType.BIGINT);
+    private static final Field<Object> WORDS = DSL.field(DSL.name("transcript_items", "search_words"));
+    private static final Field<Long> POSITION = DSL.field(DSL.name("transcript_items", "position"), Long.class);
 
     private static final String SERIALIZATION_FAILURE = "40001";
     private static final String DEADLOCK_DETECTED = "40P01";
@@ -73,9 +76,33 @@ final class PostgresDialect implements SqlDialect {
         return DefaultSchema.DEFAULT_SCHEMA;
     }
 
+    /**
+     * Itself: search through the generated {@code tsvector} column {@code transcript_items.search_words}
+     * and its GIN index (migration V9); the position is the item's own column, from a sequence. Both are
+     * addressed by name: the shared tables have no position, and the build's DDL parser has no text search.
+     */
     @Override
     public TextSearch textSearch() {
-        return PostgresTextSearch.INSTANCE;
+        return this;
+    }
+
+    @Override
+    public Table<?> items(SqlTables tables) {
+        return tables.transcriptItems.table;
+    }
+
+    @Override
+    public Field<Long> position(SqlTables tables) {
+        return POSITION;
+    }
+
+    /**
+     * The words as one bound value through {@code plainto_tsquery}, which reads no operators: every
+     * word must be there. They are letters and digits only, as the indexed text (see the migration).
+     */
+    @Override
+    public Condition holdsAll(SqlTables tables, List<String> words) {
+        return DSL.condition("{0} @@ plainto_tsquery('simple'::regconfig, {1})", WORDS, DSL.val(String.join(" ", words)));
     }
 
     @Override
