@@ -15,8 +15,6 @@ import io.claudesignal.sessions.domain.Session;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.domain.StorageException.Reason;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,24 +27,25 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record2;
 import org.jooq.Schema;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
  * PostgreSQL for the shared SQL core: native {@code uuid} and {@code timestamptz}, row locks (several
  * processes and hosts write at once under READ COMMITTED), lease time and the change log's horizon from
- * the server, followers told after each commit, and a recovery that skips the rows others hold; and what
- * the server reports, by SQLState, as the library's typed errors ({@link #translate}).
+ * the server, followers told after each commit, a recovery that skips the rows others hold, and full-text
+ * search; and what the server reports, by SQLState, as the library's typed errors ({@link #translate}).
  */
-final class PostgresDialect implements SqlDialect {
+final class PostgresDialect implements SqlDialect, TextSearch {
 
-    private static final PostgresDialect SERVER_TIME = new PostgresDialect(true);
-    private static final PostgresDialect CALLER_TIME = new PostgresDialect(false);
     /** Only to stamp recovered contexts: it keeps their text as it is (order of keys, numbers). */
     private static final ContextJson CONTEXT_JSON = new ContextJson();
     /** Transactions older than the oldest one still running, as the reading statement's snapshot sees them. */
     private static final Field<Long> HORIZON =
             DSL.field("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", SQLDataType.BIGINT);
+    private static final Field<Object> WORDS = DSL.field(DSL.name("transcript_items", "search_words"));
+    private static final Field<Long> POSITION = DSL.field(DSL.name("transcript_items", "position"), Long.class);
 
     private static final String SERIALIZATION_FAILURE = "40001";
     private static final String DEADLOCK_DETECTED = "40P01";
@@ -66,14 +65,9 @@ final class PostgresDialect implements SqlDialect {
             Map.entry("58030", Reason.IO), Map.entry("XX", Reason.CORRUPT));
 
     private final boolean leaseTimeFromServer;
-    private final TextSearch search = new PostgresTextSearch(DefaultSchema.DEFAULT_SCHEMA);
 
-    private PostgresDialect(boolean leaseTimeFromServer) {
-        this.leaseTimeFromServer = leaseTimeFromServer;
-    }
-
-    static PostgresDialect of(PostgresSettings settings) {
-        return settings.leaseTimeFromServer() ? SERVER_TIME : CALLER_TIME;
+    PostgresDialect(PostgresSettings settings) {
+        this.leaseTimeFromServer = settings.leaseTimeFromServer();
     }
 
     /** Generated from the migrations by DDLDatabase, unqualified: the schema is chosen at run time. */
@@ -82,9 +76,33 @@ final class PostgresDialect implements SqlDialect {
         return DefaultSchema.DEFAULT_SCHEMA;
     }
 
+    /**
+     * Itself: search through the generated {@code tsvector} column {@code transcript_items.search_words}
+     * and its GIN index (migration V9); the position is the item's own column, from a sequence. Both are
+     * addressed by name: the shared tables have no position, and the build's DDL parser has no text search.
+     */
     @Override
     public TextSearch textSearch() {
-        return search;
+        return this;
+    }
+
+    @Override
+    public Table<?> items(SqlTables tables) {
+        return tables.transcriptItems.table;
+    }
+
+    @Override
+    public Field<Long> position(SqlTables tables) {
+        return POSITION;
+    }
+
+    /**
+     * The words as one bound value through {@code plainto_tsquery}, which reads no operators: every
+     * word must be there. They are letters and digits only, as the indexed text (see the migration).
+     */
+    @Override
+    public Condition holdsAll(SqlTables tables, List<String> words) {
+        return DSL.condition("{0} @@ plainto_tsquery('simple'::regconfig, {1})", WORDS, DSL.val(String.join(" ", words)));
     }
 
     @Override
@@ -161,35 +179,25 @@ final class PostgresDialect implements SqlDialect {
     }
 
     static Reason reasonFor(Throwable error) {
-        String state = sqlState(error);
-        Reason reason = REASONS.getOrDefault(state, state.length() < 2 ? null : REASONS.get(state.substring(0, 2)));
-        if (reason != null) {
-            return reason;
-        }
-        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
-                return BUSY; // the pool had no connection free within the timeout
-            }
-        }
-        return Reason.OTHER;
+        return SqlErrors.reasonFor(REASONS, error);
     }
 
     /** Which server timeout ran out, and how long it allows; every one of them rolled the transaction back. */
     private static String describeWait(PostgresSettings settings, Throwable error) {
-        String state = sqlState(error);
+        String state = SqlErrors.sqlState(error);
         String server = " (" + rootMessage(error) + ")";
         if (state.equals(LOCK_NOT_AVAILABLE)) {
             String on = "";
             for (Throwable t = error; t != null && t.getCause() != t && on.isEmpty(); t = t.getCause()) {
                 on = t instanceof SessionLockException locking ? " on session " + locking.sessionId() : on;
             }
-            return "waited " + longerThan(settings == null ? null : settings.lockTimeout()) + " for a lock" + on
+            return "waited " + longerThan(settings.lockTimeout()) + " for a lock" + on
                     + " held by another connection (lock_timeout); nothing was changed" + server;
         } else if (state.equals(QUERY_CANCELED) && rootMessage(error).contains("statement timeout")) {
-            return "a statement ran " + longerThan(settings == null ? null : settings.statementTimeout())
+            return "a statement ran " + longerThan(settings.statementTimeout())
                     + " (statement_timeout); nothing was changed" + server;
         } else if (state.equals(IDLE_IN_TRANSACTION_TIMEOUT)) {
-            return "the transaction was idle " + longerThan(settings == null ? null : settings.idleInTransactionTimeout())
+            return "the transaction was idle " + longerThan(settings.idleInTransactionTimeout())
                     + " (idle_in_transaction_session_timeout) and the server ended its connection; nothing was changed"
                     + server;
         }
@@ -197,21 +205,8 @@ final class PostgresDialect implements SqlDialect {
     }
 
     private static String longerThan(Duration timeout) {
-        if (timeout == null) {
-            return "past its timeout";
-        }
         long millis = timeout.toMillis();
         return "more than " + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms");
-    }
-
-    /** The first SQLState in the cause chain, or "" when there is none. */
-    private static String sqlState(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException e && e.getSQLState() != null) {
-                return e.getSQLState();
-            }
-        }
-        return "";
     }
 
     /** The root cause's first line, without a password a URL in it may carry. */
@@ -221,7 +216,7 @@ final class PostgresDialect implements SqlDialect {
 
     /** The server rolled the transaction back (a deadlock, a serialization failure): it may simply be run again. */
     static boolean isRetryable(Throwable error) {
-        String state = sqlState(error);
+        String state = SqlErrors.sqlState(error);
         return SERIALIZATION_FAILURE.equals(state) || DEADLOCK_DETECTED.equals(state);
     }
 }

@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
 public record PostgresSettings(String schema, int maxPoolSize, Duration connectTimeout, boolean leaseTimeFromServer,
         Duration lockTimeout, Duration statementTimeout, Duration idleInTransactionTimeout) {
 
-    /** The schema of {@link #defaults()}. */
     public static final String DEFAULT_SCHEMA = "claude_signal";
     public static final int DEFAULT_MAX_POOL_SIZE = 10;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -80,7 +79,7 @@ public record PostgresSettings(String schema, int maxPoolSize, Duration connectT
         }
     }
 
-    /** The default server timeouts. */
+    /** With the default server timeouts. */
     public PostgresSettings(String schema, int maxPoolSize, Duration connectTimeout, boolean leaseTimeFromServer) {
         this(schema, maxPoolSize, connectTimeout, leaseTimeFromServer, DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT,
                 DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT);
@@ -95,7 +94,7 @@ public record PostgresSettings(String schema, int maxPoolSize, Duration connectT
         return new PostgresSettings(DEFAULT_SCHEMA, DEFAULT_MAX_POOL_SIZE, DEFAULT_CONNECT_TIMEOUT);
     }
 
-    /** Lease time from each handle's own {@code Clock}: for tests that move time by hand. */
+    /** Lease time from each handle's own {@code Clock} (see {@code leaseTimeFromServer}). */
     public PostgresSettings withLeaseTimeFromCaller() {
         return new PostgresSettings(schema, maxPoolSize, connectTimeout, false, lockTimeout, statementTimeout,
                 idleInTransactionTimeout);

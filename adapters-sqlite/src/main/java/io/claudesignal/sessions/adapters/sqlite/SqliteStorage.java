@@ -1,14 +1,7 @@
 package io.claudesignal.sessions.adapters.sqlite;
 
 import io.claudesignal.sessions.adapters.jdbc.QuietLibraries;
-import io.claudesignal.sessions.adapters.jdbc.SqlChangeLog;
-import io.claudesignal.sessions.adapters.jdbc.SqlDaemonNames;
-import io.claudesignal.sessions.adapters.jdbc.SqlInbox;
-import io.claudesignal.sessions.adapters.jdbc.SqlOperations;
-import io.claudesignal.sessions.adapters.jdbc.SqlOutbox;
-import io.claudesignal.sessions.adapters.jdbc.SqlRules;
-import io.claudesignal.sessions.adapters.jdbc.SqlSessions;
-import io.claudesignal.sessions.adapters.jdbc.SqlTranscripts;
+import io.claudesignal.sessions.adapters.jdbc.SqlPorts;
 import io.claudesignal.sessions.domain.StorageException;
 import io.claudesignal.sessions.application.port.out.Persistence;
 import io.claudesignal.sessions.application.port.out.SessionRepository;
@@ -38,26 +31,14 @@ public final class SqliteStorage implements StorageAdapter {
     }
 
     private final SqliteDatabase db;
-    private final SqlSessions repository;
-    private final SqlTranscripts transcripts;
-    private final SqlInbox inbox;
-    private final SqlOutbox outbox;
+    private final SqlPorts ports;
     private final SqliteDiagnostics diagnostics;
-    private final SqlOperations operations;
-    private final SqlDaemonNames daemonNames;
 
     private SqliteStorage(SqliteDatabase db, Connections connections, SqliteSettings settings) {
         this.db = db;
-        SqliteDialect dialect = SqliteDialect.INSTANCE;
-        this.daemonNames = new SqlDaemonNames(new DaemonNameLocks(db.file()));
-        SqlChangeLog changes = new SqlChangeLog(db, dialect, () -> new SqliteWatch(db, connections));
-        this.repository = new SqlSessions(db, dialect, daemonNames, changes);
-        SqlRules rules = new SqlRules(dialect);
-        this.transcripts = new SqlTranscripts(db, rules, changes);
-        this.inbox = new SqlInbox(db, rules, changes);
-        this.outbox = new SqlOutbox(db, rules, changes);
+        this.ports = new SqlPorts(db, SqliteDialect.INSTANCE, new DaemonNameLocks(db.file()),
+                () -> new SqliteWatch(db, connections), new SqliteFiles(db, settings));
         this.diagnostics = new SqliteDiagnostics(db, settings);
-        this.operations = new SqlOperations(db, dialect, new SqliteFiles(db, settings));
     }
 
     /**
@@ -106,13 +87,12 @@ public final class SqliteStorage implements StorageAdapter {
     }
 
     public SessionRepository repository() {
-        return repository;
+        return ports.repository();
     }
 
-    /** The sessions, leases, activity-log and transcript ports, all over this file. */
     @Override
     public Persistence persistence() {
-        return repository.persistence(transcripts).withMessages(inbox, outbox);
+        return ports.persistence();
     }
 
     @Override
@@ -123,15 +103,11 @@ public final class SqliteStorage implements StorageAdapter {
     /** Pinning, purge, export and import, sizes and online backup over this file. */
     @Override
     public StoreOperations operations() {
-        return operations;
+        return ports.operations();
     }
 
     @Override
     public void close() {
-        try {
-            db.close();
-        } finally {
-            daemonNames.close(); // after the last write: a successor must not start under a live handle
-        }
+        ports.close(db::close);
     }
 }
