@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy between the driver and the server that can lose the answer to a COMMIT, as a network
- * that fails at the wrong moment does: once {@linkplain #holdNextCommit() armed}, the next connection
- * that sends a COMMIT keeps forwarding nothing back to the client, and the test then
+ * that fails at the wrong moment does: once {@linkplain #holdNextCommit(String) armed}, the next connection
+ * that sends a COMMIT after the armed text keeps forwarding nothing back to the client, and the test then
  * {@linkplain Link#cut() cuts} it when it chooses (after the server committed, or after it killed the
  * backend). The test decides every moment by looking at the server, so nothing depends on timing.
  * The proxy recognises a COMMIT by its text, so the driver must not use server-prepared statements
@@ -32,6 +32,8 @@ final class CommitCuttingProxy implements AutoCloseable {
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Link> held = new LinkedBlockingQueue<>();
     private volatile boolean armed;
+    /** Only a COMMIT on a connection that sent this first is held: other connections of the store commit too. */
+    private volatile byte[] marker = new byte[0];
     private boolean refusing; // guarded by this
 
     CommitCuttingProxy(String targetHost, int targetPort) throws IOException {
@@ -47,9 +49,14 @@ final class CommitCuttingProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** The next COMMIT sent through the proxy gets no answer; {@link #awaitHeldCommit} returns its link. */
-    void holdNextCommit() {
+    /**
+     * The next COMMIT sent through the proxy on a connection that sent {@code text} since this call (a
+     * value the write binds) gets no answer; {@link #awaitHeldCommit} returns its link.
+     */
+    void holdNextCommit(String text) {
         held.clear();
+        marker = text.getBytes(StandardCharsets.UTF_8);
+        links.forEach(link -> link.marked = false);
         armed = true;
     }
 
@@ -107,6 +114,7 @@ final class CommitCuttingProxy implements AutoCloseable {
         private final Socket client;
         private final Socket server;
         private volatile boolean holding;
+        private volatile boolean marked;
 
         Link(Socket client, Socket server) {
             this.client = client;
@@ -139,7 +147,9 @@ final class CommitCuttingProxy implements AutoCloseable {
                     InputStream in = from.getInputStream();
                     OutputStream out = to.getOutputStream();
                     for (int n; (n = in.read(buffer)) >= 0; ) {
-                        if (fromClient && armed && contains(buffer, n, COMMIT)) {
+                        if (fromClient && armed && !marked && contains(buffer, n, marker)) {
+                            marked = true;
+                        } else if (fromClient && armed && marked && contains(buffer, n, COMMIT)) {
                             armed = false;
                             holding = true;
                             held.add(this);

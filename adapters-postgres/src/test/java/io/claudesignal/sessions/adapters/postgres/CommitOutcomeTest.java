@@ -39,6 +39,8 @@ class CommitOutcomeTest {
 
     /** Rounds of the four cases; {@code -Dsessions.commitOutcome.rounds=50} for a long run. */
     private static final int ROUNDS = Integer.getInteger("sessions.commitOutcome.rounds", 3);
+    /** The project of every session the test creates: the proxy holds the COMMIT of the connection that sent it. */
+    private static final String PROJECT = "/home/ana/code/webapp";
     private static final Pattern HOST_PORT = Pattern.compile("^jdbc:postgresql://([^:/?]+)(?::(\\d+))?(/.*)$");
 
     private String schema;
@@ -47,6 +49,7 @@ class CommitOutcomeTest {
     private PostgresStorage storage;
     private Sessions sessions;
     private Connection observer;
+    private int slowCommits;
 
     @BeforeEach
     void open() throws Exception {
@@ -61,12 +64,12 @@ class CommitOutcomeTest {
         reopen();
         observer = DriverManager.getConnection(PostgresServer.url());
         try (Statement s = observer.createStatement()) {
-            s.execute("CREATE TABLE " + schema + ".commit_delay (seconds double precision NOT NULL)");
-            s.execute("INSERT INTO " + schema + ".commit_delay VALUES (0)");
+            s.execute("CREATE TABLE " + schema + ".commit_delay (seconds double precision NOT NULL, tag text NOT NULL)");
+            s.execute("INSERT INTO " + schema + ".commit_delay VALUES (0, '')");
             s.execute("CREATE FUNCTION " + schema + ".slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$"
-                    + " DECLARE d double precision; BEGIN"
-                    + " SELECT seconds INTO d FROM " + schema + ".commit_delay;"
-                    + " IF d > 0 THEN PERFORM set_config('application_name', '" + slowName() + "', true);"
+                    + " DECLARE d double precision; t text; BEGIN"
+                    + " SELECT seconds, tag INTO d, t FROM " + schema + ".commit_delay;"
+                    + " IF d > 0 THEN PERFORM set_config('application_name', t, true);"
                     + " PERFORM pg_sleep(d); END IF; RETURN NULL; END $$");
             s.execute("CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON " + schema + ".sessions"
                     + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + schema + ".slow_commit()");
@@ -111,7 +114,7 @@ class CommitOutcomeTest {
     private void committedButTheAnswerWasLost() throws Exception {
         reopen();
         long before = sessionCount();
-        proxy.holdNextCommit();
+        proxy.holdNextCommit(PROJECT);
         CompletableFuture<Session> write = CompletableFuture.supplyAsync(this::create);
         CommitCuttingProxy.Link link = proxy.awaitHeldCommit(write);
         awaitSessionCount(before + 1);
@@ -139,7 +142,7 @@ class CommitOutcomeTest {
     private void committedAndTheServerCannotBeAsked() throws Exception {
         reopen();
         long before = sessionCount();
-        proxy.holdNextCommit();
+        proxy.holdNextCommit(PROJECT);
         CompletableFuture<Session> write = CompletableFuture.supplyAsync(this::create);
         proxy.awaitHeldCommit(write);
         awaitSessionCount(before + 1);
@@ -156,7 +159,7 @@ class CommitOutcomeTest {
         reopen();
         long before = sessionCount();
         setDelay(60);
-        proxy.holdNextCommit();
+        proxy.holdNextCommit(PROJECT);
         CompletableFuture<Session> write = CompletableFuture.supplyAsync(this::create);
         proxy.awaitHeldCommit(write);
         terminateSleepingBackend();
@@ -169,7 +172,7 @@ class CommitOutcomeTest {
     }
 
     private Session create() {
-        return sessions.create("/home/ana/code/webapp", "+15551234567");
+        return sessions.create(PROJECT, "+15551234567");
     }
 
     private static StorageException failureOf(CompletableFuture<Session> write) throws Exception {
@@ -182,17 +185,25 @@ class CommitOutcomeTest {
         }
     }
 
+    /**
+     * The name the backend of this case's write takes while it sleeps in COMMIT. New for each case: a
+     * backend terminated in an earlier case may still be listed, sleeping, while it exits (on a busy
+     * machine), and killing it instead would let this case's write commit.
+     */
     private String slowName() {
-        return "slow-commit-" + schema;
+        return "slow-commit-" + schema + "-" + slowCommits;
     }
 
     private void setDelay(double seconds) throws SQLException {
+        if (seconds > 0) {
+            slowCommits++;
+        }
         try (Statement s = observer.createStatement()) {
-            s.execute("UPDATE " + schema + ".commit_delay SET seconds = " + seconds);
+            s.execute("UPDATE " + schema + ".commit_delay SET seconds = " + seconds + ", tag = '" + slowName() + "'");
         }
     }
 
-    /** Waits until a backend of this test sleeps inside its COMMIT, then terminates it. */
+    /** Waits until this case's backend sleeps inside its COMMIT, then terminates it. */
     private void terminateSleepingBackend() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
