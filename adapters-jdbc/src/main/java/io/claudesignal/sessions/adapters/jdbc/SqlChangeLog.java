@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
-import org.jooq.Record2;
+import org.jooq.Field;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
@@ -40,8 +40,8 @@ public final class SqlChangeLog implements ChangeFeed {
     final SqlTables.Changes t;
     // Random, so that two opens of one database (in one process or two) never share one.
     final long origin = new SecureRandom().nextLong();
-    private volatile PrerenderedStatement insert;
-    private volatile PrerenderedStatement insertReturningXact;
+    /** The log's statements, rendered once for this database (rendering them per call cost more than running them). */
+    private final PrerenderedStatement.Once<Statements> sql = new PrerenderedStatement.Once<>(Statements::new);
     /** Changes this handle recorded: paces the pruning. */
     private final AtomicLong recorded = new AtomicLong();
 
@@ -77,14 +77,14 @@ public final class SqlChangeLog implements ChangeFeed {
             recordReturningTransaction(ctx, entries.get(0));
             return;
         }
-        PrerenderedStatement sql = insert(ctx, false);
-        try (PreparedStatement statement = sql.prepare(ctx, values(entries.get(0)))) {
+        PrerenderedStatement insert = sql.get(ctx).insert;
+        try (PreparedStatement statement = insert.prepare(ctx, values(entries.get(0)))) {
             if (entries.size() == 1) {
                 statement.executeUpdate();
             } else {
                 statement.addBatch();
                 for (int i = 1; i < entries.size(); i++) {
-                    sql.bind(statement, values(entries.get(i)));
+                    insert.bind(statement, values(entries.get(i)));
                     statement.addBatch();
                 }
                 statement.executeBatch();
@@ -97,8 +97,8 @@ public final class SqlChangeLog implements ChangeFeed {
 
     /** One change, through an insert that also returns its transaction's number ({@link #WRITING_TRANSACTION}). */
     private void recordReturningTransaction(DSLContext ctx, Change.Entry entry) {
-        PrerenderedStatement sql = insert(ctx, true);
-        try (PreparedStatement statement = sql.prepare(ctx, values(entry)); ResultSet row = statement.executeQuery()) {
+        try (PreparedStatement statement = sql.get(ctx).insertReturningXact.prepare(ctx, values(entry));
+             ResultSet row = statement.executeQuery()) {
             if (row.next()) {
                 ctx.data(WRITING_TRANSACTION, row.getLong(1));
             }
@@ -120,22 +120,35 @@ public final class SqlChangeLog implements ChangeFeed {
     /**
      * Deletes all but the newest {@link Change#RETAINED} rows and records how far it went, so that a
      * reader behind that point hears a resync. One pruner at a time: where rows are locked, a write whose
-     * turn it is while another prunes skips it rather than wait.
+     * turn it is while another prunes skips it rather than wait. Its statements are rendered once: built
+     * through jOOQ on each run, they were most of the writer's Java time in a profile of the enqueue.
      */
     private void prune(DSLContext ctx) {
-        var mark = ctx.select(t.prunedXact).from(t.pruned).where(t.prunedId.eq(1));
-        if (dialect.writeLocks().unlockedForWrite(mark).fetchOptional().isEmpty()) {
-            return;
+        Statements s = sql.get(ctx);
+        try {
+            try (PreparedStatement mark = s.pruneMark.prepare(ctx); ResultSet row = mark.executeQuery()) {
+                if (!row.next()) {
+                    return;
+                }
+            }
+            long xact;
+            long seq;
+            try (PreparedStatement through = s.pruneThrough.prepare(ctx); ResultSet row = through.executeQuery()) {
+                if (!row.next()) {
+                    return;
+                }
+                xact = row.getLong(1);
+                seq = row.getLong(2);
+            }
+            try (PreparedStatement delete = s.pruneDelete.prepare(ctx, xact, seq)) {
+                delete.executeUpdate();
+            }
+            try (PreparedStatement advance = s.pruneAdvance.prepare(ctx, xact, seq)) {
+                advance.executeUpdate();
+            }
+        } catch (SQLException failure) {
+            throw new DataAccessException("pruning the change log", failure);
         }
-        Record2<Long, Long> through = ctx.select(t.xact, t.seq).from(t.table)
-                .orderBy(t.xact.desc(), t.seq.desc()).offset(Change.RETAINED).limit(1).fetchOne();
-        if (through == null) {
-            return;
-        }
-        ctx.deleteFrom(t.table).where(t.key().le(through.value1(), through.value2())).execute();
-        ctx.update(t.pruned).set(t.prunedXact, through.value1()).set(t.prunedSeq, through.value2())
-                .where(t.prunedId.eq(1).and(DSL.row(t.prunedXact, t.prunedSeq).lt(through.value1(), through.value2())))
-                .execute();
     }
 
     /** A change's values, named as {@link #NAMES} says, as the columns store them. */
@@ -147,14 +160,19 @@ public final class SqlChangeLog implements ChangeFeed {
     }
 
     /**
-     * The insert of a change, rendered once for the database of the first context that writes one (this
-     * log belongs to one database). Its place in the log, (xact, seq), is the columns' defaults.
+     * The log's statements for the database of the first context that writes (this log belongs to one
+     * database). A change's place in the log, (xact, seq), is the columns' defaults.
      */
-    private PrerenderedStatement insert(DSLContext ctx, boolean returningXact) {
-        PrerenderedStatement rendered = returningXact ? insertReturningXact : insert;
-        if (rendered == null) {
-            // Rendering twice in a race is harmless: both render the same text.
-            DSLContext render = DSL.using(ctx.dialect(), ctx.settings());
+    private final class Statements {
+        final PrerenderedStatement insert;
+        /** Used only where the rows carry their transaction's number ({@link SqlDialect#changeHorizon}). */
+        final PrerenderedStatement insertReturningXact;
+        final PrerenderedStatement pruneMark;
+        final PrerenderedStatement pruneThrough;
+        final PrerenderedStatement pruneDelete;
+        final PrerenderedStatement pruneAdvance;
+
+        Statements(DSLContext render) {
             var values = render.insertInto(t.table)
                     .set(t.sessionId, param("session", t.sessionId))
                     .set(t.kind, param("kind", t.kind))
@@ -168,15 +186,23 @@ public final class SqlChangeLog implements ChangeFeed {
                     .set(t.ref, param("ref", t.ref))
                     .set(t.appended, param("appended", t.appended))
                     .set(t.removed, param("removed", t.removed));
-            if (returningXact) {
-                rendered = PrerenderedStatement.render(values.returning(t.xact), NAMES);
-                insertReturningXact = rendered;
-            } else {
-                rendered = PrerenderedStatement.render(values, NAMES);
-                insert = rendered;
-            }
+            insert = PrerenderedStatement.render(values, NAMES);
+            insertReturningXact = PrerenderedStatement.render(values.returning(t.xact), NAMES);
+            Field<Integer> only = DSL.inline(1);
+            pruneMark = PrerenderedStatement.render(dialect.writeLocks()
+                    .unlockedForWrite(render.select(t.prunedXact).from(t.pruned).where(t.prunedId.eq(only))));
+            // The newest row past the retained ones: a walk of RETAINED entries of the log's index.
+            pruneThrough = PrerenderedStatement.render(render.select(t.xact, t.seq).from(t.table)
+                    .orderBy(t.xact.desc(), t.seq.desc()).limit(DSL.inline(1)).offset(DSL.inline(Change.RETAINED)));
+            Field<Long> xact = param("xact", t.xact);
+            Field<Long> seq = param("seq", t.seq);
+            pruneDelete = PrerenderedStatement.render(render.deleteFrom(t.table).where(t.key().le(xact, seq)),
+                    "xact", "seq");
+            pruneAdvance = PrerenderedStatement.render(render.update(t.pruned)
+                    .set(t.prunedXact, xact).set(t.prunedSeq, seq)
+                    .where(t.prunedId.eq(only).and(DSL.row(t.prunedXact, t.prunedSeq).lt(xact, seq))),
+                    "xact", "seq");
         }
-        return rendered;
     }
 
     @Override

@@ -44,6 +44,10 @@ final class Connections {
         SQLiteConfig config = durable();
         config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, Integer.toString(settings.walAutocheckpoint()));
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // Else sqlite-jdbc prepares and runs SELECT last_insert_rowid() after every INSERT (a change-log
+        // row, a message...) for getGeneratedKeys(), which the store never calls (the outbox's enqueue
+        // reads its new reply's number through the key's index, on a kept statement).
+        config.setGetGeneratedKeys(false);
         return config.createConnection(url);
     }
 
