@@ -52,6 +52,18 @@ public record Lease(SessionId sessionId, Actor owner, long token, Instant expire
     }
 
     /**
+     * Whether {@code claimed} takes the session over from the holder of the stored lease
+     * {@code current} (expired, or the claim would be refused): another owner, or another incarnation
+     * of this one (a new token). What that holder took and did not finish (its inbox messages) then waits
+     * again, in the claim's own atomic step: its writes to the session are fenced off, so only the new
+     * holder can finish them. Claiming one's own lease again takes nothing over.
+     */
+    public static boolean takesOver(Optional<Lease> current, Lease claimed) {
+        return current.filter(held -> !held.owner().equals(claimed.owner()) || held.token() != claimed.token())
+                .isPresent();
+    }
+
+    /**
      * The rule every store applies before a claim: incarnation {@code incarnation} of {@code owner} may
      * claim only while no newer one ({@code newest}, as the store records it) has started under its name.
      *

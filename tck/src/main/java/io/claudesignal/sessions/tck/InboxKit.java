@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inbox: numbered per session, idempotent per key, first in first out, bounded, fenced by the
- * daemon's lease, taken messages put back by a recovery, gone with their session, told to listeners
- * across handles; and two daemons (or two threads) never take one message.
+ * daemon's lease, taken messages put back by a recovery or a claim that takes the session over, gone
+ * with their session, told to listeners across handles; and two daemons (or two threads) never take
+ * one message.
  */
 public abstract class InboxKit extends Kit {
 
@@ -160,6 +161,26 @@ public abstract class InboxKit extends Kit {
         assertThat(other.recover()).containsExactly(s.id());
         assertThatThrownBy(() -> owner.inbox().done(s.id(), taken.seq())).isInstanceOf(LeaseLostException.class);
         assertThat(other.inbox().find(s.id(), taken.seq()).orElseThrow().state()).isEqualTo(State.WAITING);
+    }
+
+    @Test
+    void aDaemonClaimingADeadDaemonsExpiredLeaseGetsWhatItHadTaken() throws Exception {
+        SessionService dead = handle(persistence, Actor.daemon("dead"), MessagesConfig.DEFAULTS);
+        SessionService next = handle(openSecondHandle(), Actor.daemon("next"), MessagesConfig.DEFAULTS);
+        Session s = sessionIn(ACTIVE);
+        dead.leases().claim(s.id());
+        dead.inbox().receive(s.id(), text(1), "k1");
+        dead.inbox().receive(s.id(), text(2), "k2");
+        InboxMessage taken = dead.inbox().next(s.id()).orElseThrow();
+        dead.leases().claim(s.id()); // claiming one's own lease again takes nothing over
+        assertThat(dead.inbox().find(s.id(), taken.seq()).orElseThrow().state()).isEqualTo(State.TAKEN);
+
+        advance(LEASE.plusSeconds(1)); // the holder stopped renewing; no recovery runs
+        next.leases().claim(s.id());
+        assertThat(next.inbox().next(s.id()).map(InboxMessage::seq)).contains(taken.seq());
+        assertThatThrownBy(() -> dead.inbox().done(s.id(), taken.seq())).isInstanceOf(LeaseLostException.class);
+        next.inbox().done(s.id(), taken.seq());
+        assertThat(next.inbox().next(s.id()).map(InboxMessage::seq)).contains(2L);
     }
 
     @Test

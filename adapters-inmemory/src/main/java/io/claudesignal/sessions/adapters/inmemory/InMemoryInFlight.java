@@ -45,6 +45,11 @@ final class InMemoryInFlight {
         inbox.requeueTaken();
     }
 
+    /** A claim took the session over from another holder: what that holder took waits again. */
+    void takenOver(SessionId id) {
+        inbox.requeueTaken(id);
+    }
+
     /** The session is gone: so is everything in flight for it. */
     void forget(SessionId id) {
         approvals.forget(id);

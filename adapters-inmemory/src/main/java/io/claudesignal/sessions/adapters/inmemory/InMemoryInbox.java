@@ -140,6 +140,14 @@ final class InMemoryInbox implements InboxRepository {
         });
     }
 
+    /** In a claim's step that took the session over: its taken messages wait again. */
+    void requeueTaken(SessionId id) {
+        Messages m = inboxes.get(id);
+        if (m != null) {
+            m.bySeq.replaceAll((seq, x) -> x.state() == State.TAKEN ? x.withState(State.WAITING) : x);
+        }
+    }
+
     /** The session's messages by number (an export's); the caller holds the lock. */
     List<InboxMessage> stored(SessionId id) {
         Messages m = inboxes.get(id);

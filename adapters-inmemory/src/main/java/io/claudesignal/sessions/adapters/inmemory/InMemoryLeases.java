@@ -66,8 +66,11 @@ final class InMemoryLeases implements LeaseRepository {
             Instant now = clock.instant();
             Instant expiresAt = now.plus(duration);
             Lease.requireNewestIncarnation(id, owner, token, incarnation, incarnations.getOrDefault(owner, 0L));
-            Lease claimed = Lease.decideClaim(id, sessions.existing(id).status(), Optional.ofNullable(leases.get(id)),
-                    owner, token, now, expiresAt);
+            Optional<Lease> current = Optional.ofNullable(leases.get(id));
+            Lease claimed = Lease.decideClaim(id, sessions.existing(id).status(), current, owner, token, now, expiresAt);
+            if (Lease.takesOver(current, claimed)) {
+                sessions.inFlight().takenOver(id);
+            }
             leases.put(id, claimed);
             return claimed;
         } finally {

@@ -171,6 +171,14 @@ public final class SqlInbox implements InboxRepository {
                 .execute();
     }
 
+    /** In the transaction of a claim that {@linkplain Lease#takesOver takes the session over}: its taken messages wait again. */
+    static void requeueTaken(DSLContext ctx, SqlTables tables, SessionId id) {
+        SqlTables.InboxMessages inbox = tables.inbox;
+        ctx.update(inbox.table).set(inbox.state, State.WAITING.name())
+                .where(inbox.sessionId.eq(id.value()).and(inbox.state.eq(State.TAKEN.name())))
+                .execute();
+    }
+
     private void hold(DSLContext ctx, SessionId id, WriteContext write) {
         rules.lockExisting(ctx, id);
         write.stamp(); // once the session is held: see WriteContext

@@ -111,7 +111,11 @@ public final class SqlLeases implements LeaseRepository {
             SessionStatus status = rules.lock(ctx, id).orElseThrow(() -> new SessionNotFoundException(id));
             Lease.requireNewestIncarnation(id, owner, token, incarnation, newest(ctx, owner, true));
             Instant now = rules.leaseNow(ctx, clock);
-            Lease claimed = Lease.decideClaim(id, status, rules.findLease(ctx, id), owner, token, now, now.plus(duration));
+            Optional<Lease> current = rules.findLease(ctx, id);
+            Lease claimed = Lease.decideClaim(id, status, current, owner, token, now, now.plus(duration));
+            if (Lease.takesOver(current, claimed)) {
+                SqlInbox.requeueTaken(ctx, rules.tables(), id); // in this transaction: see Lease.takesOver
+            }
             ctx.insertInto(leases.table)
                     .set(leases.sessionId, id.value()).set(leases.owner, owner.value())
                     .set(leases.token, claimed.token()).set(leases.expiresAt, claimed.expiresAt())
