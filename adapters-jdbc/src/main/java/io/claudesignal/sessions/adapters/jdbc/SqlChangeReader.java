@@ -22,6 +22,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.SortField;
 import org.jooq.impl.DSL;
 
 /**
@@ -100,12 +101,12 @@ final class SqlChangeReader implements ChangeFeed.Reader {
     public ChangeFeed.Page next(int limit) {
         return db.read(ctx -> {
             OptionalLong pruned = skipPruned(ctx);
-            Condition ready = t.key().gt(cursor.xact(), cursor.seq());
+            Condition ready = afterCursor();
             if (horizon.isPresent()) {
                 ready = ready.and(t.xact.lt(horizon.get()));
             }
             List<Row> page = new ArrayList<>();
-            for (Record r : ctx.select(t.all).from(t.table).where(ready).orderBy(t.xact, t.seq).limit(limit).fetch()) {
+            for (Record r : ctx.select(t.all).from(t.table).where(ready).orderBy(inLogOrder()).limit(limit).fetch()) {
                 Row row = row(r);
                 cursor = row.key();
                 if (!ahead.remove(row.key())) {
@@ -188,12 +189,26 @@ final class SqlChangeReader implements ChangeFeed.Reader {
         return db.read(ctx -> {
             List<Row> rows = new ArrayList<>();
             for (Record r : ctx.select(t.all).from(t.table)
-                    .where(t.sessionId.eq(session.value()).and(t.key().gt(cursor.xact(), cursor.seq())))
+                    .where(t.sessionId.eq(session.value()).and(afterCursor()))
                     .orderBy(t.seq).fetch()) {
                 rows.add(row(r));
             }
             return ChangeFeed.Reader.upToWrite(rows, Row::change, writeId, row -> ahead.add(row.key()));
         });
+    }
+
+    /**
+     * The rows after the cursor. Without a horizon every row's xact is 0 (one writer commits in the
+     * log's order), so the position alone says it, and the primary key serves it: SQLite serves a
+     * comparison of (xact, seq) by seeking on xact only, which walks the whole log at every read.
+     */
+    private Condition afterCursor() {
+        return horizon.isPresent() ? t.key().gt(cursor.xact(), cursor.seq()) : t.seq.gt(cursor.seq());
+    }
+
+    /** The log's order, (xact, seq); the position alone where every xact is 0 (see {@link #afterCursor}). */
+    private List<SortField<Long>> inLogOrder() {
+        return horizon.isPresent() ? List.of(t.xact.asc(), t.seq.asc()) : List.of(t.seq.asc());
     }
 
     private Row row(Record r) {
