@@ -38,6 +38,7 @@ public final class SqlChangeLog implements ChangeFeed {
     private final SqlDialect dialect;
     private final Supplier<Watch> follower;
     final SqlTables.Changes t;
+    final LogOrder order;
     // Random, so that two opens of one database (in one process or two) never share one.
     final long origin = new SecureRandom().nextLong();
     /** The log's statements, rendered once for this database (rendering them per call cost more than running them). */
@@ -51,6 +52,7 @@ public final class SqlChangeLog implements ChangeFeed {
         this.dialect = dialect;
         this.follower = follower;
         this.t = new SqlTables(dialect).changes;
+        this.order = new LogOrder(t, dialect.changeHorizon().isPresent());
     }
 
     /**
@@ -191,12 +193,12 @@ public final class SqlChangeLog implements ChangeFeed {
             Field<Integer> only = DSL.inline(1);
             pruneMark = PrerenderedStatement.render(dialect.writeLocks()
                     .unlockedForWrite(render.select(t.prunedXact).from(t.pruned).where(t.prunedId.eq(only))));
-            // The newest row past the retained ones: a walk of RETAINED entries of the log's index.
+            // The newest row past the retained ones: a walk of RETAINED entries of the log's order.
             pruneThrough = PrerenderedStatement.render(render.select(t.xact, t.seq).from(t.table)
-                    .orderBy(t.xact.desc(), t.seq.desc()).limit(DSL.inline(1)).offset(DSL.inline(Change.RETAINED)));
+                    .orderBy(order.descending()).limit(DSL.inline(1)).offset(DSL.inline(Change.RETAINED)));
             Field<Long> xact = param("xact", t.xact);
             Field<Long> seq = param("seq", t.seq);
-            pruneDelete = PrerenderedStatement.render(render.deleteFrom(t.table).where(t.key().le(xact, seq)),
+            pruneDelete = PrerenderedStatement.render(render.deleteFrom(t.table).where(order.atOrBefore(xact, seq)),
                     "xact", "seq");
             pruneAdvance = PrerenderedStatement.render(render.update(t.pruned)
                     .set(t.prunedXact, xact).set(t.prunedSeq, seq)

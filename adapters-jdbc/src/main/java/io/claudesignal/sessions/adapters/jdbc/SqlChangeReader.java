@@ -22,7 +22,6 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
-import org.jooq.SortField;
 import org.jooq.impl.DSL;
 
 /**
@@ -72,8 +71,8 @@ final class SqlChangeReader implements ChangeFeed.Reader {
     /** The newest row every reader can read now, and the rows after it that committed already (told as past). */
     private Void startAtHead(DSLContext ctx) {
         long below = horizon.map(h -> ctx.select(h).fetchSingle().value1()).orElse(Long.MAX_VALUE);
-        cursor = ctx.select(t.xact, t.seq).from(t.table).where(t.xact.lt(below))
-                .orderBy(t.xact.desc(), t.seq.desc()).limit(1)
+        Condition committed = horizon.isPresent() ? t.xact.lt(below) : DSL.noCondition();
+        cursor = ctx.select(t.xact, t.seq).from(t.table).where(committed).orderBy(log.order.descending()).limit(1)
                 .fetchOptional().map(r -> new Key(r.value1(), r.value2())).orElse(new Key(0, 0));
         if (horizon.isPresent()) {
             ctx.select(t.xact, t.seq).from(t.table).where(t.xact.ge(below))
@@ -101,12 +100,12 @@ final class SqlChangeReader implements ChangeFeed.Reader {
     public ChangeFeed.Page next(int limit) {
         return db.read(ctx -> {
             OptionalLong pruned = skipPruned(ctx);
-            Condition ready = afterCursor();
+            Condition ready = log.order.after(cursor.xact(), cursor.seq());
             if (horizon.isPresent()) {
                 ready = ready.and(t.xact.lt(horizon.get()));
             }
             List<Row> page = new ArrayList<>();
-            for (Record r : ctx.select(t.all).from(t.table).where(ready).orderBy(inLogOrder()).limit(limit).fetch()) {
+            for (Record r : ctx.select(t.all).from(t.table).where(ready).orderBy(log.order.ascending()).limit(limit).fetch()) {
                 Row row = row(r);
                 cursor = row.key();
                 if (!ahead.remove(row.key())) {
@@ -145,7 +144,7 @@ final class SqlChangeReader implements ChangeFeed.Reader {
         page.forEach(row -> newest.merge(row.change().sessionId().value(), row.change().seq(), Math::max));
         List<Row> earlier = new ArrayList<>();
         for (Record r : ctx.select(t.all).from(t.table)
-                .where(t.sessionId.in(newest.keySet()).and(t.key().gt(cursor.xact(), cursor.seq())))
+                .where(t.sessionId.in(newest.keySet()).and(log.order.after(cursor.xact(), cursor.seq())))
                 .fetch()) {
             Row row = row(r);
             if (row.change().seq() < newest.get(row.change().sessionId().value()) && ahead.add(row.key())) {
@@ -189,26 +188,12 @@ final class SqlChangeReader implements ChangeFeed.Reader {
         return db.read(ctx -> {
             List<Row> rows = new ArrayList<>();
             for (Record r : ctx.select(t.all).from(t.table)
-                    .where(t.sessionId.eq(session.value()).and(afterCursor()))
+                    .where(t.sessionId.eq(session.value()).and(log.order.after(cursor.xact(), cursor.seq())))
                     .orderBy(t.seq).fetch()) {
                 rows.add(row(r));
             }
             return ChangeFeed.Reader.upToWrite(rows, Row::change, writeId, row -> ahead.add(row.key()));
         });
-    }
-
-    /**
-     * The rows after the cursor. Without a horizon every row's xact is 0 (one writer commits in the
-     * log's order), so the position alone says it, and the primary key serves it: SQLite serves a
-     * comparison of (xact, seq) by seeking on xact only, which walks the whole log at every read.
-     */
-    private Condition afterCursor() {
-        return horizon.isPresent() ? t.key().gt(cursor.xact(), cursor.seq()) : t.seq.gt(cursor.seq());
-    }
-
-    /** The log's order, (xact, seq); the position alone where every xact is 0 (see {@link #afterCursor}). */
-    private List<SortField<Long>> inLogOrder() {
-        return horizon.isPresent() ? List.of(t.xact.asc(), t.seq.asc()) : List.of(t.seq.asc());
     }
 
     private Row row(Record r) {

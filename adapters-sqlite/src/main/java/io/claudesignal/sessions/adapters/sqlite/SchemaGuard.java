@@ -34,7 +34,7 @@ final class SchemaGuard {
     /** {@code PRAGMA application_id} of our files: 0x43534553, "CSES". */
     static final int APPLICATION_ID = 0x43534553;
     /** The schema version this code writes: the number of the newest migration. */
-    static final int SCHEMA_VERSION = 11;
+    static final int SCHEMA_VERSION = 12;
     static final String MIGRATIONS = "classpath:db/migration/sqlite";
 
     private static final Set<String> REFERENCE_COLUMNS =

@@ -65,8 +65,9 @@ class MessagesAndApprovalsUpgradeTest {
                     .anyMatch(r -> r.endsWith(" MESSAGE_RECEIVED")).anyMatch(r -> r.endsWith(" REPLY_QUEUED"));
             String table = single(st, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'changes'");
             assertThat(table.split("GLOB", -1)).as(table).hasSize(2);
+            // V12 dropped both: every read of SQLite's log is a range of its rowid (see LogOrder).
             assertThat(rows(st, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'changes' "
-                    + "AND sql IS NOT NULL ORDER BY name")).containsExactly("changes_by_session", "changes_in_order");
+                    + "AND sql IS NOT NULL ORDER BY name")).isEmpty();
         }
     }
 
