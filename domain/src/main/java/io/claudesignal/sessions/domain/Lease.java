@@ -64,6 +64,18 @@ public record Lease(SessionId sessionId, Actor owner, long token, Instant expire
     }
 
     /**
+     * Whether releasing {@code released} ends the stored lease {@code current}: only while it is still
+     * that very claim (same owner and token). A release that ends it gives back, in its own atomic step,
+     * what its holder took and did not finish (its inbox messages), as a {@linkplain #takesOver takeover}
+     * does: the next holder takes them first, with no recovery in between. A stale release (the lease
+     * lost, fenced or claimed by another since) ends nothing and gives back nothing: what is taken then
+     * is the current holder's.
+     */
+    public static boolean releases(Optional<Lease> current, Lease released) {
+        return current.filter(released::sameClaimAs).isPresent();
+    }
+
+    /**
      * The rule every store applies before a claim: incarnation {@code incarnation} of {@code owner} may
      * claim only while no newer one ({@code newest}, as the store records it) has started under its name.
      *

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The claim rule every store applies: {@link Lease#decideClaim}. */
+/** The claim and release rules every store applies: {@link Lease#decideClaim}, {@link Lease#releases}. */
 class LeaseClaimTest {
 
     private static final SessionId ID = new SessionId(UUID.randomUUID());
@@ -48,5 +48,15 @@ class LeaseClaimTest {
     void onlyAnActiveSessionCanBeClaimed() {
         assertThatThrownBy(() -> Lease.decideClaim(ID, SessionStatus.PAUSED, Optional.empty(), ME, 7, NOW, LATER))
                 .isInstanceOf(StatusMismatchException.class);
+    }
+
+    @Test
+    void aReleaseEndsOnlyTheSameClaimExpiredOrNot() {
+        Lease mine = new Lease(ID, ME, 3, NOW);
+        assertThat(Lease.releases(Optional.of(new Lease(ID, ME, 3, LATER)), mine)).as("renewed since").isTrue();
+        assertThat(Lease.releases(Optional.of(mine), mine)).as("expired, not taken").isTrue();
+        assertThat(Lease.releases(Optional.of(new Lease(ID, OTHER, 3, LATER)), mine)).as("taken over").isFalse();
+        assertThat(Lease.releases(Optional.of(new Lease(ID, ME, 0, Instant.EPOCH)), mine)).as("fenced").isFalse();
+        assertThat(Lease.releases(Optional.empty(), mine)).as("none stored").isFalse();
     }
 }

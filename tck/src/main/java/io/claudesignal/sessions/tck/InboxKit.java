@@ -19,6 +19,7 @@ import io.claudesignal.sessions.domain.InboxFullException;
 import io.claudesignal.sessions.domain.InboxMessage;
 import io.claudesignal.sessions.domain.InboxMessage.State;
 import io.claudesignal.sessions.domain.InvalidInputException;
+import io.claudesignal.sessions.domain.Lease;
 import io.claudesignal.sessions.domain.LeaseHeldException;
 import io.claudesignal.sessions.domain.LeaseLostException;
 import io.claudesignal.sessions.domain.Reply;
@@ -37,9 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inbox: numbered per session, idempotent per key, first in first out, bounded, fenced by the
- * daemon's lease, taken messages put back by a recovery or a claim that takes the session over, gone
- * with their session, told to listeners across handles; and two daemons (or two threads) never take
- * one message.
+ * daemon's lease, taken messages put back by a recovery, a claim that takes the session over or the
+ * holder's own release, gone with their session, told to listeners across handles; and two daemons (or
+ * two threads) never take one message.
  */
 public abstract class InboxKit extends Kit {
 
@@ -181,6 +182,44 @@ public abstract class InboxKit extends Kit {
         assertThatThrownBy(() -> dead.inbox().done(s.id(), taken.seq())).isInstanceOf(LeaseLostException.class);
         next.inbox().done(s.id(), taken.seq());
         assertThat(next.inbox().next(s.id()).map(InboxMessage::seq)).contains(2L);
+    }
+
+    @Test
+    void aDaemonReleasingItsLeaseGivesBackWhatItHadTaken() throws Exception {
+        SessionService first = handle(persistence, Actor.daemon("first"), MessagesConfig.DEFAULTS);
+        SessionService next = handle(openSecondHandle(), Actor.daemon("next"), MessagesConfig.DEFAULTS);
+        Session s = sessionIn(ACTIVE);
+        first.leases().claim(s.id());
+        first.inbox().receive(s.id(), text(1), "k1");
+        first.inbox().receive(s.id(), text(2), "k2");
+        InboxMessage taken = first.inbox().next(s.id()).orElseThrow();
+
+        first.leases().release(s.id()); // gives the session up without finishing the message; no recovery runs
+        assertThat(next.inbox().find(s.id(), taken.seq()).orElseThrow().state()).isEqualTo(State.WAITING);
+        next.leases().claim(s.id());
+        assertThat(next.inbox().next(s.id()).map(InboxMessage::seq)).contains(taken.seq());
+        next.inbox().done(s.id(), taken.seq());
+        assertThat(next.inbox().next(s.id()).map(InboxMessage::seq)).contains(2L);
+    }
+
+    @Test
+    void aStaleReleaseLeavesTheNewHoldersTakenMessageTaken() throws Exception {
+        SessionService stale = handle(persistence, Actor.daemon("stale"), MessagesConfig.DEFAULTS);
+        SessionService next = handle(openSecondHandle(), Actor.daemon("next"), MessagesConfig.DEFAULTS);
+        Session s = sessionIn(ACTIVE);
+        stale.leases().claim(s.id());
+        stale.inbox().receive(s.id(), text(1), "k1");
+        stale.inbox().next(s.id()).orElseThrow();
+        advance(LEASE.plusSeconds(1)); // the holder stalled past its lease
+        Lease lease = next.leases().claim(s.id());
+        InboxMessage taken = next.inbox().next(s.id()).orElseThrow();
+        assertThat(taken.seq()).isEqualTo(1);
+
+        stale.leases().release(s.id()); // its lease's token is no longer the stored one: it ends nothing
+        assertThat(next.leases().lease(s.id())).contains(lease);
+        assertThat(next.inbox().find(s.id(), taken.seq()).orElseThrow().state()).isEqualTo(State.TAKEN);
+        assertThat(next.inbox().next(s.id())).isEmpty();
+        assertThat(next.inbox().done(s.id(), taken.seq()).state()).isEqualTo(State.DONE);
     }
 
     @Test

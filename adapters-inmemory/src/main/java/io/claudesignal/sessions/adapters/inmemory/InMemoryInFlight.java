@@ -45,8 +45,11 @@ final class InMemoryInFlight {
         inbox.requeueTaken();
     }
 
-    /** A claim took the session over from another holder: what that holder took waits again. */
-    void takenOver(SessionId id) {
+    /**
+     * The holder's lease ended by a claim that took the session over ({@code Lease.takesOver}) or by its
+     * own release ({@code Lease.releases}): what that holder took waits again.
+     */
+    void holdEnded(SessionId id) {
         inbox.requeueTaken(id);
     }
 

@@ -140,7 +140,7 @@ final class InMemoryInbox implements InboxRepository {
         });
     }
 
-    /** In a claim's step that took the session over: its taken messages wait again. */
+    /** In the step of a claim that took the session over, or of a release that ended the lease: taken waits again. */
     void requeueTaken(SessionId id) {
         Messages m = inboxes.get(id);
         if (m != null) {

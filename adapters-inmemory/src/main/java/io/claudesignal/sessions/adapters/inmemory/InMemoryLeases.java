@@ -69,7 +69,7 @@ final class InMemoryLeases implements LeaseRepository {
             Optional<Lease> current = Optional.ofNullable(leases.get(id));
             Lease claimed = Lease.decideClaim(id, sessions.existing(id).status(), current, owner, token, now, expiresAt);
             if (Lease.takesOver(current, claimed)) {
-                sessions.inFlight().takenOver(id);
+                sessions.inFlight().holdEnded(id);
             }
             leases.put(id, claimed);
             return claimed;
@@ -105,8 +105,12 @@ final class InMemoryLeases implements LeaseRepository {
     public boolean release(Lease lease) {
         sessions.lock().writeLock().lock();
         try {
-            Lease current = leases.get(lease.sessionId());
-            return current != null && current.sameClaimAs(lease) && leases.remove(lease.sessionId(), current);
+            if (!Lease.releases(Optional.ofNullable(leases.get(lease.sessionId())), lease)) {
+                return false; // stale: what is taken now is another holder's
+            }
+            sessions.inFlight().holdEnded(lease.sessionId());
+            leases.remove(lease.sessionId());
+            return true;
         } finally {
             sessions.lock().writeLock().unlock();
         }

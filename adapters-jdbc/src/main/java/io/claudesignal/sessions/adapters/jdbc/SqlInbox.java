@@ -171,7 +171,10 @@ public final class SqlInbox implements InboxRepository {
                 .execute();
     }
 
-    /** In the transaction of a claim that {@linkplain Lease#takesOver takes the session over}: its taken messages wait again. */
+    /**
+     * In the transaction of a claim that {@linkplain Lease#takesOver takes the session over}, or of a
+     * release that {@linkplain Lease#releases ends the holder's lease}: its taken messages wait again.
+     */
     static void requeueTaken(DSLContext ctx, SqlTables tables, SessionId id) {
         SqlTables.InboxMessages inbox = tables.inbox;
         ctx.update(inbox.table).set(inbox.state, State.WAITING.name())

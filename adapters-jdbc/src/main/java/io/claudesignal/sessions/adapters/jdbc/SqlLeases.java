@@ -171,11 +171,16 @@ public final class SqlLeases implements LeaseRepository {
     public boolean release(Lease lease) {
         return db.write(ctx -> {
             rules.lockForWrite(ctx, lease.sessionId()); // serialised with the writes the lease fences
-            return ctx.deleteFrom(leases.table)
+            if (!Lease.releases(rules.findLease(ctx, lease.sessionId()), lease)) {
+                return false; // stale: what is taken now is another holder's
+            }
+            SqlInbox.requeueTaken(ctx, rules.tables(), lease.sessionId()); // in this transaction: see Lease.releases
+            ctx.deleteFrom(leases.table)
                     .where(leases.sessionId.eq(lease.sessionId().value())
                             .and(leases.owner.eq(lease.owner().value()))
                             .and(leases.token.eq(lease.token())))
-                    .execute() == 1;
+                    .execute();
+            return true;
         });
     }
 
