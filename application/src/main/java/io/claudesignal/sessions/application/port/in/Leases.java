@@ -38,7 +38,11 @@ public interface Leases {
      */
     List<SessionId> renew();
 
-    /** Gives up the lease on a session this handle runs; harmless when it holds none. */
+    /**
+     * Gives up the lease on a session this handle runs; harmless when it holds none. The inbox messages
+     * it had taken and not finished wait again, for the next holder (unless its lease was lost meanwhile:
+     * then they are the new holder's).
+     */
     void release(SessionId id);
 
     /** The lease this handle holds on a session, as of its last claim or renewal. */

@@ -72,7 +72,11 @@ public interface LeaseRepository {
      */
     List<Lease> renew(Actor owner, long incarnation, Collection<Lease> held, Clock clock, Duration duration);
 
-    /** Deletes the lease if it is still this claim; false when it was not (lost, or never held). */
+    /**
+     * Deletes the lease if it is still this claim ({@link Lease#releases}), and in the same step puts the
+     * session's taken inbox messages back to waiting; false, changing nothing, when it was not (lost,
+     * or never held).
+     */
     boolean release(Lease lease);
 
     Optional<Lease> find(SessionId id);
