@@ -58,6 +58,15 @@ public interface SqlDialect {
     }
 
     /**
+     * Where jOOQ renders no {@code INSERT ... RETURNING} for this database (SQLite), the number the
+     * database gave the row the last INSERT of the connection wrote, as a value to select right after
+     * it; empty where the INSERT returns it itself. Cheaper than finding the row again by its key.
+     */
+    default Optional<Field<Long>> lastInsertedRowId() {
+        return Optional.empty();
+    }
+
+    /**
      * Tells the change log's followers, once the write {@code ctx} runs commits, that the log grew;
      * nothing where they poll (SQLite).
      */

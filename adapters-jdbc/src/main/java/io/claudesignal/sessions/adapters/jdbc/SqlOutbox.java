@@ -22,6 +22,7 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
@@ -75,9 +76,8 @@ public final class SqlOutbox implements OutboxRepository {
                             replyId = row.next() ? row.getLong(1) : 0;
                         }
                     } else if (insert.getUpdateCount() > 0) {
-                        // Where jOOQ leaves RETURNING to the driver (SQLite): the number through the key's unique
-                        // index, index-only (the rowid is in it).
-                        try (PreparedStatement last = sql.idByKey.prepare(ctx, session, key);
+                        // Where jOOQ renders no RETURNING (SQLite): the number the database just gave the row.
+                        try (PreparedStatement last = sql.idOfInserted.prepare(ctx, session, key);
                              ResultSet row = last.executeQuery()) {
                             row.next();
                             replyId = row.getLong(1);
@@ -210,7 +210,7 @@ public final class SqlOutbox implements OutboxRepository {
     private final class Hot {
         final PrerenderedStatement insert;
         final PrerenderedStatement byKey;
-        final PrerenderedStatement idByKey;
+        final PrerenderedStatement idOfInserted;
 
         Hot(DSLContext render) {
             // Insert if the key is new in the session (its unique constraint), returning the reply's number.
@@ -220,8 +220,11 @@ public final class SqlOutbox implements OutboxRepository {
                             DSL.inline(0L), param("due", outbox.dueAt), param("at", outbox.queuedAt), param("reply", outbox.reply))
                     .onConflict(outbox.sessionId, outbox.key).doNothing()
                     .returningResult(outbox.id), "id", "key", "due", "at", "reply");
-            idByKey = PrerenderedStatement.render(render.select(outbox.id).from(outbox.table)
-                    .where(outbox.sessionId.eq(param("id", outbox.sessionId)).and(outbox.key.eq(param("key", outbox.key)))),
+            // The database's own last inserted number where it keeps one, else the key's unique index.
+            idOfInserted = PrerenderedStatement.render(rules.dialect().lastInsertedRowId()
+                    .<Select<?>>map(id -> render.select(id))
+                    .orElseGet(() -> render.select(outbox.id).from(outbox.table).where(outbox.sessionId
+                            .eq(param("id", outbox.sessionId)).and(outbox.key.eq(param("key", outbox.key))))),
                     "id", "key");
             byKey = PrerenderedStatement.render(render.select(outbox.all).from(outbox.table)
                     .where(outbox.sessionId.eq(param("id", outbox.sessionId)).and(outbox.key.eq(param("key", outbox.key)))),

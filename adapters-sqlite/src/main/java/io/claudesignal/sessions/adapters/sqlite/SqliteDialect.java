@@ -9,11 +9,14 @@ import io.claudesignal.sessions.domain.Session;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Schema;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * SQLite for the shared SQL core: its generated schema (ids and instants stored as text through
@@ -22,6 +25,8 @@ import org.jooq.impl.DSL;
  */
 final class SqliteDialect implements SqlDialect {
 
+    private static final Optional<Field<Long>> LAST_INSERT_ROWID =
+            Optional.of(DSL.function("last_insert_rowid", SQLDataType.BIGINT));
     static final SqliteDialect INSTANCE = new SqliteDialect();
 
     private final TextSearch search = new SqliteTextSearch(DefaultSchema.DEFAULT_SCHEMA);
@@ -38,6 +43,12 @@ final class SqliteDialect implements SqlDialect {
     @Override
     public TextSearch textSearch() {
         return search;
+    }
+
+    /** jOOQ renders no INSERT ... RETURNING for SQLite; the connection's own last rowid is the cheapest read. */
+    @Override
+    public Optional<Field<Long>> lastInsertedRowId() {
+        return LAST_INSERT_ROWID;
     }
 
     @Override
