@@ -164,15 +164,20 @@ public abstract class InboxKit extends Kit {
         assertThat(other.inbox().find(s.id(), taken.seq()).orElseThrow().state()).isEqualTo(State.WAITING);
     }
 
+    /** {@code holder} claims {@code s}, receives messages k1 and k2, and takes the first: returned. */
+    private InboxMessage claimReceiveTwoAndTakeOne(SessionService holder, Session s) {
+        holder.leases().claim(s.id());
+        holder.inbox().receive(s.id(), text(1), "k1");
+        holder.inbox().receive(s.id(), text(2), "k2");
+        return holder.inbox().next(s.id()).orElseThrow();
+    }
+
     @Test
     void aDaemonClaimingADeadDaemonsExpiredLeaseGetsWhatItHadTaken() throws Exception {
         SessionService dead = handle(persistence, Actor.daemon("dead"), MessagesConfig.DEFAULTS);
         SessionService next = handle(openSecondHandle(), Actor.daemon("next"), MessagesConfig.DEFAULTS);
         Session s = sessionIn(ACTIVE);
-        dead.leases().claim(s.id());
-        dead.inbox().receive(s.id(), text(1), "k1");
-        dead.inbox().receive(s.id(), text(2), "k2");
-        InboxMessage taken = dead.inbox().next(s.id()).orElseThrow();
+        InboxMessage taken = claimReceiveTwoAndTakeOne(dead, s);
         dead.leases().claim(s.id()); // claiming one's own lease again takes nothing over
         assertThat(dead.inbox().find(s.id(), taken.seq()).orElseThrow().state()).isEqualTo(State.TAKEN);
 
@@ -189,10 +194,7 @@ public abstract class InboxKit extends Kit {
         SessionService first = handle(persistence, Actor.daemon("first"), MessagesConfig.DEFAULTS);
         SessionService next = handle(openSecondHandle(), Actor.daemon("next"), MessagesConfig.DEFAULTS);
         Session s = sessionIn(ACTIVE);
-        first.leases().claim(s.id());
-        first.inbox().receive(s.id(), text(1), "k1");
-        first.inbox().receive(s.id(), text(2), "k2");
-        InboxMessage taken = first.inbox().next(s.id()).orElseThrow();
+        InboxMessage taken = claimReceiveTwoAndTakeOne(first, s);
 
         first.leases().release(s.id()); // gives the session up without finishing the message; no recovery runs
         assertThat(next.inbox().find(s.id(), taken.seq()).orElseThrow().state()).isEqualTo(State.WAITING);
