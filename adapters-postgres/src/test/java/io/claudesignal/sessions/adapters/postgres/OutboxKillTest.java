@@ -26,13 +26,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and one of them is SIGKILLed at a random moment, again and again, and started again. Afterwards
  * every reply is sent; a reply was delivered more than once only when a killed sender had delivered it
  * without recording it sent (so two live senders never held one reply at once); and the key travelled
- * with every delivery. Nothing is timed. {@code -Dmessages.kills=N} (default 6), {@code -Dmessages.seed=S}.
+ * with every delivery. Before each new sender starts, the test queues more replies, and the steady
+ * sender pauses after each reply, so that every new sender finds work to be killed in. Nothing is
+ * timed. {@code -Dmessages.kills=N} (default 6), {@code -Dmessages.seed=S}.
  */
 @ExtendWith(PostgresServer.class)
 class OutboxKillTest {
 
     private static final int SESSIONS = 8;
-    private static final int REPLIES_EACH = 8;
+    /** Replies queued per session before the first sender starts, and again before each new one. */
+    private static final int REPLIES_EACH = 16;
+    /** How long the steady sender waits after each reply it sent, in milliseconds. */
+    private static final String STEADY_PAUSE = "20";
 
     private final List<String> schemas = new ArrayList<>();
     private final int kills = Integer.getInteger("messages.kills", 6);
@@ -52,6 +57,9 @@ class OutboxKillTest {
         String schema = PostgresServer.freshSchema();
         schemas.add(schema);
         Set<Long> all = new HashSet<>();
+        List<ChildJvm> finished = new ArrayList<>();
+        Set<Long> diedHolding = new HashSet<>();
+        int killed = 0;
         try (PostgresStorage storage = PostgresStorage.open(PostgresServer.url(),
                 PostgresSettings.defaults().withSchema(schema).withMaxPoolSize(2))) {
             SessionService cli = new SessionService(storage.persistence(), Clock.systemUTC(),
@@ -60,40 +68,33 @@ class OutboxKillTest {
             for (int s = 0; s < SESSIONS; s++) {
                 ids.add(cli.create("/home/ana/code/webapp", "+1555000000" + s).id());
             }
-            for (int i = 0; i < REPLIES_EACH; i++) {
-                for (int s = 0; s < SESSIONS; s++) {
-                    all.add(cli.outbox().enqueue(ids.get(s), "{\"text\":\"reply " + i + "\"}", "reply-" + s + "-" + i).id());
+            queue(cli, ids, 0, all);
+            ChildJvm steady = sender(schema, STEADY_PAUSE);
+            ChildJvm victim = sender(schema, "0");
+            for (int k = 0; k < kills; k++) {
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+                while (!delivered(victim) && victim.process.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
                 }
+                Thread.sleep(random.nextInt(40));
+                victim.kill();
+                killed++;
+                diedHolding.addAll(unrecorded(victim.lines()));
+                finished.add(victim);
+                if (victim.printed("EMPTY .")) {
+                    break; // it ended on its own first: nothing left to kill
+                }
+                queue(cli, ids, k + 1, all); // work for the next one, whatever the steady sender took meanwhile
+                victim = sender(schema, "0");
             }
+            if (!finished.contains(victim)) { // unless it ended on its own before its kill: counted once
+                victim.finish();
+                finished.add(victim);
+            }
+            steady.finish();
+            finished.add(steady);
             cli.close();
         }
-
-        List<ChildJvm> finished = new ArrayList<>();
-        Set<Long> diedHolding = new HashSet<>();
-        ChildJvm steady = sender(schema);
-        ChildJvm victim = sender(schema);
-        int killed = 0;
-        for (int k = 0; k < kills; k++) {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (!delivered(victim) && victim.process.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            Thread.sleep(random.nextInt(40));
-            victim.kill();
-            killed++;
-            diedHolding.addAll(unrecorded(victim.lines()));
-            finished.add(victim);
-            if (victim.printed("EMPTY .")) {
-                break; // it ended on its own first: nothing left to kill
-            }
-            victim = sender(schema);
-        }
-        if (!finished.contains(victim)) { // unless it ended on its own before its kill: counted once
-            victim.finish();
-            finished.add(victim);
-        }
-        steady.finish();
-        finished.add(steady);
 
         Map<Long, Integer> deliveries = new HashMap<>();
         for (ChildJvm s : finished) {
@@ -125,8 +126,17 @@ class OutboxKillTest {
         });
     }
 
-    private static ChildJvm sender(String schema) throws Exception {
-        return ChildJvm.start(OutboxSenderProcess.class, PostgresServer.url(), schema);
+    private static ChildJvm sender(String schema, String pause) throws Exception {
+        return ChildJvm.start(OutboxSenderProcess.class, PostgresServer.url(), schema, pause);
+    }
+
+    /** Queues round {@code round} of replies, {@link #REPLIES_EACH} per session, into {@code all}. */
+    private static void queue(SessionService cli, List<SessionId> ids, int round, Set<Long> all) {
+        for (int i = round * REPLIES_EACH; i < (round + 1) * REPLIES_EACH; i++) {
+            for (int s = 0; s < ids.size(); s++) {
+                all.add(cli.outbox().enqueue(ids.get(s), "{\"text\":\"reply " + i + "\"}", "reply-" + s + "-" + i).id());
+            }
+        }
     }
 
     private static boolean delivered(ChildJvm sender) {

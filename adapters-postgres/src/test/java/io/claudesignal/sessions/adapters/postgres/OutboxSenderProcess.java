@@ -16,7 +16,9 @@ import java.util.Optional;
  * A sender in its own JVM for {@link OutboxKillTest}: claims and "sends" replies of the schema's
  * outbox until none is left unsent, printing {@code DELIVER id key .} once the reply reached "Signal"
  * (this output) and {@code SENT id .} once {@code sent} returned; {@code EMPTY .} at the end. Every line
- * ends with {@code " ."}: one that a kill cut short is no report. Arguments: {@code <url> <schema>}.
+ * ends with {@code " ."}: one that a kill cut short is no report. Arguments: {@code <url> <schema>
+ * [pause]}: a sender given a pause (milliseconds) waits that long after each reply it sent, so that
+ * the test's other sender finds work too.
  */
 public final class OutboxSenderProcess {
 
@@ -28,6 +30,7 @@ public final class OutboxSenderProcess {
 
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        long pause = args.length > 2 ? Long.parseLong(args[2]) : 0;
         try (PostgresStorage storage = PostgresStorage.open(args[0],
                 PostgresSettings.defaults().withSchema(args[1]).withMaxPoolSize(2))) {
             SessionService service = new SessionService(storage.persistence(), Clock.systemUTC(),
@@ -45,6 +48,7 @@ public final class OutboxSenderProcess {
                     out.println("DELIVER " + r.id() + " " + r.key() + " .");
                     service.outbox().sent(r.id());
                     out.println("SENT " + r.id() + " .");
+                    Thread.sleep(pause);
                 }
             }
             out.println("EMPTY .");
